@@ -1,0 +1,217 @@
+"""Every Cypher query Wijkgraaf runs, named and parameterised, in one place.
+
+The queries are written in the subset that FalkorDB and Neo4j 5 both understand (see
+``shared/docs/ARCHITECTURE.md``): no ``EXISTS {}`` subqueries, no label expressions, no
+``elementId()``. Values travel only as ``$parameters``. Labels and relationship types cannot be
+parameters in Cypher, so they are put in from the enum allow-list by :func:`_fill`, which
+refuses anything that is not a member of :class:`NodeLabel`, :class:`SystemLabel` or
+:class:`RelType`. Schema statements differ per database and live in the backends.
+
+>>> upsert_nodes(NodeLabel.THEME).text.splitlines()[1]
+'MERGE (n:Theme {id: row.id})'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from graph.model import FABRIC_LABELS, FABRIC_TYPES, NodeLabel, RelType, SystemLabel
+
+Name = NodeLabel | SystemLabel | RelType
+
+META_ID = "graph"
+_MARKER = re.compile(r"<[a-z_]+>")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query; ``name`` appears in error messages and logs, never values."""
+
+    name: str
+    text: str
+
+
+def _fill(template: str, **names: Name) -> str:
+    """Put allow-listed labels/types into ``template`` at ``<key>`` markers."""
+    text = template
+    for key, value in names.items():
+        if not isinstance(value, NodeLabel | SystemLabel | RelType):
+            raise TypeError(f"{key} must come from the label/type allow-list, not {value!r}")
+        text = text.replace(f"<{key}>", value.value)
+    if _MARKER.search(text):
+        raise ValueError(f"unfilled marker in query template: {template!r}")
+    return text
+
+
+# Every write ends by bumping the graph version in the same statement, so that a cache keyed
+# on the version can never miss a change (a statement is atomic on both databases).
+_BUMP_VERSION = """
+WITH count(*) AS written
+MERGE (meta:WijkgraafMeta {id: $meta_id})
+ON CREATE SET meta.version = 1
+ON MATCH SET meta.version = meta.version + 1
+RETURN written, meta.version"""
+
+
+@cache
+def existing_nodes(label: NodeLabel) -> Query:
+    """Properties of the nodes among ``$ids`` that are stored."""
+    return Query(
+        f"existing_nodes[{label}]",
+        _fill(
+            "UNWIND $ids AS id\nMATCH (n:<label> {id: id})\nRETURN n.id, properties(n)",
+            label=label,
+        ),
+    )
+
+
+@cache
+def upsert_nodes(label: NodeLabel) -> Query:
+    """MERGE ``$rows`` (``{id, props}``) on ``id``; ``null`` in props removes a property."""
+    return Query(
+        f"upsert_nodes[{label}]",
+        _fill(
+            "UNWIND $rows AS row\nMERGE (n:<label> {id: row.id})\nSET n += row.props"
+            + _BUMP_VERSION,
+            label=label,
+        ),
+    )
+
+
+@cache
+def existing_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    """Properties of the relationships among ``$pairs`` (``{source, target}``) that are stored."""
+    return Query(
+        f"existing_relationships[{source}-{rel}->{target}]",
+        _fill(
+            "UNWIND $pairs AS pair\n"
+            "MATCH (a:<source> {id: pair.source})-[r:<rel>]->(b:<target> {id: pair.target})\n"
+            "RETURN a.id, b.id, properties(r)",
+            rel=rel,
+            source=source,
+            target=target,
+        ),
+    )
+
+
+@cache
+def upsert_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    """MERGE one ``rel`` per (source, target) pair in ``$rows`` and set its properties."""
+    return Query(
+        f"upsert_relationships[{source}-{rel}->{target}]",
+        _fill(
+            "UNWIND $rows AS row\n"
+            "MATCH (a:<source> {id: row.source})\n"
+            "MATCH (b:<target> {id: row.target})\n"
+            "MERGE (a)-[r:<rel>]->(b)\n"
+            "SET r += row.props" + _BUMP_VERSION,
+            rel=rel,
+            source=source,
+            target=target,
+        ),
+    )
+
+
+@cache
+def get_node(label: NodeLabel) -> Query:
+    return Query(
+        f"get_node[{label}]",
+        _fill("MATCH (n:<label> {id: $id})\nRETURN properties(n)", label=label),
+    )
+
+
+@cache
+def neighbours(label: NodeLabel) -> Query:
+    """Every relationship of one node with ``type(r) IN $types``, both directions."""
+    part = (
+        "MATCH (n:<label> {id: $id})<arrow>(m)\n"
+        "WHERE type(r) IN $types\n"
+        "RETURN '<direction>' AS direction, type(r) AS type, properties(r) AS rel, "
+        "labels(m) AS labels, properties(m) AS node"
+    )
+    outgoing = part.replace("<arrow>", "-[r]->").replace("<direction>", "out")
+    incoming = part.replace("<arrow>", "<-[r]-").replace("<direction>", "in")
+    return Query(f"neighbours[{label}]", _fill(outgoing + "\nUNION ALL\n" + incoming, label=label))
+
+
+@cache
+def erase_node(label: NodeLabel) -> Query:
+    """Delete one node and every relationship it has; returns how many relationships went."""
+    return Query(
+        f"erase_node[{label}]",
+        _fill(
+            "MATCH (n:<label> {id: $id})\n"
+            "OPTIONAL MATCH (n)-[r]-()\n"
+            "WITH n, count(r) AS relationships\n"
+            "DETACH DELETE n\n"
+            "WITH relationships\n"
+            "MERGE (meta:WijkgraafMeta {id: $meta_id})\n"
+            "ON CREATE SET meta.version = 1\n"
+            "ON MATCH SET meta.version = meta.version + 1\n"
+            "RETURN relationships, meta.version",
+            label=label,
+        ),
+    )
+
+
+def _count_part(label: NodeLabel) -> str:
+    return _fill("MATCH (n:<label>) RETURN '<label>' AS label, count(n) AS nodes", label=label)
+
+
+COUNT_BY_LABEL = Query(
+    "count_by_label", "\nUNION ALL\n".join(_count_part(label) for label in NodeLabel)
+)
+
+
+def _fabric_node_part(label: NodeLabel) -> str:
+    return _fill(
+        "MATCH (n:<label>) RETURN 'node' AS part, '<label>' AS kind, n.id AS a, "
+        "null AS b, properties(n) AS props",
+        label=label,
+    )
+
+
+def _fabric_edge_part(rel: RelType) -> str:
+    return _fill(
+        "MATCH (x)-[r:<rel>]->(y) RETURN 'edge' AS part, '<rel>' AS kind, x.id AS a, "
+        "y.id AS b, properties(r) AS props",
+        rel=rel,
+    )
+
+
+#: The social fabric in one statement: its nodes, then its edges.
+FABRIC = Query(
+    "fabric",
+    "\nUNION ALL\n".join(
+        [_fabric_node_part(label) for label in FABRIC_LABELS]
+        + [_fabric_edge_part(rel) for rel in FABRIC_TYPES]
+    ),
+)
+
+GRAPH_VERSION = Query(
+    "graph_version",
+    _fill("MATCH (m:<meta> {id: $meta_id}) RETURN m.version", meta=SystemLabel.META),
+)
+
+CLEAR = Query(
+    "clear",
+    _fill(
+        "MATCH (n) WHERE NOT n:<meta>\nDETACH DELETE n\n" + _BUMP_VERSION.lstrip("\n"),
+        meta=SystemLabel.META,
+    ),
+)
+
+
+@cache
+def neo4j_unique_id(label: NodeLabel | SystemLabel) -> Query:
+    """Neo4j's uniqueness constraint on ``id`` (FalkorDB sets its own up through its client)."""
+    return Query(
+        f"neo4j_unique_id[{label}]",
+        _fill(
+            "CREATE CONSTRAINT wijkgraaf_<label>_id IF NOT EXISTS "
+            "FOR (n:<label>) REQUIRE n.id IS UNIQUE",
+            label=label,
+        ),
+    )

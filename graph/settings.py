@@ -1,0 +1,134 @@
+"""Wijkgraaf's settings: one object, every field with a default, a help text and a
+``WIJKGRAAF_…`` environment variable.
+
+Built by :func:`load_settings` rather than at import time, so the command line and tests can
+override any field. The README documents every field; ``tests/test_docs.py`` keeps it so.
+
+>>> s = load_settings(db="embedded:/tmp/wijkgraaf-example")
+>>> s.db, s.batch_size
+('embedded:/tmp/wijkgraaf-example', 5000)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.errors import ConfigurationError
+
+ENV_PREFIX = "WIJKGRAAF_"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory for Wijkgraaf (for example ``~/.local/share``)."""
+    return Path(platformdirs.user_data_dir("wijkgraaf", appauthor=False))
+
+
+def _default_db() -> str:
+    return f"embedded:{default_data_dir()}"
+
+
+class Settings(BaseSettings):
+    """All settings; the environment variable of a field is ``WIJKGRAAF_`` + its upper name."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+
+    db: str = Field(
+        default_factory=_default_db,
+        description=(
+            "Which database: `embedded:PATH` (FalkorDB started by Wijkgraaf, data in PATH; "
+            "default: the platform's user data directory) or a Neo4j URI "
+            "(`bolt://`, `bolt+s://`, `neo4j://`, `neo4j+s://`)."
+        ),
+    )
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user name.")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(""),
+        description="Neo4j password; empty means connect without authentication.",
+    )
+    neo4j_database: str = Field(default="neo4j", description="Neo4j database name.")
+    graph_name: str = Field(
+        default="wijkgraaf",
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,62}$",
+        description="Name of the graph inside the embedded FalkorDB server.",
+    )
+    batch_size: int = Field(
+        default=5000, ge=1, le=100_000, description="Rows per batch when writing to the store."
+    )
+    startup_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds to wait for the embedded database to start or finish loading.",
+    )
+    query_timeout: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds a read query may run before it is stopped; 0 means no limit.",
+    )
+    lang: Literal["nl", "en"] = Field(
+        default="nl", description="Language of messages and explanations: `nl` or `en`."
+    )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with ``overrides`` (those not None) taking precedence."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{env_name(str(error['loc'][0])) if error['loc'] else 'WIJKGRAAF_…'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(
+            f"Ongeldige instelling: {problems}.", f"Invalid setting: {problems}."
+        ) from exc
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    return ENV_PREFIX + field.upper()
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """A parsed ``--db`` value."""
+
+    kind: Literal["embedded", "neo4j"]
+    location: str  # a data directory for embedded, a URI for Neo4j
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+
+_NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def parse_db(value: str) -> DatabaseTarget:
+    """Parse ``embedded:PATH`` or a Neo4j URI.
+
+    >>> parse_db("embedded:/data/wijk")
+    DatabaseTarget(kind='embedded', location='/data/wijk')
+    >>> parse_db("bolt://127.0.0.1:7687").kind
+    'neo4j'
+    """
+    if value.startswith("embedded:"):
+        location = value.removeprefix("embedded:")
+        if not location:
+            raise ConfigurationError(
+                "--db embedded: mist een map, bijvoorbeeld embedded:/pad/naar/data.",
+                "--db embedded: needs a directory, for example embedded:/path/to/data.",
+            )
+        return DatabaseTarget("embedded", str(Path(location).expanduser().absolute()))
+    if value.startswith(_NEO4J_SCHEMES):
+        return DatabaseTarget("neo4j", value)
+    raise ConfigurationError(
+        f"Onbekende database {value!r}: gebruik embedded:PAD of een Neo4j-adres (bolt://…, neo4j://…).",
+        f"Unknown database {value!r}: use embedded:PATH or a Neo4j URI (bolt://…, neo4j://…).",
+    )
