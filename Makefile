@@ -1,0 +1,34 @@
+# The two set-up commands of the README:
+#   make start   install Wijkgraaf in .venv and run it on the embedded database
+#   make test    install Wijkgraaf in .venv and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install start test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+start: install
+	$(BIN)/wijkgraaf status
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/store.py
+
+lint: install
+	$(BIN)/ruff check graph api tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) tests/neo4j_server/target
