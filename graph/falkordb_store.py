@@ -26,12 +26,10 @@ from graph.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from graph.model import NodeLabel, SystemLabel
+from graph.model import KEYED_LABELS
 from graph.queries import Query
 from graph.settings import Settings
 from graph.store import GraphStore
-
-_UNIQUE_LABELS: tuple[NodeLabel | SystemLabel, ...] = (*NodeLabel, SystemLabel.META)
 
 
 @contextmanager
@@ -154,11 +152,11 @@ class FalkorDBStore(GraphStore):
         with translate_errors("schema"):
             exists = self.settings.graph_name in self._db.list_graphs()
             indexed = self._indexed_labels() if exists else set()
-            for label in _UNIQUE_LABELS:
+            for label in KEYED_LABELS:
                 if label.value not in indexed:
                     self._graph.create_node_range_index(label.value, "id")
             pending = self._constraint_states()
-            for label in _UNIQUE_LABELS:
+            for label in KEYED_LABELS:
                 if label.value not in pending:
                     self._graph.create_node_unique_constraint(label.value, "id")
             deadline = time.monotonic() + self.settings.startup_timeout

@@ -36,6 +36,11 @@ class SystemLabel(StrEnum):
     """Labels Wijkgraaf keeps for itself; never counted or projected as domain data."""
 
     META = "WijkgraafMeta"
+    #: What is left of an erased person: the pseudonymous key only, so that a later import
+    #: does not bring them back.
+    TOMBSTONE = "WijkgraafTombstone"
+    #: One per import run: when, which files (names only), what it did.
+    IMPORT_RUN = "WijkgraafImportRun"
 
 
 class RelType(StrEnum):
@@ -303,6 +308,9 @@ FABRIC_TYPES: tuple[RelType, ...] = (
     RelType.PARTNER_OF,
     RelType.COLLABORATES_WITH,
 )
+
+#: Every label with a unique ``id`` (the domain's and Wijkgraaf's own).
+KEYED_LABELS: tuple[NodeLabel | SystemLabel, ...] = (*NodeLabel, *SystemLabel)
 
 #: Labels whose nodes are people: every read of one is person-level data.
 PERSON_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.RESIDENT, NodeLabel.PROFESSIONAL})

@@ -14,7 +14,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graph import errors, queries
-from graph.model import NodeLabel, SystemLabel
+from graph.model import KEYED_LABELS
 from graph.queries import Query
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -133,5 +133,5 @@ class Neo4jStore(GraphStore):
         return self._run(query, params, read_only=False)
 
     def _ensure_schema(self) -> None:
-        for label in (*NodeLabel, SystemLabel.META):
+        for label in KEYED_LABELS:
             self._write(queries.neo4j_unique_id(label), {})

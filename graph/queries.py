@@ -56,7 +56,7 @@ RETURN written, meta.version"""
 
 
 @cache
-def existing_nodes(label: NodeLabel) -> Query:
+def existing_nodes(label: NodeLabel | SystemLabel) -> Query:
     """Properties of the nodes among ``$ids`` that are stored."""
     return Query(
         f"existing_nodes[{label}]",
@@ -68,13 +68,17 @@ def existing_nodes(label: NodeLabel) -> Query:
 
 
 @cache
-def upsert_nodes(label: NodeLabel) -> Query:
-    """MERGE ``$rows`` (``{id, props}``) on ``id``; ``null`` in props removes a property."""
+def upsert_nodes(label: NodeLabel | SystemLabel) -> Query:
+    """MERGE ``$rows`` (``{id, props}``) on ``id``; ``null`` in props removes a property.
+
+    Wijkgraaf's own records (tombstones, import runs) change no answer, so writing them does
+    not bump the graph version.
+    """
+    ending = "\nRETURN count(*)" if isinstance(label, SystemLabel) else _BUMP_VERSION
     return Query(
         f"upsert_nodes[{label}]",
         _fill(
-            "UNWIND $rows AS row\nMERGE (n:<label> {id: row.id})\nSET n += row.props"
-            + _BUMP_VERSION,
+            "UNWIND $rows AS row\nMERGE (n:<label> {id: row.id})\nSET n += row.props" + ending,
             label=label,
         ),
     )
@@ -115,7 +119,7 @@ def upsert_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> 
 
 
 @cache
-def get_node(label: NodeLabel) -> Query:
+def get_node(label: NodeLabel | SystemLabel) -> Query:
     return Query(
         f"get_node[{label}]",
         _fill("MATCH (n:<label> {id: $id})\nRETURN properties(n)", label=label),
@@ -213,5 +217,29 @@ def neo4j_unique_id(label: NodeLabel | SystemLabel) -> Query:
             "CREATE CONSTRAINT wijkgraaf_<label>_id IF NOT EXISTS "
             "FOR (n:<label>) REQUIRE n.id IS UNIQUE",
             label=label,
+        ),
+    )
+
+
+@cache
+def all_nodes(label: NodeLabel | SystemLabel) -> Query:
+    """Every node of a label with its properties (for the portable dump)."""
+    return Query(
+        f"all_nodes[{label}]",
+        _fill("MATCH (n:<label>) RETURN n.id, properties(n) ORDER BY n.id", label=label),
+    )
+
+
+@cache
+def all_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    """Every ``rel`` from a ``source`` node to a ``target`` node (for the portable dump)."""
+    return Query(
+        f"all_relationships[{source}-{rel}->{target}]",
+        _fill(
+            "MATCH (a:<source>)-[r:<rel>]->(b:<target>)\n"
+            "RETURN a.id, b.id, properties(r) ORDER BY a.id, b.id",
+            rel=rel,
+            source=source,
+            target=target,
         ),
     )

@@ -29,6 +29,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("wijkgraaf", appauthor=False))
 
 
+def default_key_file() -> Path:
+    """The installation key lives in the user's config directory, apart from the data."""
+    return Path(platformdirs.user_config_dir("wijkgraaf", appauthor=False)) / "secret.key"
+
+
 def _default_db() -> str:
     return f"embedded:{default_data_dir()}"
 
@@ -69,6 +74,20 @@ class Settings(BaseSettings):
         default=60.0,
         ge=0,
         description="Seconds a read query may run before it is stopped; 0 means no limit.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "The installation's secret key for pseudonymising source ids (at least 32 "
+            "characters); empty means: use the key file."
+        ),
+    )
+    key_file: Path = Field(
+        default_factory=default_key_file,
+        description=(
+            "File holding the installation's secret key; created on first use, readable by "
+            "its owner only. Default: the platform's user config directory."
+        ),
     )
     lang: Literal["nl", "en"] = Field(
         default="nl", description="Language of messages and explanations: `nl` or `en`."

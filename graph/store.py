@@ -25,7 +25,7 @@ import networkx as nx
 
 from graph import queries
 from graph.errors import InvalidDataError, NotFoundError
-from graph.model import RELATIONSHIPS, NodeLabel, RelType
+from graph.model import RELATIONSHIPS, NodeLabel, RelType, SystemLabel
 from graph.queries import Query
 from graph.settings import Settings, parse_db
 
@@ -54,9 +54,20 @@ class WriteCounts:
         return self.created + self.updated
 
 
+Label = NodeLabel | SystemLabel
+
+
+def _label(value: str) -> Label:
+    """A member of the label allow-list, whichever enum it belongs to."""
+    return SystemLabel(value) if value in _SYSTEM_VALUES else NodeLabel(value)
+
+
+_SYSTEM_VALUES = frozenset(label.value for label in SystemLabel)
+
+
 @dataclass(frozen=True)
 class Node:
-    label: NodeLabel
+    label: Label
     id: str
     properties: dict[str, Any] = field(default_factory=dict)
 
@@ -194,17 +205,19 @@ class GraphStore(ABC):
 
     def upsert_nodes(
         self,
-        label: NodeLabel,
+        label: Label,
         rows: Iterable[Mapping[str, Any]],
         *,
         batch_size: int | None = None,
+        dry_run: bool = False,
     ) -> WriteCounts:
         """Create or update nodes by ``id``; a property set to ``None`` is removed.
 
         Idempotent: rows equal to what is stored are counted unchanged and not written.
-        Later rows for the same ``id`` in one call refine earlier ones.
+        Later rows for the same ``id`` in one call refine earlier ones. With ``dry_run`` the
+        counts are what would happen; nothing is written.
         """
-        label = NodeLabel(label)
+        label = _label(label)
         merged: dict[str, dict[str, Value]] = {}
         for number, row in enumerate(rows, start=1):
             where = f"{label} #{number}"
@@ -229,7 +242,7 @@ class GraphStore(ABC):
                 else:
                     counts.updated += 1
                 changed.append({"id": node_id, "props": props})
-            if changed:
+            if changed and not dry_run:
                 self._write(
                     queries.upsert_nodes(label), {"rows": changed, "meta_id": queries.META_ID}
                 )
@@ -243,13 +256,16 @@ class GraphStore(ABC):
         source_label: NodeLabel,
         target_label: NodeLabel,
         batch_size: int | None = None,
+        dry_run: bool = False,
     ) -> WriteCounts:
         """Create or update one ``rel_type`` relationship per (source, target) pair.
 
         Each row has ``source`` and ``target`` ids; every other key is a property. Both ends
         must be stored already: if any is missing, nothing is written and
         :class:`NotFoundError` lists them. Symmetric types (KNOWS, COLLABORATES_WITH) are
-        stored once per pair, from the smaller id to the larger.
+        stored once per pair, from the smaller id to the larger. With ``dry_run`` nothing is
+        written and endpoints are not checked (they may be nodes the same dry run would
+        create; importers check references themselves).
         """
         rel_type = RelType(rel_type)
         source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
@@ -271,8 +287,9 @@ class GraphStore(ABC):
             )
             merged.setdefault((source, target), {}).update(props)
         size = batch_size or self.settings.batch_size
-        self._require_nodes(source_label, sorted({s for s, _ in merged}), size)
-        self._require_nodes(target_label, sorted({t for _, t in merged}), size)
+        if not dry_run:
+            self._require_nodes(source_label, sorted({s for s, _ in merged}))
+            self._require_nodes(target_label, sorted({t for _, t in merged}))
         counts = WriteCounts()
         items = list(merged.items())
         for batch in _chunks(items, size):
@@ -295,20 +312,26 @@ class GraphStore(ABC):
                 else:
                     counts.updated += 1
                 changed.append({"source": source, "target": target, "props": props})
-            if changed:
+            if changed and not dry_run:
                 self._write(
                     queries.upsert_relationships(rel_type, source_label, target_label),
                     {"rows": changed, "meta_id": queries.META_ID},
                 )
         return counts
 
-    def _require_nodes(self, label: NodeLabel, ids: Sequence[str], batch_size: int) -> None:
-        missing: list[str] = []
-        for batch in _chunks(ids, batch_size):
-            found = {
-                row[0] for row in self._read(queries.existing_nodes(label), {"ids": list(batch)})
-            }
-            missing.extend(i for i in batch if i not in found)
+    def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are stored under ``label``."""
+        label = _label(label)
+        wanted = sorted(set(ids))
+        found: set[str] = set()
+        for batch in _chunks(wanted, self.settings.batch_size):
+            rows = self._read(queries.existing_nodes(label), {"ids": list(batch)})
+            found.update(row[0] for row in rows)
+        return found
+
+    def _require_nodes(self, label: NodeLabel, ids: Sequence[str]) -> None:
+        found = self.existing_ids(label, ids)
+        missing = [i for i in ids if i not in found]
         if missing:
             shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
             raise NotFoundError(
@@ -318,13 +341,29 @@ class GraphStore(ABC):
                 missing=tuple(missing),
             )
 
-    def erase_node(self, label: NodeLabel, node_id: str) -> int:
-        """Delete a node and all its relationships; returns how many relationships went."""
+    def erase_node(self, label: NodeLabel, node_id: str, *, tombstone: bool = False) -> int:
+        """Delete a node and all its relationships; returns how many relationships went.
+
+        With ``tombstone`` the key is kept as a tombstone first (so that a crash between
+        the two steps leaves the person marked erased, and a retry finishes the job), and
+        importers will not bring the person back.
+        """
         label = NodeLabel(label)
+        if tombstone:
+            self.get_node(label, node_id)  # NotFoundError before anything is written
+            self.add_tombstones([node_id])
         rows = self._write(queries.erase_node(label), {"id": node_id, "meta_id": queries.META_ID})
         if not rows:
             raise self._not_found(label, node_id)
         return int(rows[0][0])
+
+    def add_tombstones(self, ids: Iterable[str]) -> None:
+        """Remember erased keys (the key only, nothing else about the person)."""
+        self.upsert_nodes(SystemLabel.TOMBSTONE, [{"id": node_id} for node_id in ids])
+
+    def tombstoned(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` belong to erased people."""
+        return self.existing_ids(SystemLabel.TOMBSTONE, ids)
 
     def clear(self) -> None:
         """Delete every domain node and relationship (the version counter keeps counting)."""
@@ -332,9 +371,9 @@ class GraphStore(ABC):
 
     # --- reads ---------------------------------------------------------------------------
 
-    def get_node(self, label: NodeLabel, node_id: str) -> Node:
+    def get_node(self, label: Label, node_id: str) -> Node:
         """The node with this label and id, or :class:`NotFoundError`."""
-        label = NodeLabel(label)
+        label = _label(label)
         rows = self._read(queries.get_node(label), {"id": node_id})
         if not rows:
             raise self._not_found(label, node_id)
@@ -401,8 +440,27 @@ class GraphStore(ABC):
             graph.add_edge(a, b, type=kind, **attrs)
         return graph
 
+    def nodes(self, label: Label) -> list[Node]:
+        """Every node of a label, ordered by id."""
+        label = _label(label)
+        result = []
+        for node_id, props in self._read(queries.all_nodes(label), {}):
+            properties = dict(props)
+            properties.pop("id", None)
+            result.append(Node(label, node_id, properties))
+        return result
+
+    def relationships(
+        self, rel_type: RelType, *, source_label: NodeLabel, target_label: NodeLabel
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every ``rel_type`` from a ``source_label`` to a ``target_label`` node."""
+        query = queries.all_relationships(
+            RelType(rel_type), NodeLabel(source_label), NodeLabel(target_label)
+        )
+        return [(a, b, dict(props)) for a, b, props in self._read(query, {})]
+
     @staticmethod
-    def _not_found(label: NodeLabel, node_id: str) -> NotFoundError:
+    def _not_found(label: Label, node_id: str) -> NotFoundError:
         return NotFoundError(
             f"Geen {label} met id {node_id!r} gevonden.",
             f"No {label} with id {node_id!r} found.",
