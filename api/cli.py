@@ -8,17 +8,14 @@ messages are Dutch by default, English with ``--lang en`` or ``WIJKGRAAF_LANG=en
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from graph.errors import Language, WijkgraafError
+from api.cli_common import WijkgraafGroup, db_option, settings_for
+from api.cli_data import DATA_COMMANDS
 from graph.model import NodeLabel
-from graph.settings import Settings, load_settings
 from graph.store import GraphStore, open_store
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 LABEL_NAMES_NL: dict[NodeLabel, str] = {
     NodeLabel.RESIDENT: "Bewoners",
@@ -38,47 +35,6 @@ LABEL_NAMES_EN: dict[NodeLabel, str] = {
     NodeLabel.THEME: "Themes",
     NodeLabel.SKILL: "Skills",
 }
-
-
-class WijkgraafGroup(click.Group):
-    """A click group that turns Wijkgraaf errors into one line and exit code 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except WijkgraafError as exc:
-            lang = _lang_of(ctx)
-            prefix = "fout" if lang == "nl" else "error"
-            line = " ".join(exc.message(lang).split())  # one line, whatever the cause said
-            click.echo(f"{prefix}: {line}", err=True)
-            ctx.exit(1)
-
-
-def _lang_of(ctx: click.Context) -> Language:
-    options = ctx.obj or {}
-    lang = options.get("lang")
-    if lang in ("nl", "en"):
-        return "nl" if lang == "nl" else "en"
-    try:
-        return load_settings().lang
-    except WijkgraafError:
-        return "nl"
-
-
-def db_option(command: F) -> F:
-    """``--db`` on a subcommand; it overrides the group's ``--db`` and ``WIJKGRAAF_DB``."""
-    return click.option(
-        "--db",
-        "db",
-        default=None,
-        metavar="DB",
-        help="embedded:PAD of een Neo4j-adres / embedded:PATH or a Neo4j URI.",
-    )(command)
-
-
-def settings_for(ctx: click.Context, db: str | None) -> Settings:
-    options = ctx.obj or {}
-    return load_settings(db=db or options.get("db"), lang=options.get("lang"))
 
 
 @click.group(cls=WijkgraafGroup)
@@ -133,6 +89,10 @@ def status_report(store: GraphStore) -> dict[str, Any]:
         "version": store.version(),
         "counts": store.count_by_label(),
     }
+
+
+for command in DATA_COMMANDS:
+    main.add_command(command)
 
 
 def run() -> None:

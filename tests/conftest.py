@@ -28,11 +28,13 @@ _graph_names = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's own WIJKGRAAF_* settings must not leak into tests."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A developer's own WIJKGRAAF_* settings must not leak into tests, and no test may
+    create the real installation key in the user's config directory."""
     for name in list(os.environ):
         if name.startswith("WIJKGRAAF_") and name not in _TEST_ENV:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("WIJKGRAAF_KEY_FILE", str(tmp_path / "secret.key"))
 
 
 def neo4j_required() -> bool:
