@@ -325,7 +325,7 @@ class GraphStore(ABC):
         wanted = sorted(set(ids))
         found: set[str] = set()
         for batch in _chunks(wanted, self.settings.batch_size):
-            rows = self._read(queries.existing_nodes(label), {"ids": list(batch)})
+            rows = self._read(queries.present_ids(label), {"ids": list(batch)})
             found.update(row[0] for row in rows)
         return found
 
