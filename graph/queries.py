@@ -128,6 +128,39 @@ def upsert_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> 
 
 
 @cache
+def stale_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    """For each ``$rows`` entry (``{source, targets}``), its ``rel`` to other targets."""
+    return Query(
+        f"stale_relationships[{source}-{rel}->{target}]",
+        _fill(
+            "UNWIND $rows AS row\n"
+            "MATCH (a:<source> {id: row.source})-[r:<rel>]->(b:<target>)\n"
+            "WHERE NOT b.id IN row.targets\n"
+            "RETURN a.id, b.id",
+            rel=rel,
+            source=source,
+            target=target,
+        ),
+    )
+
+
+@cache
+def delete_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    """Delete the ``rel`` of each ``$pairs`` entry (``{source, target}``)."""
+    return Query(
+        f"delete_relationships[{source}-{rel}->{target}]",
+        _fill(
+            "UNWIND $pairs AS pair\n"
+            "MATCH (a:<source> {id: pair.source})-[r:<rel>]->(b:<target> {id: pair.target})\n"
+            "DELETE r" + _BUMP_VERSION,
+            rel=rel,
+            source=source,
+            target=target,
+        ),
+    )
+
+
+@cache
 def get_node(label: NodeLabel | SystemLabel) -> Query:
     return Query(
         f"get_node[{label}]",

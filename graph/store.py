@@ -42,16 +42,18 @@ class WriteCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
 
     def __iadd__(self, other: WriteCounts) -> Self:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.removed += other.removed
         return self
 
     @property
     def written(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.removed
 
 
 Label = NodeLabel | SystemLabel
@@ -318,6 +320,33 @@ class GraphStore(ABC):
                     {"rows": changed, "meta_id": queries.META_ID},
                 )
         return counts
+
+    def prune_relationships(
+        self,
+        rel_type: RelType,
+        keep: Mapping[str, Iterable[str]],
+        *,
+        source_label: NodeLabel,
+        target_label: NodeLabel,
+        dry_run: bool = False,
+    ) -> WriteCounts:
+        """Remove each source's ``rel_type`` to targets other than those in ``keep[source]``.
+
+        For relationships that a row states completely (a resident lives in one buurt): when
+        the row changes, the old relationship goes. Writes nothing when nothing is stale.
+        """
+        rel_type = RelType(rel_type)
+        source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
+        rows = [{"source": s, "targets": sorted(set(t))} for s, t in keep.items()]
+        stale: list[dict[str, str]] = []
+        for batch in _chunks(rows, self.settings.batch_size):
+            query = queries.stale_relationships(rel_type, source_label, target_label)
+            stale.extend({"source": a, "target": b} for a, b in self._read(query, {"rows": batch}))
+        if stale and not dry_run:
+            query = queries.delete_relationships(rel_type, source_label, target_label)
+            for batch in _chunks(stale, self.settings.batch_size):
+                self._write(query, {"pairs": list(batch), "meta_id": queries.META_ID})
+        return WriteCounts(removed=len(stale))
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are stored under ``label``."""

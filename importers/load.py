@@ -67,6 +67,16 @@ class ImportOptions:
     neighbourhood: str | None = None
 
 
+#: Relationships a node's own row states completely; the import replaces them.
+OWNED_LINKS: tuple[tuple[RelType, NodeLabel, NodeLabel], ...] = (
+    (T.LIVES_IN, L.RESIDENT, L.NEIGHBOURHOOD),
+    (T.ACTIVE_IN, L.ORGANISATION, L.NEIGHBOURHOOD),
+    (T.ACTIVE_IN, L.INITIATIVE, L.NEIGHBOURHOOD),
+    (T.WORKS_FOR, L.PROFESSIONAL, L.ORGANISATION),
+    (T.ADDRESSES, L.INITIATIVE, L.THEME),
+)
+
+
 @dataclass
 class Plan:
     nodes: dict[NodeLabel, dict[str, dict[str, Any]]] = field(default_factory=dict)
@@ -107,6 +117,16 @@ def run_import(
         )
         report.relationships.setdefault(rel.value, WriteCounts())
         report.relationships[rel.value] += counts
+    for rel, source, target in OWNED_LINKS:
+        keep: dict[str, list[str]] = {node_id: [] for node_id in plan.nodes.get(source, {})}
+        for row in plan.links.get((rel, source, target), []):
+            keep[row["source"]].append(row["target"])
+        if keep:
+            counts = store.prune_relationships(
+                rel, keep, source_label=source, target_label=target, dry_run=options.dry_run
+            )
+            report.relationships.setdefault(rel.value, WriteCounts())
+            report.relationships[rel.value] += counts
     report.written = not options.dry_run
     _record_run(store, report, started, status="partial" if report.rejected else "written")
     return report

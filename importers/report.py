@@ -100,7 +100,10 @@ class ImportReport:
 
     def as_json(self) -> dict[str, Any]:
         def counts(c: WriteCounts) -> dict[str, int]:
-            return {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+            return {
+                "created": c.created, "updated": c.updated,
+                "unchanged": c.unchanged, "removed": c.removed,
+            }  # fmt: skip
 
         total = self.totals()
         return {
@@ -111,6 +114,7 @@ class ImportReport:
             "created": total.created,
             "updated": total.updated,
             "unchanged": total.unchanged,
+            "removed": total.removed,
             "skipped": len(self.skipped),
             "nodes": {label: counts(c) for label, c in self.nodes.items()},
             "relationships": {rel: counts(c) for rel, c in self.relationships.items()},

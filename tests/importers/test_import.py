@@ -319,3 +319,46 @@ def test_the_cli_reports_as_json_and_exits_1_on_rejection(tmp_path: Path) -> Non
     words = CliRunner().invoke(main, [*db, "import", str(bad)])
     assert "Onbekende kolom" in words.output and "Niets geschreven" in words.output
     assert load_settings().key_file.exists()
+
+
+def test_a_move_replaces_the_old_neighbourhood_and_a_theme_change_the_old_theme(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    first = tmp_path / "first"
+    second = tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    people = [_write(first, "bewoners.csv", "bron_id,buurt\nB1,BU03630000\n"),
+              _write(first, "initiatieven.csv", "bron_id,naam,themas\nI1,Buurtkeuken,voeding|ontmoeting\n")]  # fmt: skip
+    moved = [_write(second, "bewoners.csv", "bron_id,buurt\nB1,BU03630001\n"),
+             _write(second, "initiatieven.csv", "bron_id,naam,themas\nI1,Buurtkeuken,voeding\n")]  # fmt: skip
+    run_import(store, store_settings, people, ImportOptions())
+    report = run_import(store, store_settings, moved, ImportOptions())
+    assert report.relationships["LIVES_IN"].removed == 1
+    assert report.relationships["ADDRESSES"].removed == 1
+    (resident,) = store.nodes(R)
+    homes = store.neighbours(R, resident.id, rel_types=[RelType.LIVES_IN])
+    assert [n.node.id for n in homes] == ["BU03630001"]
+    (initiative,) = store.nodes(NodeLabel.INITIATIVE)
+    themes = store.neighbours(NodeLabel.INITIATIVE, initiative.id, rel_types=[RelType.ADDRESSES])
+    assert [n.node.id for n in themes] == ["voeding"]
+    again = run_import(store, store_settings, moved, ImportOptions())
+    assert again.totals().written == 0, "nothing stale the second time"
+
+
+def test_references_resolve_against_rows_stored_by_an_earlier_import(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    run_import(
+        store,
+        store_settings,
+        [_write(tmp_path, "bewoners.csv", "bron_id\nB1\nB2\n")],
+        ImportOptions(),
+    )
+    later = tmp_path / "later"
+    later.mkdir()
+    ties = _write(later, "contacten.csv", "bewoner,andere_bewoner,soort\nB1,B2,buren\n")
+    report = run_import(store, store_settings, [ties], ImportOptions())
+    assert report.errors == [] and report.relationships["KNOWS"].created == 1
+    ((_, _, data),) = store.fabric().edges(data=True)
+    assert data["kind"] == "neighbour"
