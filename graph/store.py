@@ -259,6 +259,7 @@ class GraphStore(ABC):
         target_label: NodeLabel,
         batch_size: int | None = None,
         dry_run: bool = False,
+        endpoints_verified: bool = False,
     ) -> WriteCounts:
         """Create or update one ``rel_type`` relationship per (source, target) pair.
 
@@ -267,7 +268,8 @@ class GraphStore(ABC):
         :class:`NotFoundError` lists them. Symmetric types (KNOWS, COLLABORATES_WITH) are
         stored once per pair, from the smaller id to the larger. With ``dry_run`` nothing is
         written and endpoints are not checked (they may be nodes the same dry run would
-        create; importers check references themselves).
+        create). ``endpoints_verified`` is for a caller that has itself established that every
+        end is stored (the importer resolves each reference against the import and the store).
         """
         rel_type = RelType(rel_type)
         source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
@@ -289,7 +291,7 @@ class GraphStore(ABC):
             )
             merged.setdefault((source, target), {}).update(props)
         size = batch_size or self.settings.batch_size
-        if not dry_run:
+        if not dry_run and not endpoints_verified:
             self._require_nodes(source_label, sorted({s for s, _ in merged}))
             self._require_nodes(target_label, sorted({t for _, t in merged}))
         counts = WriteCounts()
