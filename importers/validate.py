@@ -8,6 +8,7 @@ yields :class:`RowError` s with file, sheet, 1-based row, column, value and what
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -120,70 +121,93 @@ def _term(vocabulary: Vocabulary, text: str, unknown: list[tuple[str, str, str]]
     return match.code
 
 
+def _text(column: Column, text: str, unknown: list[tuple[str, str, str]]) -> Any:
+    if len(text) > MAX_TEXT:
+        raise CellError(
+            f"Te lang (hoogstens {MAX_TEXT} tekens).", f"Too long (at most {MAX_TEXT} characters)."
+        )
+    return text
+
+
+def _identifier(column: Column, text: str, unknown: list[tuple[str, str, str]]) -> Any:
+    if len(text) > MAX_SOURCE_ID:
+        raise CellError(
+            f"Id te lang (hoogstens {MAX_SOURCE_ID} tekens).",
+            f"Id too long (at most {MAX_SOURCE_ID} characters).",
+        )
+    if len(text) == 9 and looks_like_bsn(text):
+        raise CellError(
+            "Dit lijkt een BSN; gebruik het id uit uw eigen systeem, nooit een BSN.",
+            "This looks like a citizen service number (BSN); use your own system's id.",
+        )
+    return text
+
+
+def _area_code(column: Column, text: str, unknown: list[tuple[str, str, str]]) -> Any:
+    upper = text.upper()
+    code = upper if CBS_CODE.match(upper) else text
+    if not (CBS_CODE.match(code) or LOCAL_CODE.match(code)):
+        raise CellError(
+            "Geen geldige buurtcode: CBS (BU + 8, WK + 6, GM + 4 tekens) of een eigen code.",
+            "Not a valid neighbourhood code: CBS (BU + 8, WK + 6, GM + 4 characters) or a "
+            "local code.",
+        )
+    return code
+
+
+def _boolean(column: Column, text: str, unknown: list[tuple[str, str, str]]) -> Any:
+    word = text.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError("Schrijf ja of nee.", "Write yes or no.")
+
+
+def _integer(column: Column, text: str, unknown: list[tuple[str, str, str]]) -> Any:
+    try:
+        number = int(text)
+    except ValueError:
+        raise CellError("Geen geheel getal.", "Not a whole number.") from None
+    if (column.minimum is not None and number < column.minimum) or (
+        column.maximum is not None and number > column.maximum
+    ):
+        raise CellError(
+            f"Kies een getal van {column.minimum} tot en met {column.maximum}.",
+            f"Choose a number from {column.minimum} to {column.maximum}.",
+        )
+    return number
+
+
+Parser = Callable[[Column, str, list[tuple[str, str, str]]], Any]
+PARSERS: dict[ColumnType, Parser] = {
+    ColumnType.TEXT: _text,
+    ColumnType.SOURCE_ID: _identifier,
+    ColumnType.REF: _identifier,
+    ColumnType.CODE: _area_code,
+    ColumnType.ENUM: lambda column, text, unknown: _choice(column, text),
+    ColumnType.ENUM_LIST: lambda column, text, unknown: sorted(
+        {_choice(column, part) for part in _split(text)}
+    ),
+    ColumnType.BOOL: _boolean,
+    ColumnType.INT: _integer,
+    ColumnType.DATE: lambda column, text, unknown: _date(text),
+    ColumnType.THEME: lambda column, text, unknown: _term(THEMES, text, unknown),
+    ColumnType.THEMES: lambda column, text, unknown: sorted(
+        {_term(THEMES, part, unknown) for part in _split(text)}
+    ),
+    ColumnType.SKILL: lambda column, text, unknown: _term(SKILLS, text, unknown),
+}
+
+
 def parse_cell(column: Column, text: str, unknown: list[tuple[str, str, str]]) -> Any:
-    """The typed value of one non-empty cell, or :class:`CellError`."""
-    kind = column.kind
-    if kind is ColumnType.TEXT:
-        if len(text) > MAX_TEXT:
-            raise CellError(
-                f"Te lang (hoogstens {MAX_TEXT} tekens).",
-                f"Too long (at most {MAX_TEXT} characters).",
-            )
-        return text
-    if kind in (ColumnType.SOURCE_ID, ColumnType.REF):
-        if len(text) > MAX_SOURCE_ID:
-            raise CellError(
-                f"Id te lang (hoogstens {MAX_SOURCE_ID} tekens).",
-                f"Id too long (at most {MAX_SOURCE_ID} characters).",
-            )
-        if looks_like_bsn(text):
-            raise CellError(
-                "Dit lijkt een BSN; gebruik het id uit uw eigen systeem, nooit een BSN.",
-                "This looks like a citizen service number (BSN); use your own system's id.",
-            )
-        return text
-    if kind is ColumnType.CODE:
-        code = text.strip().upper() if CBS_CODE.match(text.strip().upper()) else text.strip()
-        if not (CBS_CODE.match(code) or LOCAL_CODE.match(code)):
-            raise CellError(
-                "Geen geldige buurtcode: CBS (BU + 8, WK + 6, GM + 4 tekens) of een eigen code.",
-                "Not a valid neighbourhood code: CBS (BU + 8, WK + 6, GM + 4 characters) or a "
-                "local code.",
-            )
-        return code
-    if kind is ColumnType.ENUM:
-        return _choice(column, text)
-    if kind is ColumnType.ENUM_LIST:
-        return sorted({_choice(column, part) for part in _split(text)})
-    if kind is ColumnType.BOOL:
-        word = text.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise CellError("Schrijf ja of nee.", "Write yes or no.")
-    if kind is ColumnType.INT:
-        try:
-            number = int(text)
-        except ValueError:
-            raise CellError("Geen geheel getal.", "Not a whole number.") from None
-        if (column.minimum is not None and number < column.minimum) or (
-            column.maximum is not None and number > column.maximum
-        ):
-            raise CellError(
-                f"Kies een getal van {column.minimum} tot en met {column.maximum}.",
-                f"Choose a number from {column.minimum} to {column.maximum}.",
-            )
-        return number
-    if kind is ColumnType.DATE:
-        return _date(text)
-    if kind is ColumnType.THEME:
-        return _term(THEMES, text, unknown)
-    if kind is ColumnType.THEMES:
-        return sorted({_term(THEMES, part, unknown) for part in _split(text)})
-    if kind is ColumnType.SKILL:
-        return _term(SKILLS, text, unknown)
-    raise AssertionError(f"unhandled column type {kind}")
+    """The typed value of one non-empty, stripped cell, or :class:`CellError`.
+
+    >>> from importers.templates import SHEETS
+    >>> parse_cell(SHEETS["participation"].column("role"), "Eigenaar", [])
+    'owner'
+    """
+    return PARSERS[column.kind](column, text, unknown)
 
 
 def _check_headers(table: Table, errors: list[RowError]) -> list[Column | None] | None:
@@ -238,6 +262,28 @@ def _check_headers(table: Table, errors: list[RowError]) -> list[Column | None] 
     return columns if usable else None
 
 
+@dataclass
+class _Layout:
+    """Where each known column sits in a table's rows; worked out once per table."""
+
+    slots: list[tuple[int, Column, str]]  # (cell index, column, header as written)
+    required: list[Column]
+    id_index: int | None
+    width: int
+
+
+def _layout(table: Table, columns: list[Column | None]) -> _Layout:
+    id_key = "code" if table.sheet.key == "neighbourhoods" else "source_id"
+    slots = [
+        (index, column, table.headers[index])
+        for index, column in enumerate(columns)
+        if column is not None
+    ]
+    id_index = next((i for i, c, _ in slots if c.key == id_key), None)
+    required = [c for c in table.sheet.columns if c.required]
+    return _Layout(slots, required, id_index, len(columns))
+
+
 def validate_tables(tables: list[Table]) -> Validated:
     """Every header and cell of every table checked; every problem collected."""
     result = Validated()
@@ -246,19 +292,21 @@ def validate_tables(tables: list[Table]) -> Validated:
         columns = _check_headers(table, result.errors)
         if columns is None:
             continue
+        layout = _layout(table, columns)
         records = result.records.setdefault(table.sheet.key, [])
         invalid = result.invalid_ids.setdefault(table.sheet.key, set())
         for number, cells in table.rows:
-            record = _validate_row(table, columns, number, cells, result.errors)
-            source_id = _row_source_id(table.sheet, columns, cells)
+            record = _validate_row(table, layout, number, cells, result.errors)
+            index = layout.id_index
+            source_id = cells[index] if index is not None and index < len(cells) else ""
             if record is None:
                 if source_id:
                     invalid.add(source_id)
                 continue
             if source_id:
                 key = (table.sheet.key, source_id)
-                if key in first_seen:
-                    first = first_seen[key]
+                first = first_seen.get(key)
+                if first is not None:
                     result.errors.append(
                         RowError(
                             record.place,
@@ -274,75 +322,65 @@ def validate_tables(tables: list[Table]) -> Validated:
     return result
 
 
-def _row_source_id(sheet: Sheet, columns: list[Column | None], cells: list[str]) -> str | None:
-    key = "code" if sheet.key == "neighbourhoods" else "source_id"
-    for column, cell in zip(columns, cells, strict=False):
-        if column is not None and column.key == key:
-            return cell.strip() or None
-    return None
-
-
 def _validate_row(
-    table: Table,
-    columns: list[Column | None],
-    number: int,
-    cells: list[str],
-    errors: list[RowError],
+    table: Table, layout: _Layout, number: int, cells: list[str], errors: list[RowError]
 ) -> Record | None:
     values: dict[str, Any] = {}
     unknown: list[tuple[str, str, str]] = []
-    failed: set[str] = set()
-    if len(cells) > len(columns) and any(cells[len(columns) :]):
+    failed: list[str] = []
+    if len(cells) > layout.width and any(cells[layout.width :]):
         errors.append(
             RowError(
                 table.place(number),
                 None,
-                f"Deze rij heeft {len(cells)} velden, de kopregel {len(columns)}; staat er een "
+                f"Deze rij heeft {len(cells)} velden, de kopregel {layout.width}; staat er een "
                 "scheidingsteken te veel in?",
-                f"This row has {len(cells)} fields, the header {len(columns)}; is there a "
+                f"This row has {len(cells)} fields, the header {layout.width}; is there a "
                 "delimiter too many?",
             )
         )
         return None
-    for column, cell in zip(columns, cells, strict=False):
-        if column is None:
-            continue
+    size = len(cells)
+    for index, column, header in layout.slots:
+        if index >= size:
+            break
+        cell = cells[index]
         if not cell:
             continue
         try:
-            values[column.key] = parse_cell(column, cell, unknown)
+            values[column.key] = PARSERS[column.kind](column, cell, unknown)
         except CellError as exc:
-            place = table.place(number, _header(table, columns, column))
-            errors.append(RowError(place, cell, exc.nl, exc.en))
-            failed.add(column.key)
-    for column in table.sheet.columns:
-        if column.required and column.key not in values and column.key not in failed:
+            errors.append(RowError(table.place(number, header), cell, exc.nl, exc.en))
+            failed.append(column.key)
+    for column in layout.required:
+        if column.key not in values and column.key not in failed:
+            header = next((h for _, c, h in layout.slots if c is column), column.nl)
             errors.append(
                 RowError(
-                    table.place(number, _header(table, columns, column)),
+                    table.place(number, header),
                     "",
                     f"{column.nl} is verplicht.",
                     f"{column.key} is required.",
                 )
             )
-            failed.add(column.key)
-    ok = not failed and _check_row_rules(table, columns, number, values, errors)
-    return Record(table.sheet, table.place(number), values, unknown) if ok else None
+            failed.append(column.key)
+    if failed or not _check_row_rules(table, layout, number, values, errors):
+        return None
+    return Record(table.sheet, table.place(number), values, unknown)
 
 
-def _header(table: Table, columns: list[Column | None], column: Column) -> str:
-    for header, candidate in zip(table.headers, columns, strict=False):
-        if candidate is column:
-            return header
-    return column.nl
+def _header(layout: _Layout, column: Column) -> str:
+    return next((h for _, c, h in layout.slots if c is column), column.nl)
+
+
+_PAIRS = {
+    "ties": ("resident", "other_resident"),
+    "collaborations": ("organisation", "other_organisation"),
+}
 
 
 def _check_row_rules(
-    table: Table,
-    columns: list[Column | None],
-    number: int,
-    values: dict[str, Any],
-    errors: list[RowError],
+    table: Table, layout: _Layout, number: int, values: dict[str, Any], errors: list[RowError]
 ) -> bool:
     """Rules that span cells of one row."""
     sheet = table.sheet.key
@@ -356,16 +394,12 @@ def _check_row_rules(
             )
         )
         return False
-    pairs = {
-        "ties": ("resident", "other_resident"),
-        "collaborations": ("organisation", "other_organisation"),
-    }
-    if sheet in pairs:
-        a, b = pairs[sheet]
+    if sheet in _PAIRS:
+        a, b = _PAIRS[sheet]
         if a in values and values.get(a) == values.get(b):
             errors.append(
                 RowError(
-                    table.place(number, _header(table, columns, table.sheet.column(b))),
+                    table.place(number, _header(layout, table.sheet.column(b))),
                     str(values[b]),
                     "Een rij verbindt iets met zichzelf.",
                     "A row connects something to itself.",
