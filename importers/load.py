@@ -109,12 +109,16 @@ def run_import(
         return report
     for label in WRITE_ORDER:
         rows = list(plan.nodes.get(label, {}).values())
+        counts = WriteCounts(unchanged=len(builder.already_stored.get(label, ())))
         if rows:
-            report.nodes[label.value] = store.upsert_nodes(label, rows, dry_run=options.dry_run)
+            counts += store.upsert_nodes(label, rows, dry_run=options.dry_run)
+        if rows or counts.unchanged:
+            report.nodes[label.value] = counts
     for (rel, source, target), rows in plan.links.items():
         counts = store.upsert_relationships(
-            rel, rows, source_label=source, target_label=target, dry_run=options.dry_run
-        )
+            rel, rows, source_label=source, target_label=target, dry_run=options.dry_run,
+            endpoints_verified=True,  # every reference was resolved against import or store
+        )  # fmt: skip
         report.relationships.setdefault(rel.value, WriteCounts())
         report.relationships[rel.value] += counts
     for rel, source, target in OWNED_LINKS:
@@ -203,6 +207,8 @@ class _PlanBuilder:
         self._stored: dict[NodeLabel, set[str]] = {}
         self._unknown: dict[str, dict[str, str]] = {"theme": {}, "skill": {}}
         self._valid: dict[str, set[str]] = {}
+        #: nodes this import would add only when missing, and found stored: unchanged
+        self.already_stored: dict[NodeLabel, set[str]] = {}
         self._declared: set[str] = set()
 
     def pid(self, sheet: str, source_id: str) -> str:
@@ -239,7 +245,10 @@ class _PlanBuilder:
                         if sheet in ("residents", "professionals"):
                             people.add(self.pid(sheet, value))
                     elif column.kind is ColumnType.CODE:
-                        wanted.setdefault(L.NEIGHBOURHOOD, set()).add(value)
+                        area: str | None = value
+                        while area:  # the CBS areas it lies in may be created too
+                            wanted.setdefault(L.NEIGHBOURHOOD, set()).add(area)
+                            area = cbs_parent(area)
                 for kind, code, _written in record.unknown_terms:
                     wanted.setdefault(L.THEME if kind == "theme" else L.SKILL, set()).add(code)
         for label, ids in wanted.items():
@@ -293,7 +302,7 @@ class _PlanBuilder:
             or code in self._declared
             or code in self._stored.get(L.NEIGHBOURHOOD, set())
         ):
-            if code not in self._declared and code not in self._stored.get(L.NEIGHBOURHOOD, set()):
+            if code not in self._declared:
                 self._add_cbs_area(code)
             return str(code)
         self._error(
@@ -312,9 +321,11 @@ class _PlanBuilder:
             and code not in self._declared
             and code not in self.plan.nodes.get(L.NEIGHBOURHOOD, {})
         ):
-            if code in self._stored.get(L.NEIGHBOURHOOD, set()):
-                return
             parent = cbs_parent(code)
+            if code in self._stored.get(L.NEIGHBOURHOOD, set()):
+                self.already_stored.setdefault(L.NEIGHBOURHOOD, set()).add(code)
+                code = parent or ""
+                continue
             self.plan.node(
                 L.NEIGHBOURHOOD, code, name=code, level=neighbourhood_level(code), parent=parent
             )
@@ -477,5 +488,7 @@ class _PlanBuilder:
             return
         written = next((w for k, c, w in record.unknown_terms if c == code), code)
         self._unknown[vocabulary.kind].setdefault(code, written)
-        if code not in self._stored.get(label, set()):
+        if code in self._stored.get(label, set()):
+            self.already_stored.setdefault(label, set()).add(code)
+        else:
             self.plan.nodes.setdefault(label, {}).setdefault(code, {"id": code, "name": written})
