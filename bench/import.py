@@ -1,0 +1,145 @@
+"""A synthetic city from CSV into each database: rows/s, seconds, peak memory, and the ratio
+against writing one row at a time, in one run.
+
+    python bench/import.py [--residents 100000] [--single 2000]
+
+The city is written as CSV templates by the generator (``wijkgraaf generate``), then imported
+with the real importer (parse, validate, pseudonymise, write). The baseline writes the first
+``--single`` resident rows and ties with one upsert call each, into a fresh graph of the same
+database. Target on the embedded database: 100,000 residents in under 60 s on 2 cores.
+Neo4j runs on ``WIJKGRAAF_BENCH_NEO4J_URI`` or on a test server started here (Java + Maven);
+its database is cleared: never point this at real data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph.model import NodeLabel, RelType  # noqa: E402
+from graph.settings import Settings, load_settings  # noqa: E402
+from graph.store import GraphStore, open_store  # noqa: E402
+from importers.load import ImportOptions, run_import  # noqa: E402
+from importers.synthetic import synthetic_city, write_csv  # noqa: E402
+
+
+def _rows_in(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            total += sum(1 for _ in csv.reader(handle)) - 1
+    return total
+
+
+def _server_peak_mib(store: GraphStore) -> float | None:
+    """Peak resident memory of the embedded server (VmHWM), if there is one."""
+    pid_file = getattr(store, "data_dir", None)
+    if pid_file is None:
+        return None
+    try:
+        pid = int((Path(pid_file) / "falkordb.pid").read_text())
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def bench(name: str, settings: Settings, files: list[Path], rows: int, single: int) -> None:
+    with open_store(settings) as store:
+        store.clear()
+        start = time.perf_counter()
+        report = run_import(store, settings, files, ImportOptions())
+        seconds = time.perf_counter() - start
+        assert not report.errors, report.errors[:3]
+        server = _server_peak_mib(store)
+        counts = store.count_by_label()
+        residents = store.nodes(NodeLabel.RESIDENT)[:single]
+        ties = [
+            {"source": a, "target": b, **props}
+            for a, b, props in store.relationships(
+                RelType.KNOWS, source_label=NodeLabel.RESIDENT, target_label=NodeLabel.RESIDENT
+            )[:single]
+        ]
+        store.clear()
+        start = time.perf_counter()
+        for node in residents:
+            store.upsert_nodes(NodeLabel.RESIDENT, [{"id": node.id, **node.properties}])
+        store.upsert_nodes(
+            NodeLabel.RESIDENT, [{"id": e} for t in ties for e in (t["source"], t["target"])]
+        )
+        for tie in ties:
+            store.upsert_relationships(
+                RelType.KNOWS,
+                [tie],
+                source_label=NodeLabel.RESIDENT,
+                target_label=NodeLabel.RESIDENT,
+            )
+        single_seconds = time.perf_counter() - start
+        store.clear()
+    batched_rate = rows / seconds
+    single_rate = (len(residents) + len(ties)) / single_seconds
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n{name}")
+    print(f"  imported rows            {rows:>12,}")
+    print(f"  nodes stored             {sum(counts.values()):>12,}")
+    print(f"  seconds                  {seconds:>12.1f}")
+    print(f"  rows/s                   {batched_rate:>12,.0f}")
+    print(f"  one row a call, rows/s   {single_rate:>12,.0f}   ({len(residents) + len(ties)} rows)")
+    print(f"  ratio import : one row   {batched_rate / single_rate:>12,.0f}x")
+    print(f"  peak memory, Python      {peak:>12,.0f} MiB")
+    if server is not None:
+        print(f"  peak memory, FalkorDB    {server:>12,.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--single", type=int, default=2_000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as work:
+        start = time.perf_counter()
+        files = write_csv(synthetic_city(args.residents, seed=1), Path(work) / "city")
+        rows = _rows_in(files)
+        print(f"city of {args.residents:,} residents: {rows:,} rows in {len(files)} CSV files, "
+              f"generated in {time.perf_counter() - start:.1f} s")  # fmt: skip
+        key = Path(work) / "secret.key"
+        embedded = load_settings(db=f"embedded:{Path(work) / 'db'}", key_file=key)
+        bench("embedded FalkorDB", embedded, files, rows, args.single)
+
+        uri = os.environ.get("WIJKGRAAF_BENCH_NEO4J_URI")
+        if uri:
+            password = os.environ.get("WIJKGRAAF_BENCH_NEO4J_PASSWORD", "")
+            neo4j = load_settings(db=uri, neo4j_password=password, key_file=key)
+            bench(f"Neo4j ({uri})", neo4j, files, rows, args.single)
+            return
+        from tests.neo4j_server import harness
+
+        reason = harness.java_and_maven_available()
+        if reason:
+            print(f"\nNeo4j: {reason}")
+            return
+        harness.build()
+        with harness.Neo4jTestServer() as server:
+            uri = server.start(Path(work) / "neo4j")
+            bench(
+                "Neo4j 5.26 test server",
+                load_settings(db=uri, key_file=key),
+                files,
+                rows,
+                args.single,
+            )
+
+
+if __name__ == "__main__":
+    main()
