@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.model import NodeLabel, RelType  # noqa: E402
-from graph.settings import Settings, load_settings  # noqa: E402
-from graph.store import GraphStore, open_store  # noqa: E402
-from importers.load import ImportOptions, run_import  # noqa: E402
-from importers.synthetic import synthetic_city, write_csv  # noqa: E402
+from graph.model import NodeLabel, RelType
+from graph.settings import Settings, load_settings
+from graph.store import GraphStore, open_store
+from importers.load import ImportOptions, run_import
+from importers.synthetic import synthetic_city, write_csv
 
 
 def _rows_in(files: list[Path]) -> int:
