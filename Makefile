@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 start: install
+	$(BIN)/wijkgraaf import importers/sample_data
 	$(BIN)/wijkgraaf status
 
 test: install
@@ -25,6 +26,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/import.py
 
 lint: install
 	$(BIN)/ruff check graph api tests bench

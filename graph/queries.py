@@ -241,13 +241,17 @@ GRAPH_VERSION = Query(
     _fill("MATCH (m:<meta> {id: $meta_id}) RETURN m.version", meta=SystemLabel.META),
 )
 
-CLEAR = Query(
-    "clear",
+#: One batch of deleting everything but the version counter; run until it deletes no more
+#: (one transaction for a whole city would exceed Neo4j's transaction memory).
+CLEAR_BATCH = Query(
+    "clear_batch",
     _fill(
-        "MATCH (n) WHERE NOT n:<meta>\nDETACH DELETE n\n" + _BUMP_VERSION.lstrip("\n"),
+        "MATCH (n) WHERE NOT n:<meta>\nWITH n LIMIT $limit\nDETACH DELETE n\nRETURN count(*)",
         meta=SystemLabel.META,
     ),
 )
+
+BUMP_VERSION = Query("bump_version", "WITH 1 AS one" + _BUMP_VERSION)
 
 
 @cache

@@ -397,8 +397,14 @@ class GraphStore(ABC):
         return self.existing_ids(SystemLabel.TOMBSTONE, ids)
 
     def clear(self) -> None:
-        """Delete every domain node and relationship (the version counter keeps counting)."""
-        self._write(queries.CLEAR, {"meta_id": queries.META_ID})
+        """Delete every node and relationship (the version counter keeps counting).
+
+        In batches: a whole city in one transaction exceeds Neo4j's transaction memory.
+        """
+        limit = self.settings.batch_size
+        while self._write(queries.CLEAR_BATCH, {"limit": limit})[0][0] >= limit:
+            pass
+        self._write(queries.BUMP_VERSION, {"meta_id": queries.META_ID})
 
     # --- reads ---------------------------------------------------------------------------
 

@@ -322,3 +322,21 @@ def test_concurrent_writers_from_threads(store_settings: Settings, store: GraphS
     assert errors == []
     assert store.count_by_label()["Resident"] == 6 * 600 + 200
     assert store.get_node(R, "w5-599").properties == {"writer": 5}
+
+
+def test_clear_deletes_in_batches_and_keeps_counting_versions(store_settings: Settings) -> None:
+    small_batches = store_settings.model_copy(update={"batch_size": 100})
+    with open_store(small_batches) as store:
+        store.clear()
+        store.upsert_nodes(R, [{"id": f"r{i}"} for i in range(1050)])
+        store.upsert_relationships(
+            RelType.KNOWS,
+            [{"source": f"r{i}", "target": f"r{i + 1}"} for i in range(1049)],
+            source_label=R,
+            target_label=R,
+        )
+        version = store.version()
+        store.clear()
+        assert store.count_by_label() == {label.value: 0 for label in NodeLabel}
+        assert store.fabric().number_of_edges() == 0
+        assert store.version() > version
