@@ -37,16 +37,19 @@ def translate_errors(what: str, *, uri: str, user: str) -> Iterator[None]:
             f"Dubbele id geweigerd ({what}): {exc.message}.",
             f"Duplicate id refused ({what}): {exc.message}.",
         ) from exc
-    except (
-        neo4j_errors.ServiceUnavailable,
-        neo4j_errors.SessionExpired,
-        neo4j_errors.TransientError,
-    ) as exc:
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
         raise errors.StoreUnavailableError(
             f"Neo4j op {uri} is niet bereikbaar of tijdelijk niet beschikbaar ({what}); "
             "draait de server en klopt het adres?",
             f"Neo4j at {uri} is not reachable or temporarily unavailable ({what}); "
             "is the server running and is the address right?",
+        ) from exc
+    except neo4j_errors.TransientError as exc:
+        raise errors.StoreUnavailableError(
+            f"Neo4j op {uri} kon {what} tijdelijk niet uitvoeren, ook niet na nieuwe pogingen: "
+            f"{exc.message}",
+            f"Neo4j at {uri} could not carry out {what} for now, not even after retries: "
+            f"{exc.message}",
         ) from exc
     except neo4j_errors.ClientError as exc:
         code = exc.code or ""

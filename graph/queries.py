@@ -241,10 +241,14 @@ GRAPH_VERSION = Query(
     _fill("MATCH (m:<meta> {id: $meta_id}) RETURN m.version", meta=SystemLabel.META),
 )
 
-#: One batch of deleting everything but the version counter; run until it deletes no more
-#: (one transaction for a whole city would exceed Neo4j's transaction memory).
-CLEAR_BATCH = Query(
-    "clear_batch",
+#: Clearing goes in batches, relationships first: one transaction for a whole city, or one
+#: theme node with its 100,000 INTERESTED_IN ties, exceeds Neo4j's transaction memory.
+CLEAR_RELATIONSHIPS_BATCH = Query(
+    "clear_relationships_batch",
+    "MATCH ()-[r]->()\nWITH r LIMIT $limit\nDELETE r\nRETURN count(*)",
+)
+CLEAR_NODES_BATCH = Query(
+    "clear_nodes_batch",
     _fill(
         "MATCH (n) WHERE NOT n:<meta>\nWITH n LIMIT $limit\nDETACH DELETE n\nRETURN count(*)",
         meta=SystemLabel.META,

@@ -402,8 +402,9 @@ class GraphStore(ABC):
         In batches: a whole city in one transaction exceeds Neo4j's transaction memory.
         """
         limit = self.settings.batch_size
-        while self._write(queries.CLEAR_BATCH, {"limit": limit})[0][0] >= limit:
-            pass
+        for query in (queries.CLEAR_RELATIONSHIPS_BATCH, queries.CLEAR_NODES_BATCH):
+            while self._write(query, {"limit": limit})[0][0] >= limit:
+                pass
         self._write(queries.BUMP_VERSION, {"meta_id": queries.META_ID})
 
     # --- reads ---------------------------------------------------------------------------
