@@ -112,13 +112,45 @@ def parameter_header(params: Mapping[str, Any]) -> str:
     )
 
 
-def _plain(value: Any) -> Any:
-    """FalkorDB returns maps as OrderedDicts; hand out plain dicts and lists."""
-    if isinstance(value, OrderedDict | dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+def _value(cell: list[Any]) -> Any:
+    """One value of FalkorDB's compact reply: ``[type, value]``.
+
+    Wijkgraaf's queries return scalars, lists and maps (``properties(n)``), never nodes,
+    edges or paths; decoding just those, instead of through the client's general result
+    parser, halves reading a 100,000-resident fabric.
+    """
+    kind, value = cell
+    if kind == 2:  # string
+        return value.decode() if isinstance(value, bytes) else value
+    if kind == 3:  # integer
+        return int(value)
+    if kind == 1:  # null
+        return None
+    if kind == 4:  # boolean
+        return value in ("true", b"true")
+    if kind == 5:  # double
+        return float(value)
+    if kind == 6:  # array
+        return [_value(item) for item in value]
+    if kind == 10:  # map: key, [type, value], key, [type, value], ...
+        return {
+            (key.decode() if isinstance(key, bytes) else key): _value(item)
+            for key, item in zip(value[::2], value[1::2], strict=True)
+        }
+    raise QueryError(
+        f"Onverwacht soort waarde ({kind}) in het antwoord van de database.",
+        f"Unexpected kind of value ({kind}) in the database's answer.",
+    )
+
+
+def _rows(response: list[Any]) -> list[list[Any]]:
+    """The result rows of a compact ``GRAPH.QUERY`` reply (``[header, rows, stats]``)."""
+    for part in response:
+        if isinstance(part, redis.ResponseError):
+            raise part  # a failure reported inside the reply, e.g. a constraint violation
+    if len(response) < 3:
+        return []
+    return [[_value(cell) for cell in row] for row in response[1]]
 
 
 class FalkorDBStore(GraphStore):
@@ -163,10 +195,15 @@ class FalkorDBStore(GraphStore):
         for attempt in (1, 2):
             try:
                 with translate_errors(query.name):
-                    run = self._graph.ro_query if read_only else self._graph.query
-                    text = parameter_header(params) + query.text
-                    result = run(text, None, timeout=timeout_ms or None)
-                    return [[_plain(value) for value in row] for row in result.result_set]
+                    command: list[str | int] = [
+                        "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY",
+                        self.settings.graph_name,
+                        parameter_header(params) + query.text,
+                        "--compact",
+                    ]
+                    if timeout_ms:
+                        command += ["timeout", timeout_ms]
+                    return _rows(self._db.connection.execute_command(*command))
             except StoreUnavailableError:
                 # The server may have died under us; every write is an idempotent MERGE, so
                 # restarting it and trying once more is safe.

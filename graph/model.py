@@ -312,5 +312,21 @@ FABRIC_TYPES: tuple[RelType, ...] = (
 #: Every label with a unique ``id`` (the domain's and Wijkgraaf's own).
 KEYED_LABELS: tuple[NodeLabel | SystemLabel, ...] = (*NodeLabel, *SystemLabel)
 
+#: What the projection carries of each node and edge: the fields the network questions use,
+#: and no more (reading whole property maps of a city took twice as long). At most four each.
+FABRIC_NODE_FIELDS: dict[NodeLabel, tuple[str, ...]] = {
+    NodeLabel.RESIDENT: ("display_name", "neighbourhood", "age_band", "consent_contact"),
+    NodeLabel.PROFESSIONAL: ("display_name", "craft", "organisation"),
+    NodeLabel.INITIATIVE: ("name", "neighbourhood", "status", "lead"),
+    NodeLabel.ORGANISATION: ("name", "neighbourhood", "o_sector", "craft"),
+}
+FABRIC_EDGE_FIELDS: dict[RelType, tuple[str, ...]] = {
+    RelType.KNOWS: ("kind", "strength"),
+    RelType.PARTICIPATES_IN: ("role",),
+    RelType.SUPPORTED_BY: ("craft",),
+    RelType.PARTNER_OF: ("contribution",),
+}
+FABRIC_FIELD_SLOTS = 4
+
 #: Labels whose nodes are people: every read of one is person-level data.
 PERSON_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.RESIDENT, NodeLabel.PROFESSIONAL})

@@ -17,7 +17,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from graph.model import FABRIC_LABELS, FABRIC_TYPES, NodeLabel, RelType, SystemLabel
+from graph.model import (
+    FABRIC_EDGE_FIELDS,
+    FABRIC_FIELD_SLOTS,
+    FABRIC_LABELS,
+    FABRIC_NODE_FIELDS,
+    FABRIC_TYPES,
+    NodeLabel,
+    RelType,
+    SystemLabel,
+)
 
 Name = NodeLabel | SystemLabel | RelType
 
@@ -211,23 +220,32 @@ COUNT_BY_LABEL = Query(
 )
 
 
+_FIELD = re.compile(r"^[a-z][a-z_]*$")
+
+
+def _slots(variable: str, fields: tuple[str, ...]) -> str:
+    """``n.a AS f1, n.b AS f2, null AS f3, ...`` for the projection's field slots."""
+    if len(fields) > FABRIC_FIELD_SLOTS or not all(_FIELD.match(f) for f in fields):
+        raise ValueError(f"not projection fields: {fields!r}")
+    cells = [variable + "." + field for field in fields]
+    cells += ["null"] * (FABRIC_FIELD_SLOTS - len(fields))
+    return ", ".join(cell + " AS f" + str(number) for number, cell in enumerate(cells, start=1))
+
+
 def _fabric_node_part(label: NodeLabel) -> str:
     return _fill(
-        "MATCH (n:<label>) RETURN 'node' AS part, '<label>' AS kind, n.id AS a, "
-        "null AS b, properties(n) AS props",
-        label=label,
-    )
+        "MATCH (n:<label>) RETURN '<label>' AS kind, n.id AS a, null AS b, ", label=label
+    ) + _slots("n", FABRIC_NODE_FIELDS[label])
 
 
 def _fabric_edge_part(rel: RelType) -> str:
     return _fill(
-        "MATCH (x)-[r:<rel>]->(y) RETURN 'edge' AS part, '<rel>' AS kind, x.id AS a, "
-        "y.id AS b, properties(r) AS props",
-        rel=rel,
-    )
+        "MATCH (x)-[r:<rel>]->(y) RETURN '<rel>' AS kind, x.id AS a, y.id AS b, ", rel=rel
+    ) + _slots("r", FABRIC_EDGE_FIELDS.get(rel, ()))
 
 
-#: The social fabric in one statement: its nodes, then its edges.
+#: The social fabric in one statement: nodes, then edges, each with its projection fields
+#: in the slots f1..f4 (which field is in which slot depends on the kind).
 FABRIC = Query(
     "fabric",
     "\nUNION ALL\n".join(

@@ -25,7 +25,14 @@ import networkx as nx
 
 from graph import queries
 from graph.errors import InvalidDataError, NotFoundError
-from graph.model import RELATIONSHIPS, NodeLabel, RelType, SystemLabel
+from graph.model import (
+    FABRIC_EDGE_FIELDS,
+    FABRIC_NODE_FIELDS,
+    RELATIONSHIPS,
+    NodeLabel,
+    RelType,
+    SystemLabel,
+)
 from graph.queries import Query
 from graph.settings import Settings, parse_db
 
@@ -456,26 +463,29 @@ class GraphStore(ABC):
     def fabric(self) -> nx.Graph:
         """The social fabric as an undirected networkx graph, loaded in one query.
 
-        Nodes are keyed by ``id`` with ``label`` and their stored properties; edges carry
-        ``type`` and their stored properties. Skills, themes and neighbourhoods stay
-        attributes (they are not nodes of the fabric).
+        Nodes are keyed by ``id`` and carry ``label`` and their projection fields
+        (``FABRIC_NODE_FIELDS``: name, neighbourhood, ...); edges carry ``type`` and theirs
+        (``FABRIC_EDGE_FIELDS``: strength, role, ...). Absent values are left out. Skills,
+        themes and neighbourhoods stay attributes: they are not nodes of the fabric.
         """
         graph = nx.Graph()
         edges = []
-        for part, kind, a, b, props in self._read(queries.FABRIC, {}):
-            attrs = dict(props)
-            if part == "edge":
-                edges.append((a, b, kind, attrs))
+        for kind, a, b, *slots in self._read(queries.FABRIC, {}):
+            if b is not None:
+                rel = RelType(kind)
+                fields = FABRIC_EDGE_FIELDS.get(rel, ())
+                attrs = {f: v for f, v in zip(fields, slots, strict=False) if v is not None}
+                edges.append((a, b, {"type": kind, **attrs}))
                 continue
-            attrs.pop("id", None)
+            fields = FABRIC_NODE_FIELDS[NodeLabel(kind)]
+            attrs = {f: v for f, v in zip(fields, slots, strict=False) if v is not None}
             if a in graph and graph.nodes[a]["label"] != kind:
                 raise InvalidDataError(
                     f"Id {a!r} hoort bij zowel {graph.nodes[a]['label']} als {kind}.",
                     f"Id {a!r} belongs to both {graph.nodes[a]['label']} and {kind}.",
                 )
             graph.add_node(a, label=kind, **attrs)
-        for a, b, kind, attrs in edges:
-            graph.add_edge(a, b, type=kind, **attrs)
+        graph.add_edges_from(edges)
         return graph
 
     def nodes(self, label: Label) -> list[Node]:
