@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import resource
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.neo4j_target import neo4j_settings
 from graph.model import NodeLabel, RelType
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore, open_store
@@ -117,28 +117,9 @@ def main() -> None:
         embedded = load_settings(db=f"embedded:{Path(work) / 'db'}", key_file=key)
         bench("embedded FalkorDB", embedded, files, rows, args.single)
 
-        uri = os.environ.get("WIJKGRAAF_BENCH_NEO4J_URI")
-        if uri:
-            password = os.environ.get("WIJKGRAAF_BENCH_NEO4J_PASSWORD", "")
-            neo4j = load_settings(db=uri, neo4j_password=password, key_file=key)
-            bench(f"Neo4j ({uri})", neo4j, files, rows, args.single)
-            return
-        from tests.neo4j_server import harness
-
-        reason = harness.java_and_maven_available()
-        if reason:
-            print(f"\nNeo4j: {reason}")
-            return
-        harness.build()
-        with harness.Neo4jTestServer() as server:
-            uri = server.start(Path(work) / "neo4j")
-            bench(
-                "Neo4j 5.26 test server",
-                load_settings(db=uri, key_file=key),
-                files,
-                rows,
-                args.single,
-            )
+        with neo4j_settings(Path(work), key_file=key) as target:
+            if target is not None:
+                bench(*target, files, rows, args.single)
 
 
 if __name__ == "__main__":

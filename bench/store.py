@@ -12,7 +12,6 @@ Neo4j database is cleared first: never point this at real data.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.neo4j_target import neo4j_settings
 from graph.model import NodeLabel, RelType
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore, open_store
@@ -94,29 +94,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data:
-        embedded = load_settings(db=f"embedded:{data}")
+        embedded = load_settings(db=f"embedded:{Path(data) / 'db'}")
         report("embedded FalkorDB", bench(embedded, nodes=args.nodes, single=args.single))
 
-    uri = os.environ.get("WIJKGRAAF_BENCH_NEO4J_URI")
-    if uri:
-        neo4j = load_settings(
-            db=uri, neo4j_password=os.environ.get("WIJKGRAAF_BENCH_NEO4J_PASSWORD", "")
-        )
-        report(f"Neo4j ({uri})", bench(neo4j, nodes=args.nodes, single=args.single))
-        return
-    from tests.neo4j_server import harness
-
-    reason = harness.java_and_maven_available()
-    if reason:
-        print(f"\nNeo4j: {reason}")
-        return
-    harness.build()
-    with tempfile.TemporaryDirectory() as work, harness.Neo4jTestServer() as server:
-        uri = server.start(Path(work))
-        report(
-            "Neo4j 5.26 test server",
-            bench(load_settings(db=uri), nodes=args.nodes, single=args.single),
-        )
+        with neo4j_settings(Path(data)) as target:
+            if target is not None:
+                name, settings = target
+                report(name, bench(settings, nodes=args.nodes, single=args.single))
 
 
 if __name__ == "__main__":

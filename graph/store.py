@@ -167,6 +167,26 @@ def _apply(before: Mapping[str, Any], changes: Mapping[str, Value]) -> dict[str,
     return after
 
 
+def _changed(
+    batch: Sequence[tuple[Any, dict[str, Value]]],
+    stored: Mapping[Any, Mapping[str, Any]],
+    counts: WriteCounts,
+) -> list[tuple[Any, dict[str, Value]]]:
+    """The rows of ``batch`` that change what is stored, counting each row's fate."""
+    changed = []
+    for key, props in batch:
+        before = stored.get(key)
+        if before is None:
+            counts.created += 1
+        elif _apply(before, props) == before:
+            counts.unchanged += 1
+            continue
+        else:
+            counts.updated += 1
+        changed.append((key, props))
+    return changed
+
+
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -240,17 +260,10 @@ class GraphStore(ABC):
                 row[0]: row[1]
                 for row in self._read(queries.existing_nodes(label), {"ids": [i for i, _ in batch]})
             }
-            changed = []
-            for node_id, props in batch:
-                before = stored.get(node_id)
-                if before is None:
-                    counts.created += 1
-                elif _apply(before, props) == before:
-                    counts.unchanged += 1
-                    continue
-                else:
-                    counts.updated += 1
-                changed.append({"id": node_id, "props": props})
+            changed = [
+                {"id": node_id, "props": props}
+                for node_id, props in _changed(batch, stored, counts)
+            ]
             if changed and not dry_run:
                 self._write(
                     queries.upsert_nodes(label), {"rows": changed, "meta_id": queries.META_ID}
@@ -312,17 +325,10 @@ class GraphStore(ABC):
                     {"pairs": pairs},
                 )
             }
-            changed = []
-            for (source, target), props in batch:
-                before = stored.get((source, target))
-                if before is None:
-                    counts.created += 1
-                elif _apply(before, props) == before:
-                    counts.unchanged += 1
-                    continue
-                else:
-                    counts.updated += 1
-                changed.append({"source": source, "target": target, "props": props})
+            changed = [
+                {"source": source, "target": target, "props": props}
+                for (source, target), props in _changed(batch, stored, counts)
+            ]
             if changed and not dry_run:
                 self._write(
                     queries.upsert_relationships(rel_type, source_label, target_label),
