@@ -89,6 +89,15 @@ class Settings(BaseSettings):
             "its owner only. Default: the platform's user config directory."
         ),
     )
+    opportunity_min_residents: int = Field(
+        default=10,
+        ge=2,
+        le=10_000,
+        description=(
+            "Collective opportunities: how many residents of one neighbourhood must share a "
+            "support theme that no active initiative addresses."
+        ),
+    )
     lang: Literal["nl", "en"] = Field(
         default="nl", description="Language of messages and explanations: `nl` or `en`."
     )

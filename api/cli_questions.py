@@ -1,0 +1,86 @@
+"""``wijkgraaf ask``: the network questions on the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from api.cli_common import db_option, settings_for
+from graph.analysis.engine import CATALOGUE, Analyst
+from graph.analysis.results import Answer, Lang, Scope
+from graph.store import open_store
+
+
+def answer_json(answer: Answer, lang: Lang) -> dict[str, Any]:
+    """The answer as the stable JSON shape: question, scope, items with reasons in ``lang``."""
+    return {
+        "question": answer.question,
+        "scope": {"neighbourhoods": list(answer.scope.neighbourhoods), "theme": answer.scope.theme},
+        "version": answer.version,
+        "summary": answer.summary,
+        "notes": [{"code": n.code, "text": n.text(lang), "data": n.data} for n in answer.notes],
+        "items": [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "name": item.name,
+                "score": item.score,
+                "reasons": [
+                    {"code": r.code, "text": r.text(lang), "data": r.data} for r in item.reasons
+                ],
+                "figures": item.figures,
+                "path": item.path,
+            }
+            for item in answer.items
+        ],
+    }
+
+
+@click.command("ask")
+@click.argument("question", type=click.Choice(sorted(CATALOGUE)))
+@db_option
+@click.option(
+    "--neighbourhood",
+    "neighbourhoods",
+    multiple=True,
+    metavar="CODE",
+    help="Buurt of wijk (herhaalbaar) / neighbourhood or district (repeatable).",
+)
+@click.option("--theme", default=None, metavar="T", help="Thema / theme code.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
+)
+@click.option("--json", "as_json", is_flag=True, help="Antwoord als JSON / answer as JSON.")
+@click.pass_context
+def ask_command(
+    ctx: click.Context,
+    question: str,
+    db: str | None,
+    neighbourhoods: tuple[str, ...],
+    theme: str | None,
+    limit: int,
+    lang_option: str | None,
+    as_json: bool,
+) -> None:
+    """Stel een netwerkvraag / ask a network question."""
+    settings = settings_for(ctx, db)
+    lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
+    scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme)
+    with open_store(settings) as store:
+        answer = Analyst(store).ask(question, scope, limit=limit)
+    if as_json:
+        click.echo(json.dumps(answer_json(answer, lang), ensure_ascii=False))
+        return
+    entry = CATALOGUE[question]
+    click.echo(f"{entry.title_nl if lang == 'nl' else entry.title_en} ({scope.describe(lang)})")
+    for note in answer.notes:
+        click.echo(f"  ({note.text(lang)})")
+    if not answer.items:
+        click.echo("  Geen antwoorden gevonden." if lang == "nl" else "  No answers found.")
+    for number, item in enumerate(answer.items, start=1):
+        click.echo(f"{number:>3}. {item.name} — {item.score:.3f}")
+        for reason in item.reasons:
+            click.echo(f"       {reason.text(lang)}")

@@ -1,0 +1,1 @@
+"""Network questions answered over the social fabric: plain functions over networkx graphs."""

@@ -1,0 +1,307 @@
+"""The collective questions (DOMAIN.md, 4–6): opportunities, five-O coverage, ownership.
+
+- **opportunities**: themes where at least N residents of a neighbourhood have a support need
+  and no active initiative there addresses it (an initiative located in the neighbourhood, or
+  in the wijk or municipality it lies in, counts as there), with candidate owners: residents
+  of that neighbourhood interested in the theme, with a strength that initiatives on the theme
+  elsewhere look for, or who know several of the residents with the need (they could gather
+  them).
+- **five-o**: per initiative, which of the five O's take part (partners by their ``o_sector``;
+  residents taking part count as Omgeving), which are missing, and organisations nearby of a
+  missing O that could fill the gap.
+- **ownership**: the share of initiatives led by residents versus professionals, per
+  neighbourhood and per theme; the ``lead`` an initiative was given, or else: a resident owner
+  means residents, coaching without one means professionals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from graph.analysis.context import NetworkContext
+from graph.analysis.results import Answer, Item, Reason, Scope
+from graph.model import OSector
+
+ACTIVE = {"active", None}
+FIVE_O = [o.value for o in OSector]
+
+
+def _located(context: NetworkContext, initiative: str) -> str | None:
+    where = context.fabric.nodes[initiative].get("neighbourhood")
+    return str(where) if where else None
+
+
+def _areas_up(context: NetworkContext, code: str) -> set[str]:
+    """The area and every area it lies within."""
+    result = set()
+    while code and code not in result:
+        result.add(code)
+        code = context.areas.get(code, {}).get("parent", "")
+    return result
+
+
+def answer_opportunities(
+    context: NetworkContext, scope: Scope, *, limit: int = 20, min_residents: int = 10
+) -> Answer:
+    graph = context.scoped(scope)
+    fabric = context.fabric
+    residents = [n for n, d in graph.nodes(data=True) if d.get("label") == "Resident"]
+    needing: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for resident in residents:
+        home = fabric.nodes[resident].get("neighbourhood")
+        if not home:
+            continue
+        for theme in context.needs.get(resident, {}):
+            if scope.theme is None or theme == scope.theme:
+                needing[(home, theme)].add(resident)
+    covered: set[tuple[str, str]] = set()
+    for initiative, themes in context.addresses.items():
+        if initiative in fabric and fabric.nodes[initiative].get("status", "active") in ACTIVE:
+            where = _located(context, initiative)
+            if where:
+                covered.update((where, theme) for theme in themes)
+    sought: dict[str, set[str]] = defaultdict(set)  # theme -> skills initiatives on it look for
+    for initiative, themes in context.addresses.items():
+        for theme in themes:
+            sought[theme] |= context.skills_needed.get(initiative, set())
+    items = []
+    for (home, theme), people in needing.items():
+        if len(people) < min_residents:
+            continue
+        if any((area, theme) in covered for area in _areas_up(context, home)):
+            continue
+        candidates = _candidate_owners(context, home, theme, people, sought[theme])
+        place, topic = context.area_name(home), context.theme_name(theme)
+        reasons = [
+            Reason(
+                code="uncovered_need",
+                nl=f"{len(people)} bewoners in {place} hebben een hulpvraag over {topic.lower()}, en geen actief initiatief pakt dat daar op.",
+                en=f"{len(people)} residents of {place} have a support question about {context.theme_name(theme, 'en').lower()}, and no active initiative there takes it up.",
+                data={"residents": len(people), "neighbourhood": home, "theme": theme},
+            )
+        ]
+        if candidates:
+            names = ", ".join(context.name(c) for c, _ in candidates[:3])
+            reasons.append(
+                Reason(
+                    code="candidate_owners",
+                    nl=f"Mogelijke trekkers: {names}.",
+                    en=f"Possible owners: {names}.",
+                    data={"candidates": [c for c, _ in candidates]},
+                )
+            )
+        items.append(
+            Item(
+                id=f"{home}:{theme}",
+                kind="opportunity",
+                name=f"{topic} — {place}",
+                score=float(len(people)),
+                figures={
+                    "neighbourhood": home,
+                    "theme": theme,
+                    "residents_with_need": len(people),
+                    "candidates": [{"id": c, "why": why} for c, why in candidates],
+                },
+                reasons=reasons,
+            )
+        )
+    items.sort(key=lambda item: (-item.score, item.id))
+    summary = {"opportunities": len(items), "min_residents": min_residents}
+    return Answer(
+        question="opportunities",
+        scope=scope,
+        version=context.version,
+        items=items[:limit],
+        summary=summary,
+    )
+
+
+def _candidate_owners(
+    context: NetworkContext, home: str, theme: str, people: set[str], skills: set[str]
+) -> list[tuple[str, list[str]]]:
+    """Residents of ``home`` who could take the theme up, best first, with why."""
+    fabric = context.fabric
+    found = []
+    for node, data in fabric.nodes(data=True):
+        if data.get("label") != "Resident" or data.get("neighbourhood") != home:
+            continue
+        why = []
+        if theme in context.interests.get(node, set()):
+            why.append("interest")
+        if {s for s, willing in context.skills.get(node, {}).items() if willing} & skills:
+            why.append("skill")
+        knows = sum(
+            1
+            for m in fabric.adj[node]
+            if m in people and fabric.edges[node, m].get("type") == "KNOWS"
+        )
+        if knows >= 2:
+            why.append("connector")
+        if why and node not in people:
+            found.append((-(len(why) * 10 + knows), node, why))
+    found.sort()
+    return [(node, why) for _, node, why in found[:10]]
+
+
+def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
+    graph = context.scoped(scope)
+    fabric = context.fabric
+    organisations = [n for n, d in fabric.nodes(data=True) if d.get("label") == "Organisation"]
+    items = []
+    missing_by_theme: Counter[str] = Counter()
+    missing_by_area: Counter[str] = Counter()
+    for node, data in graph.nodes(data=True):
+        if data.get("label") != "Initiative":
+            continue
+        present = set()
+        for other in fabric.adj[node]:
+            kind = fabric.edges[node, other].get("type")
+            if kind == "PARTNER_OF" and fabric.nodes[other].get("o_sector"):
+                present.add(fabric.nodes[other]["o_sector"])
+            elif kind == "PARTICIPATES_IN":
+                present.add("omgeving")
+        missing = [o for o in FIVE_O if o not in present]
+        home = data.get("neighbourhood")
+        nearby = {
+            o: _nearby(context, organisations, o, home, exclude=set(fabric.adj[node]))
+            for o in missing
+        }
+        for theme in context.addresses.get(node, ()):
+            missing_by_theme[theme] += bool(missing)
+        if home:
+            missing_by_area[home] += bool(missing)
+        name = context.name(node)
+        reasons = []
+        if missing:
+            suggestions = [f"{context.name(n[0])} ({o})" for o, n in nearby.items() if n]
+            extra_nl = f" Dichtbij: {', '.join(suggestions)}." if suggestions else ""
+            extra_en = f" Nearby: {', '.join(suggestions)}." if suggestions else ""
+            reasons.append(
+                Reason(
+                    code="missing_o",
+                    nl=f"Bij {name} ontbreekt: {', '.join(missing)}.{extra_nl}",
+                    en=f"{name} lacks: {', '.join(missing)}.{extra_en}",
+                    data={"missing": missing, "nearby": nearby},
+                )
+            )
+        items.append(
+            Item(
+                id=node,
+                kind="Initiative",
+                name=name,
+                score=round(len(missing) / len(FIVE_O), 6),
+                figures={"present": sorted(present), "missing": missing, "nearby": nearby},
+                reasons=reasons,
+            )
+        )
+    items.sort(key=lambda item: (-item.score, item.id))
+    summary = {
+        "initiatives": len(items),
+        "complete": sum(1 for i in items if not i.figures["missing"]),
+        "missing_by_o": {o: sum(1 for i in items if o in i.figures["missing"]) for o in FIVE_O},
+        "incomplete_by_theme": dict(sorted(missing_by_theme.items())),
+        "incomplete_by_neighbourhood": dict(sorted(missing_by_area.items())),
+    }
+    return Answer(
+        question="five-o",
+        scope=scope,
+        version=context.version,
+        items=items[:limit],
+        summary=summary,
+    )
+
+
+def _nearby(
+    context: NetworkContext,
+    organisations: list[str],
+    sector: str,
+    home: str | None,
+    *,
+    exclude: set[str],
+) -> list[str]:
+    """Organisations of ``sector``: same neighbourhood first, then the areas it lies within."""
+    fabric = context.fabric
+    levels = _areas_up(context, home) if home else set()
+    ranked = []
+    for org in organisations:
+        if org in exclude or fabric.nodes[org].get("o_sector") != sector:
+            continue
+        where = fabric.nodes[org].get("neighbourhood")
+        rank = 0 if where == home else 1 if where in levels else 2
+        ranked.append((rank, org))
+    ranked.sort()
+    return [org for _, org in ranked[:3]]
+
+
+def _lead(context: NetworkContext, initiative: str) -> str:
+    data = context.fabric.nodes[initiative]
+    if data.get("lead"):
+        return str(data["lead"])
+    fabric = context.fabric
+    owners = any(
+        fabric.edges[initiative, o].get("type") == "PARTICIPATES_IN"
+        and fabric.edges[initiative, o].get("role") == "owner"
+        for o in fabric.adj[initiative]
+    )
+    coached = any(
+        fabric.edges[initiative, o].get("type") == "COACHES" for o in fabric.adj[initiative]
+    )
+    return "residents" if owners else "professionals" if coached else "unknown"
+
+
+def answer_ownership(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
+    graph = context.scoped(scope)
+    by_area: dict[str, Counter[str]] = defaultdict(Counter)
+    by_theme: dict[str, Counter[str]] = defaultdict(Counter)
+    total: Counter[str] = Counter()
+    for node, data in graph.nodes(data=True):
+        if data.get("label") != "Initiative":
+            continue
+        lead = _lead(context, node)
+        total[lead] += 1
+        by_area[data.get("neighbourhood") or "-"][lead] += 1
+        for theme in context.addresses.get(node, ()):
+            by_theme[theme][lead] += 1
+    items = []
+    for kind, groups in (("neighbourhood", by_area), ("theme", by_theme)):
+        for key, counts in groups.items():
+            count = sum(counts.values())
+            share = counts["residents"] / count
+            name = context.area_name(key) if kind == "neighbourhood" else context.theme_name(key)
+            items.append(
+                Item(
+                    id=key,
+                    kind=kind,
+                    name=name,
+                    score=round(share, 6),
+                    figures={
+                        "initiatives": count,
+                        **{
+                            lead: counts[lead]
+                            for lead in ("residents", "shared", "professionals", "unknown")
+                        },
+                    },
+                    reasons=[
+                        Reason(
+                            code="resident_led_share",
+                            nl=f"{counts['residents']} van de {count} initiatieven in {name} worden door bewoners getrokken.",
+                            en=f"{counts['residents']} of the {count} initiatives in {name} are led by residents.",
+                            data={"share": share},
+                        )
+                    ],
+                )
+            )
+    items.sort(key=lambda item: (item.kind, item.score, item.id))
+    all_count = sum(total.values())
+    summary = {
+        "initiatives": all_count,
+        **{lead: total[lead] for lead in ("residents", "shared", "professionals", "unknown")},
+        "resident_led_share": total["residents"] / all_count if all_count else None,
+    }
+    return Answer(
+        question="ownership",
+        scope=scope,
+        version=context.version,
+        items=items[:limit],
+        summary=summary,
+    )

@@ -1,0 +1,108 @@
+"""Asking questions: the catalogue, and answers cached per graph version.
+
+An :class:`Analyst` loads the network context once and keeps answers keyed on (question,
+scope, limit) for the graph version they were computed at; any write to the store bumps the
+version, and the next question reloads and recomputes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graph.analysis.bridges import answer_bridges
+from graph.analysis.collective import answer_five_o, answer_opportunities, answer_ownership
+from graph.analysis.context import NetworkContext
+from graph.analysis.isolated import answer_isolated
+from graph.analysis.results import Answer, Scope
+from graph.analysis.strengths import answer_strengths
+from graph.errors import NotFoundError
+from graph.store import GraphStore
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    title_nl: str
+    title_en: str
+    answer: Callable[..., Answer]
+    #: answer keyword -> setting that supplies it
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+CATALOGUE: dict[str, Question] = {
+    q.key: q
+    for q in (
+        Question(
+            "bridges",
+            "Wie houdt het netwerk bij elkaar?",
+            "Who holds the network together?",
+            answer_bridges,
+        ),
+        Question(
+            "isolated",
+            "Wie staat er alleen?",
+            "Who is isolated?",
+            answer_isolated,
+        ),
+        Question(
+            "unused-strengths",
+            "Welke krachten blijven onbenut?",
+            "Which strengths go unused?",
+            answer_strengths,
+        ),
+        Question(
+            "opportunities",
+            "Waar liggen kansen voor iets collectiefs?",
+            "Where are collective opportunities?",
+            answer_opportunities,
+            {"min_residents": "opportunity_min_residents"},
+        ),
+        Question(
+            "five-o",
+            "Welke O's doen mee, welke ontbreken?",
+            "Which of the five O's take part, which are missing?",
+            answer_five_o,
+        ),
+        Question(
+            "ownership",
+            "Wie trekt de initiatieven: bewoners of professionals?",
+            "Who leads the initiatives: residents or professionals?",
+            answer_ownership,
+        ),
+    )
+}
+
+
+class Analyst:
+    """Answers network questions about one store, cached per graph version."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._context: NetworkContext | None = None
+        self._answers: dict[tuple[str, Scope, int], Answer] = {}
+
+    def context(self) -> NetworkContext:
+        version = self.store.version()
+        if self._context is None or self._context.version != version:
+            self._context = NetworkContext.load(self.store)
+            self._answers.clear()
+        return self._context
+
+    def ask(self, question: str, scope: Scope | None = None, *, limit: int = 20) -> Answer:
+        if question not in CATALOGUE:
+            known = ", ".join(CATALOGUE)
+            raise NotFoundError(
+                f"Onbekende vraag {question!r}; kies uit: {known}.",
+                f"Unknown question {question!r}; choose from: {known}.",
+            )
+        scope = scope or Scope()
+        context = self.context()
+        key = (question, scope, limit)
+        if key not in self._answers:
+            entry = CATALOGUE[question]
+            options = {
+                kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()
+            }
+            self._answers[key] = entry.answer(context, scope, limit=limit, **options)
+        return self._answers[key]

@@ -1,0 +1,193 @@
+"""Isolated people (DOMAIN.md, question 2): kept apart from loneliness, which a graph cannot see.
+
+Signals, each named: no ties at all; only system-world ties (support and nothing else); no
+participation in any initiative; in a small component cut off from the neighbourhood's main
+network; low coreness. Ranked with support needs first, then by the weight of the signals.
+Each person gets the nearest initiative that fits their interests or needs, with a warm path
+to it where one exists: someone they know who takes part.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph.analysis.context import NetworkContext
+from graph.analysis.results import Answer, Item, Reason, Scope
+
+WEIGHTS = {
+    "no_ties": 1.0,
+    "only_support": 0.8,
+    "cut_off": 0.6,
+    "low_coreness": 0.3,
+    "no_participation": 0.2,
+}
+#: A component counts as cut off when it is at most this share of the largest one.
+SMALL_COMPONENT_SHARE = 0.1
+ACTIVE = {"active", None}
+
+
+def _types(graph: nx.Graph, node: str) -> list[str]:
+    return [str(graph.edges[node, other].get("type")) for other in graph.adj[node]]
+
+
+def _fitting_initiative(
+    context: NetworkContext, graph: nx.Graph, node: str
+) -> tuple[str, list[str], set[str]] | None:
+    """(initiative, warm path, shared themes) for the best fitting active initiative."""
+    wanted = set(context.needs.get(node, {})) | context.interests.get(node, set())
+    if not wanted:
+        return None
+    fabric = context.fabric
+    home = fabric.nodes[node].get("neighbourhood")
+    candidates = []
+    for initiative, themes in context.addresses.items():
+        shared = themes & wanted
+        if not shared or initiative not in fabric:
+            continue
+        data = fabric.nodes[initiative]
+        if data.get("status", "active") not in ACTIVE:
+            continue
+        friends = sorted(
+            friend
+            for friend in fabric.adj[node]
+            if fabric.edges[node, friend].get("type") == "KNOWS"
+            and fabric.has_edge(friend, initiative)
+        )
+        path = [node, friends[0], initiative] if friends else [node, initiative]
+        rank = (
+            0 if friends else 1,
+            0 if data.get("neighbourhood") == home else 1,
+            -len(shared),
+            initiative,
+        )
+        candidates.append((rank, initiative, path, shared))
+    if not candidates:
+        return None
+    _, initiative, path, shared = min(candidates)
+    return initiative, path, shared
+
+
+def answer_isolated(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
+    """Residents the network keeps apart, support needs first, with a way in for each."""
+    graph = context.scoped(scope)
+    residents = [n for n, d in graph.nodes(data=True) if d.get("label") == "Resident"]
+    components = sorted(nx.connected_components(graph), key=len, reverse=True)
+    largest = len(components[0]) if components else 0
+    component_of = {n: len(c) for c in components for n in c}
+    core = nx.core_number(graph) if graph.number_of_edges() else dict.fromkeys(graph, 0)
+
+    items = []
+    counts = dict.fromkeys(WEIGHTS, 0)
+    for node in residents:
+        types = _types(graph, node)
+        signals = []
+        if not types:
+            signals.append("no_ties")
+        elif all(t == "SUPPORTED_BY" for t in types):
+            signals.append("only_support")
+        if types and component_of[node] <= max(1, SMALL_COMPONENT_SHARE * largest):
+            signals.append("cut_off")
+        if types and core.get(node, 0) <= 1:
+            signals.append("low_coreness")
+        if "PARTICIPATES_IN" not in types:
+            signals.append("no_participation")
+        if not signals or signals == ["no_participation"]:
+            continue
+        for signal in signals:
+            counts[signal] += 1
+        name = context.name(node)
+        needs = sorted(context.needs.get(node, {}))
+        reasons = [_signal_reason(signal, name, component_of[node]) for signal in signals]
+        if needs:
+            themes_nl = ", ".join(context.theme_name(t) for t in needs)
+            themes_en = ", ".join(context.theme_name(t, "en") for t in needs)
+            reasons.insert(
+                0,
+                Reason(
+                    code="has_support_need",
+                    nl=f"{name} heeft een hulpvraag ({themes_nl}).",
+                    en=f"{name} has a support question ({themes_en}).",
+                    data={"themes": needs},
+                ),
+            )
+        path: list[str] = []
+        fit = _fitting_initiative(context, graph, node)
+        if fit:
+            _, path, shared = fit
+            reasons.append(_way_in(context, path, shared))
+        score = sum(WEIGHTS[s] for s in signals) / sum(WEIGHTS.values())
+        items.append(
+            Item(
+                id=node,
+                kind="Resident",
+                name=name,
+                score=round(score, 6),
+                figures={
+                    "signals": signals,
+                    "ties": len(types),
+                    "component": component_of[node],
+                    "coreness": core.get(node, 0),
+                    "needs": needs,
+                },
+                reasons=reasons,
+                path=path,
+            )
+        )
+    items.sort(key=lambda item: (not item.figures["needs"], -item.score, item.id))
+    summary = {"residents": len(residents), "isolated": len(items), "signals": counts}
+    return Answer(
+        question="isolated",
+        scope=scope,
+        version=context.version,
+        items=items[:limit],
+        summary=summary,
+    )
+
+
+def _signal_reason(signal: str, name: str, component: int) -> Reason:
+    texts = {
+        "no_ties": (
+            f"{name} heeft geen enkele band in het netwerk.",
+            f"{name} has no ties in the network at all.",
+        ),
+        "only_support": (
+            f"{name} heeft alleen contact met hulpverlening, geen eigen netwerk.",
+            f"{name} is only in touch with professional support, with no network of their own.",
+        ),
+        "cut_off": (
+            f"{name} hoort bij een groepje van {component} dat los staat van de rest van de buurt.",
+            f"{name} belongs to a group of {component} cut off from the rest of the neighbourhood.",
+        ),
+        "low_coreness": (
+            f"{name} hangt aan één draad: weinig onderling verbonden contacten.",
+            f"{name} hangs by a thread: few contacts who are connected to each other.",
+        ),
+        "no_participation": (
+            f"{name} doet aan geen enkel initiatief mee.",
+            f"{name} takes part in no initiative.",
+        ),
+    }
+    nl, en = texts[signal]
+    return Reason(
+        code=signal, nl=nl, en=en, data={"component": component} if signal == "cut_off" else {}
+    )
+
+
+def _way_in(context: NetworkContext, path: list[str], shared: set[str]) -> Reason:
+    initiative = path[-1]
+    themes_nl = ", ".join(context.theme_name(t) for t in sorted(shared))
+    themes_en = ", ".join(context.theme_name(t, "en") for t in sorted(shared))
+    target_nl, target_en = context.name(initiative), context.name(initiative)
+    if len(path) == 3:
+        friend = context.name(path[1])
+        nl = f"Past bij {target_nl} ({themes_nl}); {friend} kent deze persoon en doet daar mee."
+        en = f"Fits {target_en} ({themes_en}); {friend} knows this person and takes part there."
+    else:
+        nl = f"Past bij {target_nl} ({themes_nl}); nog niemand uit het eigen netwerk doet mee."
+        en = f"Fits {target_en} ({themes_en}); nobody in their own network takes part yet."
+    return Reason(
+        code="fitting_initiative",
+        nl=nl,
+        en=en,
+        data={"initiative": initiative, "themes": sorted(shared), "path": path},
+    )

@@ -1,0 +1,72 @@
+"""What a network question answers: items with a score, the figures behind it, and reasons.
+
+Every reason exists in Dutch and English and has a machine-readable ``code`` with its data,
+so a coach reads "als Fatima wegvalt, raakt de moestuin los van de rest van de buurt" and an
+integration reads ``{"code": "articulation_point", "data": {"parts": [8, 3]}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["nl", "en"]
+
+
+class Reason(BaseModel):
+    """One reason, in both languages, with the data it is built from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    nl: str
+    en: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def text(self, lang: Lang) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+class Item(BaseModel):
+    """One answer: a person, initiative, organisation, tie, theme or neighbourhood."""
+
+    id: str
+    kind: str  # a node label, "tie", "theme" or "neighbourhood"
+    name: str
+    score: float
+    figures: dict[str, Any] = Field(default_factory=dict)
+    reasons: list[Reason] = Field(default_factory=list)
+    #: ids of the evidence path (a warm introduction: from, via, to)
+    path: list[str] = Field(default_factory=list)
+
+
+class Scope(BaseModel):
+    """Where a question looks: the whole graph, some neighbourhoods, and/or one theme."""
+
+    model_config = ConfigDict(frozen=True)
+
+    neighbourhoods: tuple[str, ...] = ()
+    theme: str | None = None
+
+    def describe(self, lang: Lang) -> str:
+        parts = []
+        if self.neighbourhoods:
+            parts.append(
+                ("buurt " if lang == "nl" else "neighbourhood ") + ", ".join(self.neighbourhoods)
+            )
+        if self.theme:
+            parts.append(("thema " if lang == "nl" else "theme ") + self.theme)
+        return "; ".join(parts) or ("hele graaf" if lang == "nl" else "whole graph")
+
+
+class Answer(BaseModel):
+    """A question's answer for one scope, computed at one graph version."""
+
+    question: str
+    scope: Scope
+    version: int
+    items: list[Item]
+    #: headline figures of the whole answer (counts, shares), safe to show on their own
+    summary: dict[str, Any] = Field(default_factory=dict)
+    notes: list[Reason] = Field(default_factory=list)

@@ -1,0 +1,170 @@
+"""Bridges on published networks and on the sample: imported, then answered through ``ask``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+from graph.analysis.engine import Analyst
+from graph.analysis.results import Scope
+from graph.model import NodeLabel
+from graph.settings import Settings
+from graph.store import GraphStore
+from importers.keys import installation_key, pseudonym
+from importers.load import ImportOptions, run_import
+
+
+def _ask(settings: Settings, *args: str) -> dict[str, Any]:
+    env = {
+        "WIJKGRAAF_GRAPH_NAME": settings.graph_name,
+        "WIJKGRAAF_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+        "WIJKGRAAF_KEY_FILE": str(settings.key_file),
+    }
+    result = CliRunner().invoke(main, ["--db", settings.db, "ask", *args, "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)  # type: ignore[no-any-return]
+
+
+def _import_graph(
+    store: GraphStore, settings: Settings, graph: nx.Graph, path: Path
+) -> dict[str, str]:
+    """Import a networkx graph as residents and ties; returns source id -> stored id."""
+    graph = nx.relabel_nodes(graph, {n: str(n) for n in graph})
+    nx.write_edgelist(graph, path, data=False)
+    report = run_import(store, settings, [path], ImportOptions(neighbourhood="BU03630000"))
+    assert report.errors == []
+    key = installation_key(settings)
+    return {node: pseudonym(key, "resident", node) for node in graph}
+
+
+def _cut_points(answer: dict[str, Any]) -> set[str]:
+    return {
+        item["id"]
+        for item in answer["items"]
+        if any(r["code"] == "articulation_point" for r in item["reasons"])
+    }
+
+
+def test_florentine_families_medici_broker_and_the_four_cut_points(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    ids = _import_graph(
+        store, store_settings, nx.florentine_families_graph(), tmp_path / "f.edgelist"
+    )
+    answer = _ask(store_settings, "bridges", "--limit", "15")
+    assert answer["items"][0]["id"] == ids["Medici"]
+    assert _cut_points(answer) == {ids[f] for f in ("Albizzi", "Guadagni", "Medici", "Salviati")}
+    assert answer["summary"]["articulation_points"] == 4
+
+
+def test_karate_club_member_0_cuts_and_0_11_is_the_only_bridge(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    ids = _import_graph(store, store_settings, nx.karate_club_graph(), tmp_path / "k.edgelist")
+    answer = _ask(store_settings, "bridges", "--limit", "34")
+    assert _cut_points(answer) == {ids["0"]}
+    assert answer["summary"]["ties"] == [sorted([ids["0"], ids["11"]])]
+    top = max(nx.betweenness_centrality(nx.karate_club_graph()).items(), key=lambda kv: kv[1])[0]
+    assert answer["items"][0]["id"] == ids[str(top)]
+
+
+def test_southern_women_as_residents_and_initiatives(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    davis = nx.davis_southern_women_graph()
+    women = sorted(n for n, d in davis.nodes(data=True) if d["bipartite"] == 0)
+    events = sorted(n for n, d in davis.nodes(data=True) if d["bipartite"] == 1)
+    code = {name: f"W{i:02d}" for i, name in enumerate(women)} | {
+        e: f"E{i:02d}" for i, e in enumerate(events)
+    }
+    with open(tmp_path / "bewoners.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["bron_id", "naam", "toestemming_naam"])
+        writer.writerows([code[w], w, "ja"] for w in women)
+    with open(tmp_path / "initiatieven.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["bron_id", "naam"])
+        writer.writerows([code[e], f"Bijeenkomst {e}"] for e in events)
+    with open(tmp_path / "deelname.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["bewoner", "initiatief", "rol"])
+        for a, b in davis.edges():
+            woman, event = (a, b) if a in women else (b, a)
+            writer.writerow([code[woman], code[event], "participant"])
+    report = run_import(store, store_settings, sorted(tmp_path.glob("*.csv")), ImportOptions())
+    assert report.errors == []
+    answer = _ask(store_settings, "bridges", "--limit", "40")
+    key = installation_key(store_settings)
+    stored = {pseudonym(key, "resident" if n in women else "initiative", code[n]): n for n in davis}
+    expected = max(nx.betweenness_centrality(davis).items(), key=lambda kv: (kv[1], kv[0]))[0]
+    assert stored[answer["items"][0]["id"]] == expected
+    assert {stored[i] for i in _cut_points(answer)} == set(nx.articulation_points(davis))
+    assert answer["items"][0]["name"] in (expected, f"Bijeenkomst {expected}")
+
+
+def test_the_sample_neighbourhood_finds_its_planted_bridges(
+    store: GraphStore, store_settings: Settings
+) -> None:
+    from importers.synthetic import SAMPLE_PLANTED, sample_files
+
+    run_import(store, store_settings, sample_files(), ImportOptions())
+    answer = Analyst(store).ask("bridges", Scope())  # the default top 20
+    key = installation_key(store_settings)
+    planted = {pseudonym(key, "resident", s) for s in SAMPLE_PLANTED["bridges"]}
+    found = {
+        item.id
+        for item in answer.items
+        if any(r.code == "articulation_point" for r in item.reasons)
+    }
+    assert planted <= found
+    fatima = next(i for i in answer.items if i.id == pseudonym(key, "resident", "B001"))
+    assert fatima.name.startswith("Fatima")
+    reason = fatima.reasons[0]
+    assert reason.code == "articulation_point"
+    assert f"Als {fatima.name} wegvalt" in reason.nl and "moestuin" in reason.nl.lower()
+
+
+def test_answers_are_cached_per_version_and_recomputed_after_a_write(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    _import_graph(store, store_settings, nx.path_graph(5), tmp_path / "p.edgelist")
+    analyst = Analyst(store)
+    first = analyst.ask("bridges")
+    assert analyst.ask("bridges") is first
+    store.upsert_nodes(NodeLabel.RESIDENT, [{"id": "r-new"}])
+    second = analyst.ask("bridges")
+    assert second is not first and second.version > first.version
+
+
+def test_a_neighbourhood_scope_keeps_to_that_neighbourhood(
+    store: GraphStore, store_settings: Settings
+) -> None:
+    from importers.synthetic import sample_files
+
+    run_import(store, store_settings, sample_files(), ImportOptions())
+    whole = Analyst(store).ask("bridges", Scope(), limit=500)
+    haven = Analyst(store).ask("bridges", Scope(neighbourhoods=("BU99990102",)), limit=500)
+    assert 0 < haven.summary["nodes"] < whole.summary["nodes"]
+    located = {
+        n.id
+        for n in store.nodes(NodeLabel.RESIDENT)
+        if n.properties.get("neighbourhood") == "BU99990102"
+    }
+    residents_in_answer = {i.id for i in haven.items if i.kind == "Resident"}
+    assert residents_in_answer <= located
+    wijk = Analyst(store).context().scoped(Scope(neighbourhoods=("WK999901",)))
+    residents = {n.id for n in store.nodes(NodeLabel.RESIDENT)}
+    assert residents <= set(wijk), "a wijk holds the residents of all its buurten"
+
+
+@pytest.mark.parametrize("question", ["nonsense"])
+def test_an_unknown_question_is_refused_with_the_catalogue(question: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", f"embedded:{tmp_path}", "ask", question])
+    assert result.exit_code == 2 and "bridges" in result.output
