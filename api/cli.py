@@ -14,7 +14,7 @@ import click
 
 from api.cli_common import WijkgraafGroup, db_option, settings_for
 from api.cli_data import DATA_COMMANDS
-from api.cli_questions import ask_command
+from api.cli_questions import ask_command, recommend_command
 from graph.model import NodeLabel
 from graph.store import GraphStore, open_store
 
@@ -92,7 +92,7 @@ def status_report(store: GraphStore) -> dict[str, Any]:
     }
 
 
-for command in [*DATA_COMMANDS, ask_command]:
+for command in [*DATA_COMMANDS, ask_command, recommend_command]:
     main.add_command(command)
 
 

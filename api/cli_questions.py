@@ -84,3 +84,46 @@ def ask_command(
         click.echo(f"{number:>3}. {item.name} — {item.score:.3f}")
         for reason in item.reasons:
             click.echo(f"       {reason.text(lang)}")
+
+
+@click.command("recommend")
+@db_option
+@click.option(
+    "--resident",
+    default=None,
+    metavar="ID",
+    help="Bewoner (pseudoniem id) / resident (pseudonymous id).",
+)
+@click.option("--initiative", default=None, metavar="ID", help="Initiatief / initiative id.")
+@click.option("--neighbourhood", default=None, metavar="CODE", help="Buurt / neighbourhood code.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
+)
+@click.option("--json", "as_json", is_flag=True, help="Als JSON / as JSON.")
+@click.pass_context
+def recommend_command(
+    ctx: click.Context,
+    db: str | None,
+    resident: str | None,
+    initiative: str | None,
+    neighbourhood: str | None,
+    limit: int,
+    lang_option: str | None,
+    as_json: bool,
+) -> None:
+    """Aanbevelingen voor een bewoner, initiatief of buurt / recommendations."""
+    settings = settings_for(ctx, db)
+    lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
+    with open_store(settings) as store:
+        answer = Analyst(store).recommend(
+            resident=resident, initiative=initiative, neighbourhood=neighbourhood, limit=limit
+        )
+    if as_json:
+        click.echo(json.dumps(answer_json(answer, lang), ensure_ascii=False))
+        return
+    if not answer.items:
+        click.echo("Geen aanbevelingen." if lang == "nl" else "No recommendations.")
+    for number, item in enumerate(answer.items, start=1):
+        why = "; ".join(reason.text(lang) for reason in item.reasons)
+        click.echo(f"{number:>3}. {item.name} ({item.kind}) — {item.score:.2f}: {why}")

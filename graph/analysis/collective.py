@@ -163,7 +163,7 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
         missing = [o for o in FIVE_O if o not in present]
         home = data.get("neighbourhood")
         nearby = {
-            o: _nearby(context, organisations, o, home, exclude=set(fabric.adj[node]))
+            o: nearby_organisations(context, organisations, o, home, exclude=set(fabric.adj[node]))
             for o in missing
         }
         for theme in context.addresses.get(node, ()):
@@ -211,7 +211,7 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
     )
 
 
-def _nearby(
+def nearby_organisations(
     context: NetworkContext,
     organisations: list[str],
     sector: str,

@@ -14,6 +14,7 @@ from graph.analysis.bridges import answer_bridges
 from graph.analysis.collective import answer_five_o, answer_opportunities, answer_ownership
 from graph.analysis.context import NetworkContext
 from graph.analysis.isolated import answer_isolated
+from graph.analysis.recommend import for_initiative, for_neighbourhood, for_resident
 from graph.analysis.results import Answer, Scope
 from graph.analysis.strengths import answer_strengths
 from graph.errors import NotFoundError
@@ -80,7 +81,7 @@ class Analyst:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._context: NetworkContext | None = None
-        self._answers: dict[tuple[str, Scope, int], Answer] = {}
+        self._answers: dict[tuple[str, Scope | str, int], Answer] = {}
 
     def context(self) -> NetworkContext:
         version = self.store.version()
@@ -105,4 +106,41 @@ class Analyst:
                 kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()
             }
             self._answers[key] = entry.answer(context, scope, limit=limit, **options)
+        return self._answers[key]
+
+    def recommend(
+        self,
+        *,
+        resident: str | None = None,
+        initiative: str | None = None,
+        neighbourhood: str | None = None,
+        limit: int = 20,
+    ) -> Answer:
+        """Recommendations for exactly one resident, initiative or neighbourhood."""
+        given = [
+            (k, v)
+            for k, v in (
+                ("resident", resident),
+                ("initiative", initiative),
+                ("neighbourhood", neighbourhood),
+            )
+            if v
+        ]
+        if len(given) != 1:
+            raise NotFoundError(
+                "Geef precies één bewoner, initiatief of buurt.",
+                "Give exactly one resident, initiative or neighbourhood.",
+            )
+        kind, target = given[0]
+        context = self.context()
+        key = (f"recommend:{kind}", target, limit)
+        if key not in self._answers:
+            if kind == "resident":
+                answer = for_resident(context, target, limit=limit)
+            elif kind == "initiative":
+                answer = for_initiative(context, target, limit=limit)
+            else:
+                minimum = self.store.settings.opportunity_min_residents
+                answer = for_neighbourhood(context, target, limit=limit, min_residents=minimum)
+            self._answers[key] = answer
         return self._answers[key]

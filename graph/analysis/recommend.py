@@ -1,0 +1,310 @@
+"""Recommendations for integrations: the network questions turned into suggestions.
+
+- resident → initiative: active initiatives on their interests or needs, or needing a strength
+  they want to share; nearby and with someone they know inside first;
+- resident → resident: an introduction to someone in the same buurt they do not know yet, with
+  friends or interests in common;
+- initiative → resident: residents with a strength it needs or an interest in its themes;
+- initiative → organisation: organisations of a missing O, nearby first;
+- neighbourhood → new initiative: the collective opportunities there, with candidate owners.
+
+Each item has a score in [0, 1], machine-readable reasons (``code`` and ``data``, with Dutch
+and English text) and the evidence path of ids. A reason built on a health-related need has
+``data["special_category"] = True``, so a caller that may not see such data can drop it.
+Deterministic for the same graph: ties are broken by id.
+"""
+
+from __future__ import annotations
+
+from graph.analysis.collective import FIVE_O, answer_opportunities, nearby_organisations
+from graph.analysis.context import NetworkContext
+from graph.analysis.results import Answer, Item, Reason, Scope
+from graph.errors import NotFoundError
+
+ACTIVE = {"active", None}
+
+
+def _edge_type(context: NetworkContext, a: str, b: str) -> str | None:
+    data = context.fabric.get_edge_data(a, b)
+    return None if data is None else str(data.get("type"))
+
+
+def _known(context: NetworkContext, node: str) -> set[str]:
+    return {m for m in context.fabric.adj[node] if _edge_type(context, node, m) == "KNOWS"}
+
+
+def _require(context: NetworkContext, node: str, label: str) -> None:
+    if node not in context.fabric or context.fabric.nodes[node].get("label") != label:
+        raise NotFoundError(
+            f"Geen {label} met id {node!r}.", f"No {label} with id {node!r}.", missing=(node,)
+        )
+
+
+def _finish(
+    items: list[Item], question: str, scope: Scope, context: NetworkContext, limit: int
+) -> Answer:
+    items.sort(key=lambda item: (-item.score, item.id))
+    return Answer(
+        question=question,
+        scope=scope,
+        version=context.version,
+        items=items[:limit],
+        summary={"candidates": len(items)},
+    )
+
+
+def for_resident(context: NetworkContext, resident: str, *, limit: int = 20) -> Answer:
+    """Initiatives to join and people to meet, for one resident."""
+    _require(context, resident, "Resident")
+    fabric = context.fabric
+    home = fabric.nodes[resident].get("neighbourhood")
+    needs = context.needs.get(resident, {})
+    interests = context.interests.get(resident, set())
+    strengths = {s for s, willing in context.skills.get(resident, {}).items() if willing}
+    friends = _known(context, resident)
+    items: list[Item] = []
+    for initiative, themes in sorted(context.addresses.items()):
+        if initiative not in fabric or fabric.has_edge(resident, initiative):
+            continue
+        if fabric.nodes[initiative].get("status", "active") not in ACTIVE:
+            continue
+        reasons, score = [], 0.0
+        for theme in sorted(themes & (set(needs) | interests)):
+            special = bool(needs.get(theme))
+            reasons.append(
+                Reason(
+                    code="shared_theme",
+                    nl=f"Sluit aan bij {context.theme_name(theme).lower()}.",
+                    en=f"Matches {context.theme_name(theme, 'en').lower()}.",
+                    data={"theme": theme, "special_category": special},
+                )
+            )
+            score += 0.3
+        for skill in sorted(context.skills_needed.get(initiative, set()) & strengths):
+            reasons.append(
+                Reason(
+                    code="skill_needed",
+                    nl=f"Zoekt {context.skill_name(skill).lower()}.",
+                    en=f"Looks for {context.skill_name(skill, 'en').lower()}.",
+                    data={"skill": skill},
+                )
+            )
+            score += 0.4
+        if not reasons:
+            continue
+        score = min(score, 0.6)
+        if home and fabric.nodes[initiative].get("neighbourhood") == home:
+            reasons.append(
+                Reason(
+                    code="same_neighbourhood",
+                    nl="In de eigen buurt.",
+                    en="In their own neighbourhood.",
+                    data={"neighbourhood": home},
+                )
+            )
+            score += 0.2
+        inside = sorted(f for f in friends if fabric.has_edge(f, initiative))
+        path = [resident, inside[0], initiative] if inside else [resident, initiative]
+        if inside:
+            reasons.append(
+                Reason(
+                    code="knows_participant",
+                    nl=f"{context.name(inside[0])} doet al mee.",
+                    en=f"{context.name(inside[0])} already takes part.",
+                    data={"via": inside[0]},
+                )
+            )
+            score += 0.2
+        items.append(
+            Item(
+                id=initiative,
+                kind="Initiative",
+                name=context.name(initiative),
+                score=round(min(score, 1.0), 6),
+                reasons=reasons,
+                path=path,
+            )
+        )
+    items += _introductions(context, resident, friends, home, interests)
+    return _finish(items, "recommendations", Scope(), context, limit)
+
+
+def _introductions(
+    context: NetworkContext, resident: str, friends: set[str], home: str | None, interests: set[str]
+) -> list[Item]:
+    fabric = context.fabric
+    items = []
+    for other, data in fabric.nodes(data=True):
+        if other == resident or data.get("label") != "Resident" or other in friends:
+            continue
+        if not home or data.get("neighbourhood") != home or not data.get("consent_contact"):
+            continue
+        common = sorted(friends & _known(context, other))
+        shared = sorted(interests & context.interests.get(other, set()))
+        if not common and not shared:
+            continue
+        score = min(0.15 * len(common), 0.45) + min(0.2 * len(shared), 0.4) + 0.15
+        reasons = []
+        if common:
+            reasons.append(
+                Reason(
+                    code="common_friends",
+                    nl=f"Kennen allebei {context.name(common[0])}.",
+                    en=f"Both know {context.name(common[0])}.",
+                    data={"count": len(common)},
+                )
+            )
+        if shared:
+            names_nl = ", ".join(context.theme_name(t).lower() for t in shared)
+            names_en = ", ".join(context.theme_name(t, "en").lower() for t in shared)
+            reasons.append(
+                Reason(
+                    code="shared_interest",
+                    nl=f"Delen interesse in {names_nl}.",
+                    en=f"Share an interest in {names_en}.",
+                    data={"themes": shared},
+                )
+            )
+        path = [resident, common[0], other] if common else [resident, other]
+        items.append(
+            Item(
+                id=other,
+                kind="Resident",
+                name=context.name(other),
+                score=round(min(score, 1.0), 6),
+                reasons=reasons,
+                path=path,
+            )
+        )
+    return items
+
+
+def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20) -> Answer:
+    """Residents to invite and organisations to ask, for one initiative."""
+    _require(context, initiative, "Initiative")
+    fabric = context.fabric
+    data = fabric.nodes[initiative]
+    home = data.get("neighbourhood")
+    themes = context.addresses.get(initiative, set())
+    wanted = context.skills_needed.get(initiative, set())
+    participants = {
+        m for m in fabric.adj[initiative] if _edge_type(context, initiative, m) == "PARTICIPATES_IN"
+    }
+    items: list[Item] = []
+    for resident, rdata in fabric.nodes(data=True):
+        if rdata.get("label") != "Resident" or resident in participants:
+            continue
+        reasons, score = [], 0.0
+        strengths = {s for s, willing in context.skills.get(resident, {}).items() if willing}
+        for skill in sorted(wanted & strengths):
+            reasons.append(
+                Reason(
+                    code="has_needed_skill",
+                    nl=f"Wil {context.skill_name(skill).lower()} inzetten.",
+                    en=f"Wants to share {context.skill_name(skill, 'en').lower()}.",
+                    data={"skill": skill},
+                )
+            )
+            score += 0.4
+        for theme in sorted(themes & context.interests.get(resident, set())):
+            reasons.append(
+                Reason(
+                    code="interested",
+                    nl=f"Interesse in {context.theme_name(theme).lower()}.",
+                    en=f"Interested in {context.theme_name(theme, 'en').lower()}.",
+                    data={"theme": theme},
+                )
+            )
+            score += 0.2
+        if not reasons:
+            continue
+        score = min(score, 0.6)
+        if home and rdata.get("neighbourhood") == home:
+            score += 0.2
+            reasons.append(
+                Reason(
+                    code="same_neighbourhood",
+                    nl="Woont in de buurt.",
+                    en="Lives in the neighbourhood.",
+                    data={"neighbourhood": home},
+                )
+            )
+        inside = sorted(_known(context, resident) & participants)
+        if inside:
+            score += 0.2
+            reasons.append(
+                Reason(
+                    code="knows_participant",
+                    nl=f"Kent {context.name(inside[0])}, die meedoet.",
+                    en=f"Knows {context.name(inside[0])}, who takes part.",
+                    data={"via": inside[0]},
+                )
+            )
+        path = [initiative, inside[0], resident] if inside else [initiative, resident]
+        items.append(
+            Item(
+                id=resident,
+                kind="Resident",
+                name=context.name(resident),
+                score=round(min(score, 1.0), 6),
+                reasons=reasons,
+                path=path,
+            )
+        )
+    present = {
+        fabric.nodes[o].get("o_sector")
+        for o in fabric.adj[initiative]
+        if _edge_type(context, initiative, o) == "PARTNER_OF"
+    }
+    if participants:
+        present.add("omgeving")
+    organisations = [n for n, d in fabric.nodes(data=True) if d.get("label") == "Organisation"]
+    for sector in (o for o in FIVE_O if o not in present):
+        for rank, organisation in enumerate(
+            nearby_organisations(
+                context, organisations, sector, home, exclude=set(fabric.adj[initiative])
+            )
+        ):
+            items.append(
+                Item(
+                    id=organisation,
+                    kind="Organisation",
+                    name=context.name(organisation),
+                    score=round(0.7 - 0.1 * rank, 6),
+                    reasons=[
+                        Reason(
+                            code="missing_o",
+                            nl=f"Brengt de ontbrekende O mee: {sector}.",
+                            en=f"Brings the missing O: {sector}.",
+                            data={"o_sector": sector},
+                        )
+                    ],
+                    path=[initiative, organisation],
+                )
+            )
+    return _finish(items, "recommendations", Scope(), context, limit)
+
+
+def for_neighbourhood(
+    context: NetworkContext, code: str, *, limit: int = 20, min_residents: int = 10
+) -> Answer:
+    """New initiatives a neighbourhood could start: its collective opportunities."""
+    if code not in context.areas:
+        raise NotFoundError(
+            f"Geen buurt met code {code!r}.",
+            f"No neighbourhood with code {code!r}.",
+            missing=(code,),
+        )
+    scope = Scope(neighbourhoods=(code,))
+    opportunities = answer_opportunities(context, scope, limit=limit, min_residents=min_residents)
+    top = max((item.score for item in opportunities.items), default=1.0)
+    items = [
+        item.model_copy(
+            update={
+                "score": round(item.score / top, 6),
+                "path": [code, *(c["id"] for c in item.figures["candidates"][:1])],
+            }
+        )
+        for item in opportunities.items
+    ]
+    return _finish(items, "recommendations", scope, context, limit)
