@@ -44,11 +44,18 @@ def _warm_friend(fabric: nx.Graph, node: str, initiative: str) -> str | None:
 def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
     graph = context.scoped(scope)
     fabric = context.fabric
+    # initiatives needing a skill, by where they are: a resident is matched with those in
+    # their buurt and wijk, and only with the rest of the city when nothing is near
     needing: dict[str, list[str]] = {}
-    for initiative, skills in context.skills_needed.items():
+    near: dict[tuple[str, str], list[str]] = {}
+    for initiative, skills in sorted(context.skills_needed.items()):
         if initiative in fabric and fabric.nodes[initiative].get("status", "active") in ACTIVE:
+            where = fabric.nodes[initiative].get("neighbourhood") or ""
+            areas = {where, context.areas.get(where, {}).get("parent", "")} - {""}
             for skill in skills:
                 needing.setdefault(skill, []).append(initiative)
+                for area in areas:
+                    near.setdefault((skill, area), []).append(initiative)
     items = []
     unused_total = 0
     for node, data in graph.nodes(data=True):
@@ -67,8 +74,11 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
             fabric.edges[node, o].get("type") == "SUPPORTED_BY" for o in fabric.adj[node]
         )
         candidates = []
+        home = data.get("neighbourhood") or ""
+        home_areas = [home, context.areas.get(home, {}).get("parent", "")]
         for skill in unused:
-            for initiative in needing.get(skill, []):
+            nearby = sorted({i for a in home_areas if a for i in near.get((skill, a), [])})
+            for initiative in nearby or needing.get(skill, [])[:3]:
                 if initiative in own:
                     continue
                 distance = _distance(
