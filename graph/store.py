@@ -416,8 +416,9 @@ class GraphStore(ABC):
         """
         limit = self.settings.batch_size
         for query in (queries.CLEAR_RELATIONSHIPS_BATCH, queries.CLEAR_NODES_BATCH):
-            while self._write(query, {"limit": limit})[0][0] >= limit:
-                pass
+            deleted = limit
+            while deleted >= limit:  # a short batch means nothing is left
+                deleted = self._write(query, {"limit": limit})[0][0]
         self._write(queries.BUMP_VERSION, {"meta_id": queries.META_ID})
 
     # --- reads ---------------------------------------------------------------------------

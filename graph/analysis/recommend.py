@@ -53,6 +53,35 @@ def _finish(
     )
 
 
+def _place_and_warmth(
+    context: NetworkContext, home: str | None, there: str | None, inside: list[str]
+) -> tuple[float, list[Reason]]:
+    """+0.2 for the same buurt, +0.2 for someone known who takes part (the warm path)."""
+    bonus, reasons = 0.0, []
+    if home and there == home:
+        bonus += 0.2
+        reasons.append(
+            Reason(
+                code="same_neighbourhood",
+                nl="In dezelfde buurt.",
+                en="In the same neighbourhood.",
+                data={"neighbourhood": home},
+            )
+        )
+    if inside:
+        bonus += 0.2
+        name = context.name(inside[0])
+        reasons.append(
+            Reason(
+                code="knows_participant",
+                nl=f"{name} doet al mee en kan introduceren.",
+                en=f"{name} already takes part and can introduce them.",
+                data={"via": inside[0]},
+            )
+        )
+    return bonus, reasons
+
+
 def for_resident(context: NetworkContext, resident: str, *, limit: int = 20) -> Answer:
     """Initiatives to join and people to meet, for one resident."""
     _require(context, resident, "Resident")
@@ -92,29 +121,12 @@ def for_resident(context: NetworkContext, resident: str, *, limit: int = 20) -> 
             score += 0.4
         if not reasons:
             continue
-        score = min(score, 0.6)
-        if home and fabric.nodes[initiative].get("neighbourhood") == home:
-            reasons.append(
-                Reason(
-                    code="same_neighbourhood",
-                    nl="In de eigen buurt.",
-                    en="In their own neighbourhood.",
-                    data={"neighbourhood": home},
-                )
-            )
-            score += 0.2
         inside = sorted(f for f in friends if fabric.has_edge(f, initiative))
+        there = fabric.nodes[initiative].get("neighbourhood")
+        bonus, extra = _place_and_warmth(context, home, there, inside)
+        score = min(score, 0.6) + bonus
+        reasons += extra
         path = [resident, inside[0], initiative] if inside else [resident, initiative]
-        if inside:
-            reasons.append(
-                Reason(
-                    code="knows_participant",
-                    nl=f"{context.name(inside[0])} doet al mee.",
-                    en=f"{context.name(inside[0])} already takes part.",
-                    data={"via": inside[0]},
-                )
-            )
-            score += 0.2
         items.append(
             Item(
                 id=initiative,
@@ -218,28 +230,10 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
             score += 0.2
         if not reasons:
             continue
-        score = min(score, 0.6)
-        if home and rdata.get("neighbourhood") == home:
-            score += 0.2
-            reasons.append(
-                Reason(
-                    code="same_neighbourhood",
-                    nl="Woont in de buurt.",
-                    en="Lives in the neighbourhood.",
-                    data={"neighbourhood": home},
-                )
-            )
         inside = sorted(_known(context, resident) & participants)
-        if inside:
-            score += 0.2
-            reasons.append(
-                Reason(
-                    code="knows_participant",
-                    nl=f"Kent {context.name(inside[0])}, die meedoet.",
-                    en=f"Knows {context.name(inside[0])}, who takes part.",
-                    data={"via": inside[0]},
-                )
-            )
+        bonus, extra = _place_and_warmth(context, home, rdata.get("neighbourhood"), inside)
+        score = min(score, 0.6) + bonus
+        reasons += extra
         path = [initiative, inside[0], resident] if inside else [initiative, resident]
         items.append(
             Item(
