@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from api.cli_common import db_option, settings_for
+from api.cli_common import F, db_option, settings_for
 from graph.analysis.engine import CATALOGUE, Analyst
 from graph.analysis.results import Answer, Lang, Scope
 from graph.store import open_store
@@ -38,6 +38,25 @@ def answer_json(answer: Answer, lang: Lang) -> dict[str, Any]:
     }
 
 
+def answer_options(command: F) -> F:
+    """``--limit``, ``--lang`` and ``--json``: what every answering command takes."""
+    command = click.option("--json", "as_json", is_flag=True, help="Als JSON / as JSON.")(command)
+    command = click.option(
+        "--lang",
+        "lang_option",
+        type=click.Choice(["nl", "en"]),
+        default=None,
+        help="Taal / language.",
+    )(command)
+    return click.option(
+        "--limit",
+        type=click.IntRange(1, 1000),
+        default=20,
+        show_default=True,
+        help="Hoeveel / how many.",
+    )(command)
+
+
 @click.command("ask")
 @click.argument("question", type=click.Choice(sorted(CATALOGUE)))
 @db_option
@@ -49,11 +68,7 @@ def answer_json(answer: Answer, lang: Lang) -> dict[str, Any]:
     help="Buurt of wijk (herhaalbaar) / neighbourhood or district (repeatable).",
 )
 @click.option("--theme", default=None, metavar="T", help="Thema / theme code.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option(
-    "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
-)
-@click.option("--json", "as_json", is_flag=True, help="Antwoord als JSON / answer as JSON.")
+@answer_options
 @click.pass_context
 def ask_command(
     ctx: click.Context,
@@ -96,11 +111,7 @@ def ask_command(
 )
 @click.option("--initiative", default=None, metavar="ID", help="Initiatief / initiative id.")
 @click.option("--neighbourhood", default=None, metavar="CODE", help="Buurt / neighbourhood code.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option(
-    "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
-)
-@click.option("--json", "as_json", is_flag=True, help="Als JSON / as JSON.")
+@answer_options
 @click.pass_context
 def recommend_command(
     ctx: click.Context,
