@@ -20,9 +20,11 @@ from graph.analysis import brokerage
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Item, Reason, Scope
 
-#: Above this many nodes betweenness counts only paths up to BOUND steps.
+#: Above this many nodes betweenness counts only paths up to BOUND steps. Measured on the
+#: 100,000-resident synthetic city (2 cores): a bound of 4 took 65 s, a bound of 3 took 7 s;
+#: brokers a coach can act on are local, within three steps.
 EXACT_LIMIT = 5_000
-BOUND = 4
+BOUND = 3
 SEED = 2026
 
 
