@@ -27,6 +27,7 @@ test: install
 bench: install
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/questions.py
 
 lint: install
 	$(BIN)/ruff check graph api tests bench

@@ -14,6 +14,8 @@ top broker.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import networkx as nx
 
 from graph.analysis import brokerage
@@ -68,22 +70,28 @@ def _articulation_reason(
     )
 
 
-def answer_bridges(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
-    """People and organisations who hold the network together, with the reasons why."""
+def answer_bridges(
+    context: NetworkContext, scope: Scope, *, limit: int = 20, metrics: ModuleType = brokerage
+) -> Answer:
+    """People and organisations who hold the network together, with the reasons why.
+
+    ``metrics`` computes the measures: :mod:`graph.analysis.brokerage` (igraph), or
+    :mod:`graph.analysis.reference` (networkx alone, the baseline).
+    """
     graph = context.scoped(scope)
-    prepared = brokerage.to_igraph(graph)
+    prepared = metrics.to_igraph(graph)
     n = graph.number_of_nodes()
     bounded = n > EXACT_LIMIT
-    between = brokerage.betweenness(graph, cutoff=BOUND if bounded else None, ig=prepared)
-    constraint = brokerage.constraint(graph, ig=prepared)
-    effective = brokerage.effective_size(graph, ig=prepared)
-    membership = brokerage.communities(graph, seed=SEED, ig=prepared)
-    participation = brokerage.participation_coefficient(graph, membership)
-    cuts = brokerage.articulation_points(graph, ig=prepared)
+    between = metrics.betweenness(graph, cutoff=BOUND if bounded else None, ig=prepared)
+    constraint = metrics.constraint(graph, ig=prepared)
+    effective = metrics.effective_size(graph, ig=prepared)
+    membership = metrics.communities(graph, seed=SEED, ig=prepared)
+    participation = metrics.participation_coefficient(graph, membership)
+    cuts = metrics.articulation_points(graph, ig=prepared)
     sectors = {node: data.get("o_sector") for node, data in graph.nodes(data=True)}
     areas = {node: data.get("neighbourhood") for node, data in graph.nodes(data=True)}
-    by_area = brokerage.brokerage_roles(graph, {k: v for k, v in areas.items() if v})
-    by_sector = brokerage.brokerage_roles(graph, {k: v for k, v in sectors.items() if v})
+    by_area = metrics.brokerage_roles(graph, {k: v for k, v in areas.items() if v})
+    by_sector = metrics.brokerage_roles(graph, {k: v for k, v in sectors.items() if v})
     ranked_between = sorted(between, key=lambda k: (-between[k], k))
     place = {node: number for number, node in enumerate(ranked_between, start=1)}
     top_between = max(max(between.values(), default=0.0), 1e-12)
@@ -167,7 +175,7 @@ def answer_bridges(context: NetworkContext, scope: Scope, *, limit: int = 20) ->
             item.reasons.insert(
                 0, _articulation_reason(graph, item.id, item.figures["parts"], context)
             )
-    ties = brokerage.bridge_edges(graph, ig=prepared)
+    ties = metrics.bridge_edges(graph, ig=prepared)
     summary = {
         "nodes": n,
         "edges": graph.number_of_edges(),

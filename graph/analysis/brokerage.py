@@ -20,7 +20,7 @@ import random
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, TypeVar
 
 import igraph
 import networkx as nx
@@ -39,6 +39,8 @@ __all__ = [
     "participation_coefficient",
     "to_igraph",
 ]
+
+T = TypeVar("T")
 
 #: The igraph twin of a networkx graph, and the node id of each vertex index.
 Prepared: TypeAlias = tuple[igraph.Graph, list[str]]
@@ -292,23 +294,34 @@ def articulation_points(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[
     """
     g, names = _prepared(graph, ig)
     cover, cut_list = g.biconnected_components(return_articulation_points=True)
-    blocks: list[list[int]] = [list(block) for block in cover]
-    cuts: set[int] = set(cut_list)
-    blocks_at: dict[int, list[int]] = defaultdict(list)
+    parts = parts_from_blocks([list(block) for block in cover], set(cut_list))
+    return {names[vertex]: parts[vertex] for vertex in sorted(parts)}
+
+
+def parts_from_blocks(blocks: list[list[T]], cuts: set[T]) -> dict[T, list[int]]:
+    """Part sizes per cut vertex from biconnected blocks (igraph's or networkx's).
+
+    Below a cut vertex in the block-cut tree hang its child blocks' subtrees; the rest of the
+    component is the part above it. The parts sum to the component's size minus one.
+
+    >>> parts_from_blocks([["a", "b"], ["b", "c", "d"], ["d", "e"]], {"b", "d"})
+    {'b': [3, 1], 'd': [3, 1]}
+    """
+    blocks_at: dict[T, list[int]] = defaultdict(list)
     for number, members in enumerate(blocks):
         for vertex in members:
             if vertex in cuts:
                 blocks_at[vertex].append(number)
-    parts: dict[int, list[int]] = {}
+    parts: dict[T, list[int]] = {}
     placed = [False] * len(blocks)
     for root in range(len(blocks)):
         if placed[root]:
             continue
         placed[root] = True
-        # depth first through one component's tree: each block with the cut node above it
-        order: list[tuple[int, int]] = []
-        below: dict[int, list[int]] = {}
-        stack = [(root, -1)]
+        # depth first through one component's tree: each block with the cut vertex above it
+        order: list[tuple[int, T | None]] = []
+        below: dict[T, list[int]] = {}
+        stack: list[tuple[int, T | None]] = [(root, None)]
         while stack:
             block, parent = stack.pop()
             order.append((block, parent))
@@ -319,17 +332,17 @@ def articulation_points(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[
                         placed[child] = True
                         stack.append((child, vertex))
                     below[vertex] = children
-        # nodes in each block's subtree, not counting the cut node above it
+        # vertices in each block's subtree, not counting the cut vertex above it
         size: dict[int, int] = {}
         for block, parent in reversed(order):
-            own = len(blocks[block]) - (parent >= 0)
+            own = len(blocks[block]) - (parent is not None)
             under = [below.get(vertex, []) for vertex in blocks[block] if vertex != parent]
             size[block] = own + sum(size[child] for children in under for child in children)
         component = size[root]
         for vertex, children in below.items():
             hanging = [size[child] for child in children]
             parts[vertex] = sorted([*hanging, component - 1 - sum(hanging)], reverse=True)
-    return {names[vertex]: parts[vertex] for vertex in sorted(parts)}
+    return parts
 
 
 def bridge_edges(graph: nx.Graph, *, ig: Prepared | None = None) -> list[tuple[str, str]]:

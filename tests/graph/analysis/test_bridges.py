@@ -168,3 +168,22 @@ def test_a_neighbourhood_scope_keeps_to_that_neighbourhood(
 def test_an_unknown_question_is_refused_with_the_catalogue(question: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", f"embedded:{tmp_path}", "ask", question])
     assert result.exit_code == 2 and "bridges" in result.output
+
+
+def test_the_networkx_reference_gives_the_same_answer_on_small_graphs(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    from graph.analysis import reference
+    from graph.analysis.bridges import answer_bridges
+
+    _import_graph(store, store_settings, nx.florentine_families_graph(), tmp_path / "f.edgelist")
+    context = Analyst(store).context()
+    fast = answer_bridges(context, Scope(), limit=15)
+    slow = answer_bridges(context, Scope(), limit=15, metrics=reference)
+    assert [i.id for i in fast.items] == [i.id for i in slow.items]
+    for a, b in zip(fast.items, slow.items, strict=True):
+        assert a.figures["parts"] == b.figures["parts"]
+        assert a.figures["betweenness"] == pytest.approx(b.figures["betweenness"])
+        assert a.figures["constraint"] == pytest.approx(b.figures["constraint"])
+        assert a.figures["brokerage_neighbourhood"] == b.figures["brokerage_neighbourhood"]
+    assert fast.summary["ties"] == slow.summary["ties"]
