@@ -7,6 +7,7 @@ FalkorDB's and redis's exceptions become Wijkgraaf's (:func:`translate_errors`).
 
 from __future__ import annotations
 
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -17,19 +18,29 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 
+from graph import queries
 from graph.embedded_server import EmbeddedServer, no_retry
 from graph.errors import (
     AuthenticationError,
     DuplicateError,
+    InvalidDataError,
     QueryError,
     QueryTimeoutError,
     StoreError,
     StoreUnavailableError,
 )
-from graph.model import KEYED_LABELS
+from graph.model import (
+    ATTRIBUTE_NODE_FIELDS,
+    ATTRIBUTE_TIES,
+    FABRIC_EDGE_FIELDS,
+    FABRIC_LABELS,
+    FABRIC_NODE_FIELDS,
+    FABRIC_TYPES,
+    KEYED_LABELS,
+)
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store import FabricEdge, FabricNode, GraphStore, Projection, fabric_graph
 
 
 @contextmanager
@@ -217,6 +228,56 @@ class FalkorDBStore(GraphStore):
 
     def _write(self, query: Query, params: Mapping[str, Any]) -> list[list[Any]]:
         return self._run(query, params, read_only=False)
+
+    # --- the projection ----------------------------------------------------------------------
+
+    def projection(self) -> Projection:
+        """The projection in one statement, each part one JSON string (see
+        ``queries.PACKED_PROJECTION``): a city's 400,000 rows in a fraction of the time the
+        row-by-row read takes. Should any row hold a ``"`` or ``\\``, which FalkorDB's JSON
+        leaves unescaped, the exact row-by-row read is used instead."""
+        parts: dict[str, list[list[Any]]] = {}
+        for part, packed, unclean in self._read(
+            queries.PACKED_PROJECTION, {"meta_id": queries.META_ID}
+        ):
+            if unclean:
+                return super().projection()
+            # FalkorDB leaves control characters raw too; strict=False reads them as they are
+            parts[part] = json.loads(packed, strict=False)
+        version = int(parts["version"][0][0]) if parts["version"] else 0
+        internal: dict[int, str] = {}
+        nodes: list[FabricNode] = []
+        for label in FABRIC_LABELS:
+            fields = FABRIC_NODE_FIELDS[label]
+            for number, node_id, *values in parts[label.value]:
+                internal[number] = node_id
+                nodes.append((label.value, node_id, dict(zip(fields, values, strict=True))))
+        edges: list[FabricEdge] = []
+        for rel in FABRIC_TYPES:
+            fields = FABRIC_EDGE_FIELDS.get(rel, ())
+            for x, y, *values in parts[rel.value]:
+                if x not in internal or y not in internal:
+                    raise InvalidDataError(
+                        f"Een {rel}-band raakt een knoop buiten het netwerk.",
+                        f"A {rel} tie touches a node outside the network.",
+                    )
+                edges.append(
+                    (rel.value, internal[x], internal[y], dict(zip(fields, values, strict=True)))
+                )
+        attribute_nodes = {
+            label: {
+                node_id: dict(zip(fields, values, strict=True))
+                for node_id, *values in parts[label.value]
+            }
+            for label, fields in ATTRIBUTE_NODE_FIELDS.items()
+        }
+        attribute_ties = {
+            rel: [
+                (a, b, dict(zip(fields, values, strict=True))) for a, b, *values in parts[rel.value]
+            ]
+            for rel, (_, _, fields) in ATTRIBUTE_TIES.items()
+        }
+        return Projection(version, fabric_graph(nodes, edges), attribute_nodes, attribute_ties)
 
     # --- schema ----------------------------------------------------------------------------
 

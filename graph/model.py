@@ -328,5 +328,20 @@ FABRIC_EDGE_FIELDS: dict[RelType, tuple[str, ...]] = {
 }
 FABRIC_FIELD_SLOTS = 4
 
+#: What the network questions read beside the fabric: the nodes that stay attributes (areas,
+#: themes, skills) with their fields, and the ties from fabric nodes to them with theirs.
+ATTRIBUTE_NODE_FIELDS: dict[NodeLabel, tuple[str, ...]] = {
+    NodeLabel.NEIGHBOURHOOD: ("name", "parent", "level"),
+    NodeLabel.THEME: ("name", "name_en"),
+    NodeLabel.SKILL: ("name", "name_en"),
+}
+ATTRIBUTE_TIES: dict[RelType, tuple[NodeLabel, NodeLabel, tuple[str, ...]]] = {
+    RelType.HAS_SKILL: (NodeLabel.RESIDENT, NodeLabel.SKILL, ("willing_to_share",)),
+    RelType.HAS_NEED: (NodeLabel.RESIDENT, NodeLabel.THEME, ("special",)),
+    RelType.INTERESTED_IN: (NodeLabel.RESIDENT, NodeLabel.THEME, ()),
+    RelType.ADDRESSES: (NodeLabel.INITIATIVE, NodeLabel.THEME, ()),
+    RelType.NEEDS_SKILL: (NodeLabel.INITIATIVE, NodeLabel.SKILL, ()),
+}
+
 #: Labels whose nodes are people: every read of one is person-level data.
 PERSON_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.RESIDENT, NodeLabel.PROFESSIONAL})

@@ -26,6 +26,8 @@ import networkx as nx
 from graph import queries
 from graph.errors import InvalidDataError, NotFoundError
 from graph.model import (
+    ATTRIBUTE_NODE_FIELDS,
+    ATTRIBUTE_TIES,
     FABRIC_EDGE_FIELDS,
     FABRIC_NODE_FIELDS,
     RELATIONSHIPS,
@@ -190,6 +192,21 @@ def _changed(
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass
+class Projection:
+    """Everything the network questions read, from one state of the graph.
+
+    ``fabric`` as :meth:`GraphStore.fabric` builds it; ``attribute_nodes`` the areas, themes
+    and skills (id -> their ``ATTRIBUTE_NODE_FIELDS``); ``attribute_ties`` per tie type of
+    ``ATTRIBUTE_TIES`` its (source id, target id, fields) rows.
+    """
+
+    version: int
+    fabric: nx.Graph
+    attribute_nodes: dict[NodeLabel, dict[str, dict[str, Any]]]
+    attribute_ties: dict[RelType, list[tuple[str, str, dict[str, Any]]]]
 
 
 class GraphStore(ABC):
@@ -475,25 +492,38 @@ class GraphStore(ABC):
         (``FABRIC_EDGE_FIELDS``: strength, role, ...). Absent values are left out. Skills,
         themes and neighbourhoods stay attributes: they are not nodes of the fabric.
         """
-        graph = nx.Graph()
-        edges = []
+        nodes, edges = [], []
         for kind, a, b, *slots in self._read(queries.FABRIC, {}):
-            if b is not None:
-                rel = RelType(kind)
-                fields = FABRIC_EDGE_FIELDS.get(rel, ())
-                attrs = {f: v for f, v in zip(fields, slots, strict=False) if v is not None}
-                edges.append((a, b, {"type": kind, **attrs}))
-                continue
-            fields = FABRIC_NODE_FIELDS[NodeLabel(kind)]
-            attrs = {f: v for f, v in zip(fields, slots, strict=False) if v is not None}
-            if a in graph and graph.nodes[a]["label"] != kind:
-                raise InvalidDataError(
-                    f"Id {a!r} hoort bij zowel {graph.nodes[a]['label']} als {kind}.",
-                    f"Id {a!r} belongs to both {graph.nodes[a]['label']} and {kind}.",
+            if b is None:
+                nodes.append(
+                    (kind, a, dict(zip(FABRIC_NODE_FIELDS[NodeLabel(kind)], slots, strict=False)))
                 )
-            graph.add_node(a, label=kind, **attrs)
-        graph.add_edges_from(edges)
-        return graph
+            else:
+                fields = FABRIC_EDGE_FIELDS.get(RelType(kind), ())
+                edges.append((kind, a, b, dict(zip(fields, slots, strict=False))))
+        return fabric_graph(nodes, edges)
+
+    def projection(self) -> Projection:
+        """The fabric and the attributes the network questions need, read once.
+
+        The version is read first: should a write land while reading, the projection is
+        labelled older than what it holds and is simply read again on the next question.
+        """
+        version = self.version()
+        attribute_nodes = {
+            label: {
+                node.id: {f: node.properties.get(f) for f in fields} for node in self.nodes(label)
+            }
+            for label, fields in ATTRIBUTE_NODE_FIELDS.items()
+        }
+        attribute_ties = {
+            rel: [
+                (a, b, {f: props.get(f) for f in fields})
+                for a, b, props in self.relationships(rel, source_label=source, target_label=target)
+            ]
+            for rel, (source, target, fields) in ATTRIBUTE_TIES.items()
+        }
+        return Projection(version, self.fabric(), attribute_nodes, attribute_ties)
 
     def nodes(self, label: Label) -> list[Node]:
         """Every node of a label, ordered by id."""
@@ -521,6 +551,30 @@ class GraphStore(ABC):
             f"No {label} with id {node_id!r} found.",
             missing=(node_id,),
         )
+
+
+FabricNode = tuple[str, str, dict[str, Any]]  # label, id, projection fields
+FabricEdge = tuple[str, str, str, dict[str, Any]]  # type, one end, other end, fields
+
+
+def fabric_graph(nodes: Iterable[FabricNode], edges: Iterable[FabricEdge]) -> nx.Graph:
+    """The fabric as a networkx graph, absent (``None``) fields left out."""
+    graph = nx.Graph()
+    labels: dict[str, str] = {}
+    for label, node_id, fields in nodes:
+        if labels.setdefault(node_id, label) != label:
+            raise InvalidDataError(
+                f"Id {node_id!r} hoort bij zowel {labels[node_id]} als {label}.",
+                f"Id {node_id!r} belongs to both {labels[node_id]} and {label}.",
+            )
+        fields = {k: v for k, v in fields.items() if v is not None}
+        fields["label"] = label
+        graph.add_node(node_id, **fields)
+    graph.add_edges_from(
+        (a, b, {"type": kind, **{k: v for k, v in fields.items() if v is not None}})
+        for kind, a, b, fields in edges
+    )
+    return graph
 
 
 _LABEL_VALUES = frozenset(label.value for label in NodeLabel)

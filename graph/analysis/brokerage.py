@@ -19,7 +19,7 @@ import math
 import random
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal, TypeAlias, TypeVar
 
 import igraph
@@ -35,6 +35,7 @@ __all__ = [
     "brokerage_roles",
     "communities",
     "constraint",
+    "coreness",
     "effective_size",
     "participation_coefficient",
     "to_igraph",
@@ -111,6 +112,17 @@ def betweenness(
     scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 1.0
     counts: list[float] = g.betweenness(directed=False, cutoff=cutoff)
     return {node: value * scale for node, value in zip(names, counts, strict=True)}
+
+
+def coreness(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, int]:
+    """The k-core each node belongs to (its largest k), equal to networkx's ``core_number``.
+
+    >>> coreness(nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")]))
+    {'a': 2, 'b': 2, 'c': 2, 'd': 1}
+    """
+    g, names = _prepared(graph, ig)
+    values: list[int] = g.coreness()
+    return dict(zip(names, values, strict=True))
 
 
 def constraint(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, float]:
@@ -193,9 +205,12 @@ def communities(
     return {node: number[label] for node, label in zip(names, membership, strict=True)}
 
 
-def participation_coefficient(graph: nx.Graph, membership: Mapping[str, int]) -> dict[str, float]:
+def participation_coefficient(
+    graph: nx.Graph, membership: Mapping[str, int], *, nodes: Iterable[str] | None = None
+) -> dict[str, float]:
     """Guimerà–Amaral participation: ``1 - Σ_s (k_s / k)²`` over the communities ``s`` of a
     node's ``k`` contacts; 0 when all contacts share one community and for isolated nodes.
+    Every node, or only ``nodes``.
 
     >>> graph = nx.Graph([("a", "b"), ("a", "c"), ("a", "d"), ("a", "e")])
     >>> participation_coefficient(graph, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 2})
@@ -207,7 +222,8 @@ def participation_coefficient(graph: nx.Graph, membership: Mapping[str, int]) ->
             f"membership has no community for {len(missing)} nodes, e.g. {missing[0]!r}"
         )
     result: dict[str, float] = {}
-    for node, neighbours in graph.adj.items():
+    for node in graph if nodes is None else nodes:
+        neighbours = graph.adj[node]
         spread = Counter(membership[other] for other in neighbours if other != node)
         k = sum(spread.values())
         result[node] = 1 - sum(count * count for count in spread.values()) / (k * k) if k else 0.0
@@ -215,7 +231,11 @@ def participation_coefficient(graph: nx.Graph, membership: Mapping[str, int]) ->
 
 
 def brokerage_roles(
-    graph: nx.Graph, groups: Mapping[str, str | None], *, ig: Prepared | None = None
+    graph: nx.Graph,
+    groups: Mapping[str, str | None],
+    *,
+    ig: Prepared | None = None,
+    nodes: Iterable[str] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Gould–Fernandez brokerage over a partition (five O's, neighbourhood), undirected.
 
@@ -229,7 +249,8 @@ def brokerage_roles(
     - ``liaison``: three different groups.
 
     A node without a group (missing or ``None``) is a group of its own. Every node gets all
-    four counts.
+    four counts; with ``nodes``, only those nodes (their tied pairs are then found from their
+    contacts' contacts instead of the whole graph's triangles).
 
     Method, exact and without a loop over pairs: with ``n_s`` contacts of ``b`` in group ``s``
     (``B`` being b's own group, ``o`` the contacts outside it), the pairs per role are
@@ -241,36 +262,49 @@ def brokerage_roles(
     >>> brokerage_roles(graph, {"a": "x", "b": "y", "c": "x", "d": "z"})["b"]
     {'coordinator': 0, 'consultant': 1, 'representative_gatekeeper': 0, 'liaison': 1}
     """
-    g, names = _prepared(graph, ig)
     codes: dict[str, int] = {}
-    label: list[int] = []
-    for node in names:
+    labels: dict[str, int] = {}
+    for node in graph:
         group = groups.get(node)
         if group is None:
-            label.append(-1 - len(label))  # negative: a group of its own, never shared
+            labels[node] = -1 - len(labels)  # negative: a group of its own, never shared
         else:
-            label.append(codes.setdefault(group, len(codes)))
-    closed = [[0] * len(names) for _ in ROLES]
-    for x, y, z in g.list_triangles():
-        lx, ly, lz = label[x], label[y], label[z]
-        closed[_role(lx, ly, lz)][x] += 1
-        closed[_role(ly, lx, lz)][y] += 1
-        closed[_role(lz, lx, ly)][z] += 1
-    label_of = dict(zip(names, label, strict=True)).__getitem__
+            labels[node] = codes.setdefault(group, len(codes))
+    closed: dict[str, list[int]] = {}
+    if nodes is None:
+        g, names = _prepared(graph, ig)
+        label = [labels[node] for node in names]
+        counts = [[0] * 4 for _ in names]
+        for x, y, z in g.list_triangles():
+            lx, ly, lz = label[x], label[y], label[z]
+            counts[x][_role(lx, ly, lz)] += 1
+            counts[y][_role(ly, lx, lz)] += 1
+            counts[z][_role(lz, lx, ly)] += 1
+        closed = dict(zip(names, counts, strict=True))
+        chosen: Iterable[str] = graph
+    else:
+        chosen = list(nodes)
+        for node in chosen:
+            contacts = set(graph.adj[node]) - {node}
+            tally = [0, 0, 0, 0]
+            for a in contacts:
+                for c in graph.adj[a]:
+                    if c in contacts and a < c:
+                        tally[_role(labels[node], labels[a], labels[c])] += 1
+            closed[node] = tally
     result: dict[str, dict[str, int]] = {}
-    for number, (node, neighbours) in enumerate(graph.adj.items()):
-        own = label[number]
-        spread = Counter(map(label_of, neighbours))
-        if node in neighbours:
-            spread[own] -= 1  # the self-loop
+    for node in chosen:
+        own = labels[node]
+        spread = Counter(labels[other] for other in graph.adj[node] if other != node)
         inside = spread.pop(own, 0)
         outside = sum(spread.values())
         squares = sum(count * count for count in spread.values())
+        tied = closed[node]
         result[node] = {
-            "coordinator": inside * (inside - 1) // 2 - closed[_COORDINATOR][number],
-            "consultant": (squares - outside) // 2 - closed[_CONSULTANT][number],
-            "representative_gatekeeper": inside * outside - closed[_GATEKEEPER][number],
-            "liaison": (outside * outside - squares) // 2 - closed[_LIAISON][number],
+            "coordinator": inside * (inside - 1) // 2 - tied[_COORDINATOR],
+            "consultant": (squares - outside) // 2 - tied[_CONSULTANT],
+            "representative_gatekeeper": inside * outside - tied[_GATEKEEPER],
+            "liaison": (outside * outside - squares) // 2 - tied[_LIAISON],
         }
     return result
 

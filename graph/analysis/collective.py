@@ -64,13 +64,24 @@ def answer_opportunities(
     for initiative, themes in context.addresses.items():
         for theme in themes:
             sought[theme] |= context.skills_needed.get(initiative, set())
+    open_needs = sorted(
+        (
+            (-len(people), f"{home}:{theme}", home, theme, people)
+            for (home, theme), people in needing.items()
+            if len(people) >= min_residents
+            and not any((area, theme) in covered for area in _areas_up(context, home))
+        ),
+        key=lambda o: (o[0], o[1]),
+    )
+    # candidate owners, looked for among the residents of each neighbourhood shown
+    homes = {home for _, _, home, _, _ in open_needs[:limit]}
+    living: dict[str, list[str]] = defaultdict(list)
+    for node, data in fabric.nodes(data=True):
+        if data.get("label") == "Resident" and data.get("neighbourhood") in homes:
+            living[data["neighbourhood"]].append(node)
     items = []
-    for (home, theme), people in needing.items():
-        if len(people) < min_residents:
-            continue
-        if any((area, theme) in covered for area in _areas_up(context, home)):
-            continue
-        candidates = _candidate_owners(context, home, theme, people, sought[theme])
+    for _, _, home, theme, people in open_needs[:limit]:
+        candidates = _candidate_owners(context, living[home], theme, people, sought[theme])
         place, topic = context.area_name(home), context.theme_name(theme)
         reasons = [
             Reason(
@@ -105,8 +116,7 @@ def answer_opportunities(
                 reasons=reasons,
             )
         )
-    items.sort(key=lambda item: (-item.score, item.id))
-    summary = {"opportunities": len(items), "min_residents": min_residents}
+    summary = {"opportunities": len(open_needs), "min_residents": min_residents}
     return Answer(
         question="opportunities",
         scope=scope,
@@ -117,23 +127,20 @@ def answer_opportunities(
 
 
 def _candidate_owners(
-    context: NetworkContext, home: str, theme: str, people: set[str], skills: set[str]
+    context: NetworkContext, residents: list[str], theme: str, people: set[str], skills: set[str]
 ) -> list[tuple[str, list[str]]]:
-    """Residents of ``home`` who could take the theme up, best first, with why."""
+    """Of the ``residents`` of a neighbourhood, those who could take the theme up, best first,
+    with why."""
     fabric = context.fabric
     found = []
-    for node, data in fabric.nodes(data=True):
-        if data.get("label") != "Resident" or data.get("neighbourhood") != home:
-            continue
+    for node in residents:
         why = []
         if theme in context.interests.get(node, set()):
             why.append("interest")
         if {s for s, willing in context.skills.get(node, {}).items() if willing} & skills:
             why.append("skill")
         knows = sum(
-            1
-            for m in fabric.adj[node]
-            if m in people and fabric.edges[node, m].get("type") == "KNOWS"
+            1 for m, tie in fabric.adj[node].items() if m in people and tie.get("type") == "KNOWS"
         )
         if knows >= 2:
             why.append("connector")
@@ -147,29 +154,35 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
     graph = context.scoped(scope)
     fabric = context.fabric
     organisations = [n for n, d in fabric.nodes(data=True) if d.get("label") == "Organisation"]
-    items = []
+    # First which O's each initiative lacks; nearby organisations only for those shown.
+    found: list[tuple[float, str, list[str], set[str]]] = []
     missing_by_theme: Counter[str] = Counter()
     missing_by_area: Counter[str] = Counter()
     for node, data in graph.nodes(data=True):
         if data.get("label") != "Initiative":
             continue
         present = set()
-        for other in fabric.adj[node]:
-            kind = fabric.edges[node, other].get("type")
+        for other, tie in fabric.adj[node].items():
+            kind = tie.get("type")
             if kind == "PARTNER_OF" and fabric.nodes[other].get("o_sector"):
                 present.add(fabric.nodes[other]["o_sector"])
             elif kind == "PARTICIPATES_IN":
                 present.add("omgeving")
         missing = [o for o in FIVE_O if o not in present]
-        home = data.get("neighbourhood")
+        for theme in context.addresses.get(node, ()):
+            missing_by_theme[theme] += bool(missing)
+        if data.get("neighbourhood"):
+            missing_by_area[data["neighbourhood"]] += bool(missing)
+        found.append((-round(len(missing) / len(FIVE_O), 6), node, missing, present))
+    found.sort(key=lambda f: (f[0], f[1]))
+
+    items = []
+    for minus_score, node, missing, present in found[:limit]:
+        home = fabric.nodes[node].get("neighbourhood")
         nearby = {
             o: nearby_organisations(context, organisations, o, home, exclude=set(fabric.adj[node]))
             for o in missing
         }
-        for theme in context.addresses.get(node, ()):
-            missing_by_theme[theme] += bool(missing)
-        if home:
-            missing_by_area[home] += bool(missing)
         name = context.name(node)
         reasons = []
         if missing:
@@ -189,16 +202,15 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
                 id=node,
                 kind="Initiative",
                 name=name,
-                score=round(len(missing) / len(FIVE_O), 6),
+                score=-minus_score,
                 figures={"present": sorted(present), "missing": missing, "nearby": nearby},
                 reasons=reasons,
             )
         )
-    items.sort(key=lambda item: (-item.score, item.id))
     summary = {
-        "initiatives": len(items),
-        "complete": sum(1 for i in items if not i.figures["missing"]),
-        "missing_by_o": {o: sum(1 for i in items if o in i.figures["missing"]) for o in FIVE_O},
+        "initiatives": len(found),
+        "complete": sum(1 for f in found if not f[2]),
+        "missing_by_o": {o: sum(1 for f in found if o in f[2]) for o in FIVE_O},
         "incomplete_by_theme": dict(sorted(missing_by_theme.items())),
         "incomplete_by_neighbourhood": dict(sorted(missing_by_area.items())),
     }

@@ -46,44 +46,36 @@ class NetworkContext:
     interests: dict[str, set[str]] = field(default_factory=dict)  # resident -> themes
     addresses: dict[str, set[str]] = field(default_factory=dict)  # initiative -> themes
     skills_needed: dict[str, set[str]] = field(default_factory=dict)  # initiative -> skills
+    #: scoped graphs already cut, so the questions asked of one scope share one
+    _scoped: dict[Scope, nx.Graph] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, store: GraphStore) -> NetworkContext:
-        """One read of the fabric and one per attribute relationship."""
-        version = store.version()
-        context = cls(version, store.fabric())
-        for node in store.nodes(L.NEIGHBOURHOOD):
-            props = node.properties
-            context.areas[node.id] = {
-                "name": str(props.get("name", node.id)),
-                "parent": str(props.get("parent") or ""),
-                "level": str(props.get("level", "")),
+        """One read of the projection (one statement on the embedded database)."""
+        projection = store.projection()
+        context = cls(projection.version, projection.fabric)
+        for code, fields in projection.attribute_nodes[L.NEIGHBOURHOOD].items():
+            context.areas[code] = {
+                "name": str(fields.get("name") or code),
+                "parent": str(fields.get("parent") or ""),
+                "level": str(fields.get("level") or ""),
             }
-        for node in store.nodes(L.THEME):
-            name = str(node.properties.get("name", node.id))
-            context.theme_names[node.id] = (name, str(node.properties.get("name_en") or name))
-        for node in store.nodes(L.SKILL):
-            name = str(node.properties.get("name", node.id))
-            context.skill_names[node.id] = (name, str(node.properties.get("name_en") or name))
-        for a, b, props in store.relationships(
-            T.HAS_SKILL, source_label=L.RESIDENT, target_label=L.SKILL
-        ):
-            context.skills.setdefault(a, {})[b] = bool(props.get("willing_to_share", False))
-        for a, b, props in store.relationships(
-            T.HAS_NEED, source_label=L.RESIDENT, target_label=L.THEME
-        ):
-            context.needs.setdefault(a, {})[b] = bool(props.get("special", False))
-        for a, b, _ in store.relationships(
-            T.INTERESTED_IN, source_label=L.RESIDENT, target_label=L.THEME
-        ):
+        for code, fields in projection.attribute_nodes[L.THEME].items():
+            name = str(fields.get("name") or code)
+            context.theme_names[code] = (name, str(fields.get("name_en") or name))
+        for code, fields in projection.attribute_nodes[L.SKILL].items():
+            name = str(fields.get("name") or code)
+            context.skill_names[code] = (name, str(fields.get("name_en") or name))
+        ties = projection.attribute_ties
+        for a, b, fields in ties[T.HAS_SKILL]:
+            context.skills.setdefault(a, {})[b] = bool(fields.get("willing_to_share"))
+        for a, b, fields in ties[T.HAS_NEED]:
+            context.needs.setdefault(a, {})[b] = bool(fields.get("special"))
+        for a, b, _ in ties[T.INTERESTED_IN]:
             context.interests.setdefault(a, set()).add(b)
-        for a, b, _ in store.relationships(
-            T.ADDRESSES, source_label=L.INITIATIVE, target_label=L.THEME
-        ):
+        for a, b, _ in ties[T.ADDRESSES]:
             context.addresses.setdefault(a, set()).add(b)
-        for a, b, _ in store.relationships(
-            T.NEEDS_SKILL, source_label=L.INITIATIVE, target_label=L.SKILL
-        ):
+        for a, b, _ in ties[T.NEEDS_SKILL]:
             context.skills_needed.setdefault(a, set()).add(b)
         return context
 
@@ -135,9 +127,15 @@ class NetworkContext:
 
         Neighbourhoods: the residents, initiatives and organisations located there (and in the
         areas within), with the professionals and organisations from elsewhere that they are
-        tied to (the system world serving them). Theme: the residents who need or are interested in it and the initiatives that
+        tied to (the system world serving them). Cut once per scope and shared by every
+        question asked of it: read it, never change it. Theme: the residents who need or are interested in it and the initiatives that
         address it, with everyone they are tied to.
         """
+        if scope not in self._scoped:
+            self._scoped[scope] = self._cut(scope)
+        return self._scoped[scope]
+
+    def _cut(self, scope: Scope) -> nx.Graph:
         graph = self.fabric
         keep: set[str] = set(graph.nodes)
         if scope.neighbourhoods:

@@ -9,8 +9,11 @@ to it where one exists: someone they know who takes part.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import networkx as nx
 
+from graph.analysis import brokerage
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Item, Reason, Scope
 
@@ -27,7 +30,7 @@ ACTIVE = {"active", None}
 
 
 def _types(graph: nx.Graph, node: str) -> list[str]:
-    return [str(graph.edges[node, other].get("type")) for other in graph.adj[node]]
+    return [str(tie.get("type")) for other, tie in graph.adj[node].items() if other != node]
 
 
 def _fitting_initiative(
@@ -67,18 +70,27 @@ def _fitting_initiative(
     return initiative, path, shared
 
 
-def answer_isolated(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
-    """Residents the network keeps apart, support needs first, with a way in for each."""
+def answer_isolated(
+    context: NetworkContext, scope: Scope, *, limit: int = 20, metrics: ModuleType = brokerage
+) -> Answer:
+    """Residents the network keeps apart, support needs first, with a way in for each.
+
+    ``metrics`` computes coreness: igraph (:mod:`~graph.analysis.brokerage`) or networkx
+    alone (:mod:`~graph.analysis.reference`).
+    """
     graph = context.scoped(scope)
-    residents = [n for n, d in graph.nodes(data=True) if d.get("label") == "Resident"]
     components = sorted(nx.connected_components(graph), key=len, reverse=True)
     largest = len(components[0]) if components else 0
     component_of = {n: len(c) for c in components for n in c}
-    core = nx.core_number(graph) if graph.number_of_edges() else dict.fromkeys(graph, 0)
+    core = metrics.coreness(graph)
 
-    items = []
+    found: list[tuple[tuple[bool, float, str], list[str], int]] = []
     counts = dict.fromkeys(WEIGHTS, 0)
-    for node in residents:
+    residents = 0
+    for node, data in graph.nodes(data=True):
+        if data.get("label") != "Resident":
+            continue
+        residents += 1
         types = _types(graph, node)
         signals = []
         if not types:
@@ -95,6 +107,12 @@ def answer_isolated(context: NetworkContext, scope: Scope, *, limit: int = 20) -
             continue
         for signal in signals:
             counts[signal] += 1
+        score = sum(WEIGHTS[s] for s in signals) / sum(WEIGHTS.values())
+        found.append(((node not in context.needs, -score, node), signals, len(types)))
+    found.sort()
+
+    items = []
+    for (_, minus_score, node), signals, ties in found[:limit]:  # only those shown in full
         name = context.name(node)
         needs = sorted(context.needs.get(node, {}))
         reasons = [_signal_reason(signal, name, component_of[node]) for signal in signals]
@@ -115,16 +133,15 @@ def answer_isolated(context: NetworkContext, scope: Scope, *, limit: int = 20) -
         if fit:
             _, path, shared = fit
             reasons.append(_way_in(context, path, shared))
-        score = sum(WEIGHTS[s] for s in signals) / sum(WEIGHTS.values())
         items.append(
             Item(
                 id=node,
                 kind="Resident",
                 name=name,
-                score=round(score, 6),
+                score=round(-minus_score, 6),
                 figures={
                     "signals": signals,
-                    "ties": len(types),
+                    "ties": ties,
                     "component": component_of[node],
                     "coreness": core.get(node, 0),
                     "needs": needs,
@@ -133,13 +150,12 @@ def answer_isolated(context: NetworkContext, scope: Scope, *, limit: int = 20) -
                 path=path,
             )
         )
-    items.sort(key=lambda item: (not item.figures["needs"], -item.score, item.id))
-    summary = {"residents": len(residents), "isolated": len(items), "signals": counts}
+    summary = {"residents": residents, "isolated": len(found), "signals": counts}
     return Answer(
         question="isolated",
         scope=scope,
         version=context.version,
-        items=items[:limit],
+        items=items,
         summary=summary,
     )
 

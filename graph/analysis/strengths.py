@@ -9,6 +9,8 @@ warm path (capped at 1). A resident with support and a strength but no match sco
 
 from __future__ import annotations
 
+import heapq
+
 import networkx as nx
 
 from graph.analysis.context import NetworkContext
@@ -32,13 +34,13 @@ def _distance(context: NetworkContext, home: str | None, there: str | None) -> s
     return "further"
 
 
-def _warm_friend(fabric: nx.Graph, node: str, initiative: str) -> str | None:
-    friends = sorted(
-        f
-        for f in fabric.adj[node]
-        if fabric.edges[node, f].get("type") == "KNOWS" and fabric.has_edge(f, initiative)
-    )
-    return friends[0] if friends else None
+def _ties(fabric: nx.Graph, node: str, kind: str) -> list[str]:
+    return [other for other, tie in fabric.adj[node].items() if tie.get("type") == kind]
+
+
+def _via(fabric: nx.Graph, friends: set[str], initiative: str) -> str | None:
+    """Someone the resident knows who takes part in the initiative (the first by id)."""
+    return min(friends.intersection(fabric.adj[initiative]), default=None)
 
 
 def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
@@ -56,7 +58,13 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
                 needing.setdefault(skill, []).append(initiative)
                 for area in areas:
                     near.setdefault((skill, area), []).append(initiative)
-    items = []
+    # First every resident's best matches and score; the reasons only for those shown.
+    # A match in the own buurt scores 1.0 with or without a warm path (the cap), so of
+    # those only the first few by id can be among a resident's best three; further away,
+    # a warm path lifts the score, so each one is weighed.
+    Candidate = tuple[float, str, str, str, str | None]  # score, skill, initiative, distance, via
+    distances: dict[tuple[str, str], str] = {}
+    found: list[tuple[float, str, list[str], bool, list[str], list[Candidate]]] = []
     unused_total = 0
     for node, data in graph.nodes(data=True):
         if data.get("label") != "Resident":
@@ -64,108 +72,134 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
         shareable = sorted(s for s, willing in context.skills.get(node, {}).items() if willing)
         if not shareable:
             continue
-        own = [
-            i for i in fabric.adj[node] if fabric.edges[node, i].get("type") == "PARTICIPATES_IN"
-        ]
-        used = set().union(*(context.skills_needed.get(i, set()) for i in own)) if own else set()
+        own = set(_ties(fabric, node, "PARTICIPATES_IN"))
+        used = set().union(*(context.skills_needed.get(i, set()) for i in own))
         unused = [s for s in shareable if s not in used]
         unused_total += len(unused)
-        supported = any(
-            fabric.edges[node, o].get("type") == "SUPPORTED_BY" for o in fabric.adj[node]
-        )
-        candidates = []
+        supported = bool(_ties(fabric, node, "SUPPORTED_BY"))
+        friends: set[str] | None = None
         home = data.get("neighbourhood") or ""
         home_areas = [home, context.areas.get(home, {}).get("parent", "")]
+        in_buurt: list[tuple[str, str]] = []  # (initiative, skill)
+        elsewhere: list[Candidate] = []
         for skill in unused:
             nearby = sorted({i for a in home_areas if a for i in near.get((skill, a), [])})
+            kept = 0
             for initiative in nearby or needing.get(skill, [])[:3]:
                 if initiative in own:
                     continue
-                distance = _distance(
-                    context,
-                    data.get("neighbourhood"),
-                    fabric.nodes[initiative].get("neighbourhood"),
-                )
-                friend = _warm_friend(fabric, node, initiative)
-                score = min(1.0, DISTANCE_SCORE[distance] + (0.2 if friend else 0.0))
-                candidates.append((score, skill, initiative, distance, friend))
-        # the best score; ties broken by initiative and skill id, so answers are deterministic
-        candidates.sort(key=lambda c: (-c[0], c[2], c[1]))
-        best = candidates[0] if candidates else None
-        if best is None and not supported:
+                there = fabric.nodes[initiative].get("neighbourhood") or ""
+                if (home, there) not in distances:
+                    distances[(home, there)] = _distance(context, home or None, there or None)
+                distance = distances[(home, there)]
+                if distance == "buurt":
+                    if kept < 3:
+                        in_buurt.append((initiative, skill))
+                        kept += 1
+                    continue
+                if friends is None:
+                    friends = set(_ties(fabric, node, "KNOWS"))
+                via = _via(fabric, friends, initiative)
+                score = min(1.0, DISTANCE_SCORE[distance] + (0.2 if via else 0.0))
+                elsewhere.append((score, skill, initiative, distance, via))
+        in_buurt.sort()
+        candidates: list[Candidate] = [
+            (1.0, skill, initiative, "buurt", None) for initiative, skill in in_buurt[:3]
+        ]
+        if len(candidates) < 3:
+            # the best score; ties broken by initiative and skill id: deterministic answers
+            candidates += heapq.nsmallest(
+                3 - len(candidates), elsewhere, key=lambda c: (-c[0], c[2], c[1])
+            )
+        if not candidates and not supported:
             continue
-        name = context.name(node)
-        reasons = []
-        path: list[str] = []
-        figures: dict[str, object] = {"unused_skills": unused, "receives_support": supported}
-        score = 0.3
-        if best is not None:
-            score, skill, initiative, distance, friend = best
-            where_nl = {"buurt": "in de eigen buurt", "wijk": "in de wijk", "further": "verderop"}[
-                distance
+        if candidates and candidates[0][3] == "buurt":
+            friends = set(_ties(fabric, node, "KNOWS")) if friends is None else friends
+            candidates = [
+                (c[0], c[1], c[2], c[3], _via(fabric, friends, c[2])) if c[3] == "buurt" else c
+                for c in candidates
             ]
-            where_en = {
-                "buurt": "in their own neighbourhood",
-                "wijk": "in the district",
-                "further": "further away",
-            }[distance]
-            via_nl = f"; {context.name(friend)} kan introduceren" if friend else ""
-            via_en = f"; {context.name(friend)} can introduce them" if friend else ""
-            reasons.append(
-                Reason(
-                    code="unused_strength",
-                    nl=f"{name} wil {context.skill_name(skill).lower()} inzetten; {context.name(initiative)} {where_nl} zoekt dat{via_nl}.",
-                    en=f"{name} wants to share {context.skill_name(skill, 'en').lower()}; {context.name(initiative)} {where_en} needs it{via_en}.",
-                    data={"skill": skill, "initiative": initiative, "distance": distance},
-                )
-            )
-            path = [node, friend, initiative] if friend else [node, initiative]
-            figures |= {
-                "skill": skill,
-                "initiative": initiative,
-                "distance": distance,
-                "matches": [
-                    {
-                        "initiative": c[2],
-                        "skill": c[1],
-                        "distance": c[3],
-                        "score": c[0],
-                        "via": c[4],
-                    }
-                    for c in candidates[:3]
-                ],
-            }
-        if supported:
-            reasons.append(
-                Reason(
-                    code="reciprocity",
-                    nl=f"{name} krijgt ondersteuning en heeft ook iets te geven.",
-                    en=f"{name} receives support and has something to give as well.",
-                    data={"skills": shareable},
-                )
-            )
-        items.append(
-            Item(
-                id=node,
-                kind="Resident",
-                name=name,
-                score=round(score, 6),
-                figures=figures,
-                reasons=reasons,
-                path=path,
-            )
-        )
-    items.sort(key=lambda item: (-item.score, item.id))
+        score = candidates[0][0] if candidates else 0.3
+        found.append((-score, node, unused, supported, shareable, candidates))
+    found.sort(key=lambda f: (f[0], f[1]))
+
+    items = [
+        _item(context, node, -minus_score, unused, supported, shareable, candidates)
+        for minus_score, node, unused, supported, shareable, candidates in found[:limit]
+    ]
     summary = {
-        "residents_with_unused_strengths": sum(1 for i in items if i.figures["unused_skills"]),
+        "residents_with_unused_strengths": sum(1 for f in found if f[2]),
         "unused_strengths": unused_total,
-        "matched": sum(1 for i in items if "initiative" in i.figures),
-        "reciprocity": sum(1 for i in items if any(r.code == "reciprocity" for r in i.reasons)),
+        "matched": sum(1 for f in found if f[5]),
+        "reciprocity": sum(1 for f in found if f[3]),
     }
     return Answer(
         question="unused-strengths",
         scope=scope,
         version=context.version,
-        items=items[:limit],
+        items=items,
         summary=summary,
+    )
+
+
+def _item(
+    context: NetworkContext,
+    node: str,
+    score: float,
+    unused: list[str],
+    supported: bool,
+    shareable: list[str],
+    candidates: list[tuple[float, str, str, str, str | None]],
+) -> Item:
+    name = context.name(node)
+    reasons = []
+    path: list[str] = []
+    figures: dict[str, object] = {"unused_skills": unused, "receives_support": supported}
+    if candidates:
+        _, skill, initiative, distance, friend = candidates[0]
+        where_nl = {"buurt": "in de eigen buurt", "wijk": "in de wijk", "further": "verderop"}[
+            distance
+        ]
+        where_en = {
+            "buurt": "in their own neighbourhood",
+            "wijk": "in the district",
+            "further": "further away",
+        }[distance]
+        via_nl = f"; {context.name(friend)} kan introduceren" if friend else ""
+        via_en = f"; {context.name(friend)} can introduce them" if friend else ""
+        reasons.append(
+            Reason(
+                code="unused_strength",
+                nl=f"{name} wil {context.skill_name(skill).lower()} inzetten; {context.name(initiative)} {where_nl} zoekt dat{via_nl}.",
+                en=f"{name} wants to share {context.skill_name(skill, 'en').lower()}; {context.name(initiative)} {where_en} needs it{via_en}.",
+                data={"skill": skill, "initiative": initiative, "distance": distance},
+            )
+        )
+        path = [node, friend, initiative] if friend else [node, initiative]
+        figures |= {
+            "skill": skill,
+            "initiative": initiative,
+            "distance": distance,
+            "matches": [
+                {"initiative": c[2], "skill": c[1], "distance": c[3], "score": c[0], "via": c[4]}
+                for c in candidates
+            ],
+        }
+    if supported:
+        reasons.append(
+            Reason(
+                code="reciprocity",
+                nl=f"{name} krijgt ondersteuning en heeft ook iets te geven.",
+                en=f"{name} receives support and has something to give as well.",
+                data={"skills": shareable},
+            )
+        )
+    return Item(
+        id=node,
+        kind="Resident",
+        name=name,
+        score=round(score, 6),
+        figures=figures,
+        reasons=reasons,
+        path=path,
     )

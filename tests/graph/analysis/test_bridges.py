@@ -187,3 +187,26 @@ def test_the_networkx_reference_gives_the_same_answer_on_small_graphs(
         assert a.figures["constraint"] == pytest.approx(b.figures["constraint"])
         assert a.figures["brokerage_neighbourhood"] == b.figures["brokerage_neighbourhood"]
     assert fast.summary["ties"] == slow.summary["ties"]
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.karate_club_graph(),
+        nx.florentine_families_graph(),
+        nx.barbell_graph(5, 3),
+        nx.balanced_tree(3, 3),
+        nx.star_graph(4),
+    ],
+    ids=["karate", "florentine", "barbell", "tree", "star"],
+)
+def test_what_hangs_on_a_cut_point_equals_removing_it(graph: nx.Graph) -> None:
+    from graph.analysis.bridges import _hanging
+    from graph.analysis.brokerage import articulation_points
+
+    graph = nx.relabel_nodes(graph, {n: str(n) for n in graph})
+    for node, parts in articulation_points(graph).items():
+        rest = graph.subgraph(set(graph) - {node})
+        components = sorted(nx.connected_components(rest), key=len, reverse=True)
+        size, _ = _hanging(graph, node, parts)
+        assert size == sum(len(c) for c in components[1:]), node

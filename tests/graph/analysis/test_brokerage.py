@@ -134,12 +134,26 @@ def test_negative_cutoff_is_refused() -> None:
 # --- Burt -----------------------------------------------------------------------------------
 
 
+def test_coreness_equals_networkx(graph: nx.Graph) -> None:
+    from graph.analysis import reference
+
+    simple = nx.Graph(graph)
+    simple.remove_edges_from(nx.selfloop_edges(simple))
+    assert brokerage.coreness(graph) == nx.core_number(simple) == reference.coreness(simple)
+
+
 def test_constraint_equals_networkx(graph: nx.Graph) -> None:
     _assert_same(brokerage.constraint(graph), nx.constraint(graph))
 
 
 def test_effective_size_equals_networkx(graph: nx.Graph) -> None:
     _assert_same(brokerage.effective_size(graph), nx.effective_size(graph))
+
+
+def test_the_reference_effective_size_equals_networkx(graph: nx.Graph) -> None:
+    from graph.analysis import reference
+
+    _assert_same(reference.effective_size(graph), nx.effective_size(graph))
 
 
 def test_measures_agree_on_a_shared_twin(graph: nx.Graph) -> None:

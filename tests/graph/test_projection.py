@@ -1,0 +1,73 @@
+"""The projection the network questions read: every backend's fast read equals the exact one.
+
+The embedded database reads it as one statement of JSON strings; these tests hold that read
+to the row-by-row one, including the values FalkorDB's JSON does not escape.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph.model import NodeLabel, RelType
+from graph.settings import Settings
+from graph.store import GraphStore, Projection
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files
+
+
+def _assert_same(fast: Projection, exact: Projection) -> None:
+    assert fast.version == exact.version
+    assert nx.utils.graphs_equal(fast.fabric, exact.fabric)
+    assert fast.attribute_nodes == exact.attribute_nodes
+    assert fast.attribute_ties.keys() == exact.attribute_ties.keys()
+    for rel, ties in fast.attribute_ties.items():
+        assert sorted(ties) == sorted(exact.attribute_ties[rel]), rel
+
+
+def test_the_projection_of_the_sample_equals_the_row_by_row_read(
+    store: GraphStore, store_settings: Settings
+) -> None:
+    run_import(store, store_settings, sample_files(), ImportOptions())
+    fast = store.projection()
+    _assert_same(fast, GraphStore.projection(store))
+    assert fast.fabric.number_of_nodes() > 100
+    assert fast.attribute_ties[RelType.HAS_SKILL]
+    partner = next(d for _, _, d in fast.fabric.edges(data=True) if d["type"] == "PARTNER_OF")
+    assert isinstance(partner.get("contribution", []), list)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['Jan "de Bakker"', "back\\slash", 'X", "BU1", "45-66", true], [999, "r-forged', "tab\tand\x01"],
+    ids=["quotes", "backslash", "forged-row", "control"],
+)
+def test_names_that_json_would_not_escape_come_through_intact(
+    store: GraphStore, name: str
+) -> None:
+    store.upsert_nodes(NodeLabel.NEIGHBOURHOOD, [{"id": "BU1", "name": "Buurt", "level": "buurt"}])
+    store.upsert_nodes(
+        NodeLabel.RESIDENT,
+        [
+            {"id": "r-a", "display_name": name, "neighbourhood": "BU1"},
+            {"id": "r-b", "display_name": "Bea", "neighbourhood": "BU1"},
+        ],
+    )
+    store.upsert_relationships(
+        RelType.KNOWS,
+        [{"source": "r-a", "target": "r-b", "strength": 2}],
+        source_label=NodeLabel.RESIDENT,
+        target_label=NodeLabel.RESIDENT,
+    )
+    fast = store.projection()
+    _assert_same(fast, GraphStore.projection(store))
+    assert sorted(fast.fabric) == ["r-a", "r-b"]
+    assert fast.fabric.nodes["r-a"]["display_name"] == name
+    assert fast.fabric.edges["r-a", "r-b"] == {"type": "KNOWS", "strength": 2}
+
+
+def test_an_empty_store_projects_to_nothing(store: GraphStore) -> None:
+    projection = store.projection()
+    assert projection.fabric.number_of_nodes() == 0
+    assert all(not nodes for nodes in projection.attribute_nodes.values())
+    assert all(not ties for ties in projection.attribute_ties.values())
