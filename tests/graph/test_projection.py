@@ -39,12 +39,15 @@ def test_the_projection_of_the_sample_equals_the_row_by_row_read(
 
 @pytest.mark.parametrize(
     "name",
-    ['Jan "de Bakker"', "back\\slash", 'X", "BU1", "45-66", true], [999, "r-forged', "tab\tand\x01"],
+    [
+        'Jan "de Bakker"',
+        "back\\slash",
+        'X", "BU1", "45-66", true], [999, "r-forged',
+        "tab\tand\x01",
+    ],
     ids=["quotes", "backslash", "forged-row", "control"],
 )
-def test_names_that_json_would_not_escape_come_through_intact(
-    store: GraphStore, name: str
-) -> None:
+def test_names_that_json_would_not_escape_come_through_intact(store: GraphStore, name: str) -> None:
     store.upsert_nodes(NodeLabel.NEIGHBOURHOOD, [{"id": "BU1", "name": "Buurt", "level": "buurt"}])
     store.upsert_nodes(
         NodeLabel.RESIDENT,
