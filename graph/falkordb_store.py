@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,10 +37,19 @@ from graph.model import (
     FABRIC_NODE_FIELDS,
     FABRIC_TYPES,
     KEYED_LABELS,
+    NodeLabel,
+    RelType,
 )
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import FabricEdge, FabricNode, GraphStore, Projection, fabric_graph
+from graph.store import (
+    FabricEdge,
+    FabricNode,
+    GraphStore,
+    Projection,
+    fabric_attributes,
+    fabric_graph,
+)
 
 
 @contextmanager
@@ -236,7 +245,8 @@ class FalkorDBStore(GraphStore):
         ``queries.PACKED_PROJECTION``): a city's 400,000 rows in a fraction of the time the
         row-by-row read takes. Should any row hold a ``"`` or ``\\``, which FalkorDB's JSON
         leaves unescaped, the exact row-by-row read is used instead."""
-        parts: dict[str, list[list[Any]]] = {}
+        # a part whose label or type the graph has never held may return no row at all
+        parts: dict[str, list[list[Any]]] = defaultdict(list)
         for part, packed, unclean in self._read(
             queries.PACKED_PROJECTION, {"meta_id": queries.META_ID}
         ):
@@ -245,38 +255,40 @@ class FalkorDBStore(GraphStore):
             # FalkorDB leaves control characters raw too; strict=False reads them as they are
             parts[part] = json.loads(packed, strict=False)
         version = int(parts["version"][0][0]) if parts["version"] else 0
-        internal: dict[int, str] = {}
+        internal: dict[int, str] = {}  # internal id -> id, for the ties
         nodes: list[FabricNode] = []
         for label in FABRIC_LABELS:
             fields = FABRIC_NODE_FIELDS[label]
             for number, node_id, *values in parts[label.value]:
                 internal[number] = node_id
-                nodes.append((label.value, node_id, dict(zip(fields, values, strict=True))))
+                nodes.append((node_id, fabric_attributes("label", label.value, fields, values)))
+        attribute_nodes: dict[NodeLabel, dict[str, dict[str, Any]]] = {}
+        for label, fields in ATTRIBUTE_NODE_FIELDS.items():
+            attribute_nodes[label] = {}
+            for number, node_id, *values in parts[label.value]:
+                internal[number] = node_id
+                attribute_nodes[label][node_id] = dict(zip(fields, values, strict=True))
+
+        def ends(rel: RelType, x: int, y: int) -> tuple[str, str]:
+            try:
+                return internal[x], internal[y]
+            except KeyError:
+                raise InvalidDataError(
+                    f"Een {rel}-band raakt een knoop die niet in de projectie hoort.",
+                    f"A {rel} tie touches a node outside the projection.",
+                ) from None
+
         edges: list[FabricEdge] = []
         for rel in FABRIC_TYPES:
-            fields = FABRIC_EDGE_FIELDS.get(rel, ())
-            for x, y, *values in parts[rel.value]:
-                if x not in internal or y not in internal:
-                    raise InvalidDataError(
-                        f"Een {rel}-band raakt een knoop buiten het netwerk.",
-                        f"A {rel} tie touches a node outside the network.",
-                    )
-                edges.append(
-                    (rel.value, internal[x], internal[y], dict(zip(fields, values, strict=True)))
-                )
-        attribute_nodes = {
-            label: {
-                node_id: dict(zip(fields, values, strict=True))
-                for node_id, *values in parts[label.value]
-            }
-            for label, fields in ATTRIBUTE_NODE_FIELDS.items()
-        }
-        attribute_ties = {
-            rel: [
-                (a, b, dict(zip(fields, values, strict=True))) for a, b, *values in parts[rel.value]
+            kind, fields = rel.value, FABRIC_EDGE_FIELDS.get(rel, ())
+            for x, y, *values in parts[kind]:
+                edges.append((*ends(rel, x, y), fabric_attributes("type", kind, fields, values)))
+        attribute_ties: dict[RelType, list[tuple[str, str, dict[str, Any]]]] = {}
+        for rel, (_, _, fields) in ATTRIBUTE_TIES.items():
+            attribute_ties[rel] = [
+                (*ends(rel, x, y), dict(zip(fields, values, strict=True)))
+                for x, y, *values in parts[rel.value]
             ]
-            for rel, (_, _, fields) in ATTRIBUTE_TIES.items()
-        }
         return Projection(version, fabric_graph(nodes, edges), attribute_nodes, attribute_ties)
 
     # --- schema ----------------------------------------------------------------------------

@@ -259,25 +259,18 @@ FABRIC = Query(
 
 def _packed_part(part: str, pattern: str, cells: list[str]) -> str:
     """One part of :data:`PACKED_PROJECTION`: the rows of ``pattern`` as one JSON list, and
-    how many rows were left out because FalkorDB's ``toJSON`` does not escape ``"`` or ``\\``
-    (the caller then reads the slow, exact way)."""
-    # every value that may hold text, a list property's items one by one
-    texts = (
-        " + ".join(
-            f"CASE WHEN typeOf({cell}) = 'List' THEN {cell} ELSE [{cell}] END"
-            for cell in cells
-            if not cell.startswith("ID(")
-        )
-        or "[]"
-    )
+    how many distinct values FalkorDB's ``toJSON`` would not quote safely (it escapes neither
+    ``"`` nor ``\\``); the caller reads the slow, exact way if there are any. Checking
+    the distinct values of each cell, not every row, keeps the check cheap: ties carry a
+    handful of coded values."""
+    texts = " + ".join(f"collect(DISTINCT {cell})" for cell in cells if not cell.startswith("ID("))
     return (
         f"{pattern}\n"
-        f"WITH [{', '.join(cells)}] AS row, {texts} AS texts\n"
-        "WITH row, none(v IN texts WHERE coalesce(toString(v), '') CONTAINS '\"'\n"
-        "                            OR coalesce(toString(v), '') CONTAINS '\\\\') AS clean\n"
-        "WITH collect(CASE WHEN clean THEN row END) AS packed,\n"
-        "     sum(CASE WHEN clean THEN 0 ELSE 1 END) AS unclean\n"
-        f"RETURN '{part}' AS part, toJSON(packed) AS packed, unclean"
+        f"WITH collect([{', '.join(cells)}]) AS packed, {texts or '[]'} AS texts\n"
+        f"RETURN '{part}' AS part, toJSON(packed) AS packed,\n"
+        "       size([v IN texts WHERE any(x IN CASE WHEN typeOf(v) = 'List' THEN v ELSE [v] END\n"
+        "                                WHERE toString(x) CONTAINS '\"'\n"
+        "                                   OR toString(x) CONTAINS '\\\\')]) AS unclean"
     )
 
 
@@ -289,38 +282,34 @@ def _packed_parts() -> list[str]:
             ["n.version"],
         )
     ]
-    for label in FABRIC_LABELS:
-        fields = [f"n.{field}" for field in FABRIC_NODE_FIELDS[label] if _FIELD.match(field)]
+    node_fields = {label: FABRIC_NODE_FIELDS[label] for label in FABRIC_LABELS}
+    for label, fields in (node_fields | ATTRIBUTE_NODE_FIELDS).items():
+        cells = [f"n.{field}" for field in fields if _FIELD.match(field)]
         parts.append(
             _packed_part(
-                label.value, _fill("MATCH (n:<label>)", label=label), ["ID(n)", "n.id", *fields]
+                label.value, _fill("MATCH (n:<label>)", label=label), ["ID(n)", "n.id", *cells]
             )
         )
     for rel in FABRIC_TYPES:
-        fields = [f"r.{field}" for field in FABRIC_EDGE_FIELDS.get(rel, ()) if _FIELD.match(field)]
+        cells = [f"r.{field}" for field in FABRIC_EDGE_FIELDS.get(rel, ()) if _FIELD.match(field)]
         parts.append(
             _packed_part(
-                rel.value, _fill("MATCH (x)-[r:<rel>]->(y)", rel=rel), ["ID(x)", "ID(y)", *fields]
+                rel.value, _fill("MATCH (x)-[r:<rel>]->(y)", rel=rel), ["ID(x)", "ID(y)", *cells]
             )
         )
-    for label, node_fields in ATTRIBUTE_NODE_FIELDS.items():
-        fields = [f"n.{field}" for field in node_fields if _FIELD.match(field)]
-        parts.append(
-            _packed_part(label.value, _fill("MATCH (n:<label>)", label=label), ["n.id", *fields])
-        )
-    for rel, (source, target, tie_fields) in ATTRIBUTE_TIES.items():
-        fields = [f"r.{field}" for field in tie_fields if _FIELD.match(field)]
+    for rel, (source, target, fields) in ATTRIBUTE_TIES.items():
+        cells = [f"r.{field}" for field in fields if _FIELD.match(field)]
         pattern = _fill(
             "MATCH (x:<source>)-[r:<rel>]->(y:<target>)", source=source, rel=rel, target=target
         )
-        parts.append(_packed_part(rel.value, pattern, ["x.id", "y.id", *fields]))
+        parts.append(_packed_part(rel.value, pattern, ["ID(x)", "ID(y)", *cells]))
     return parts
 
 
 #: Everything the network questions read, in one statement (so one consistent snapshot), each
 #: part as one JSON list: decoding a city's 400,000 rows one cell at a time took seconds, one
-#: string per part a fraction. FalkorDB only (``toJSON``); fabric edges name their ends by
-#: internal id, which the node parts of the same statement map to ``id``.
+#: string per part a fraction. FalkorDB only (``toJSON``); ties name their ends by internal id,
+#: which the node parts of the same statement map to ``id``.
 PACKED_PROJECTION = Query("packed_projection", "\nUNION ALL\n".join(_packed_parts()))
 
 

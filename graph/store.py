@@ -492,15 +492,15 @@ class GraphStore(ABC):
         (``FABRIC_EDGE_FIELDS``: strength, role, ...). Absent values are left out. Skills,
         themes and neighbourhoods stay attributes: they are not nodes of the fabric.
         """
-        nodes, edges = [], []
+        nodes: list[FabricNode] = []
+        edges: list[FabricEdge] = []
         for kind, a, b, *slots in self._read(queries.FABRIC, {}):
             if b is None:
-                nodes.append(
-                    (kind, a, dict(zip(FABRIC_NODE_FIELDS[NodeLabel(kind)], slots, strict=False)))
-                )
+                fields = FABRIC_NODE_FIELDS[NodeLabel(kind)]
+                nodes.append((a, fabric_attributes("label", kind, fields, slots)))
             else:
                 fields = FABRIC_EDGE_FIELDS.get(RelType(kind), ())
-                edges.append((kind, a, b, dict(zip(fields, slots, strict=False))))
+                edges.append((a, b, fabric_attributes("type", kind, fields, slots)))
         return fabric_graph(nodes, edges)
 
     def projection(self) -> Projection:
@@ -553,27 +553,38 @@ class GraphStore(ABC):
         )
 
 
-FabricNode = tuple[str, str, dict[str, Any]]  # label, id, projection fields
-FabricEdge = tuple[str, str, str, dict[str, Any]]  # type, one end, other end, fields
+FabricNode = tuple[str, dict[str, Any]]  # id, its label and projection fields
+FabricEdge = tuple[str, str, dict[str, Any]]  # one end, other end, its type and fields
 
 
-def fabric_graph(nodes: Iterable[FabricNode], edges: Iterable[FabricEdge]) -> nx.Graph:
-    """The fabric as a networkx graph, absent (``None``) fields left out."""
+def fabric_attributes(
+    key: str, kind: str, fields: Sequence[str], values: Sequence[Any]
+) -> dict[str, Any]:
+    """``{key: kind}`` and the fields that have a value (absent ones are left out).
+
+    >>> fabric_attributes("type", "KNOWS", ("kind", "strength"), ("friend", None))
+    {'type': 'KNOWS', 'kind': 'friend'}
+    """
+    attributes = {key: kind}
+    for field_name, value in zip(fields, values, strict=False):
+        if value is not None:
+            attributes[field_name] = value
+    return attributes
+
+
+def fabric_graph(nodes: Sequence[FabricNode], edges: Iterable[FabricEdge]) -> nx.Graph:
+    """The fabric as a networkx graph; an id under two labels is refused."""
     graph = nx.Graph()
-    labels: dict[str, str] = {}
-    for label, node_id, fields in nodes:
-        if labels.setdefault(node_id, label) != label:
-            raise InvalidDataError(
-                f"Id {node_id!r} hoort bij zowel {labels[node_id]} als {label}.",
-                f"Id {node_id!r} belongs to both {labels[node_id]} and {label}.",
-            )
-        fields = {k: v for k, v in fields.items() if v is not None}
-        fields["label"] = label
-        graph.add_node(node_id, **fields)
-    graph.add_edges_from(
-        (a, b, {"type": kind, **{k: v for k, v in fields.items() if v is not None}})
-        for kind, a, b, fields in edges
-    )
+    graph.add_nodes_from(nodes)
+    if len(graph) != len(nodes):
+        labels: dict[str, str] = {}
+        for node_id, attributes in nodes:
+            if labels.setdefault(node_id, attributes["label"]) != attributes["label"]:
+                raise InvalidDataError(
+                    f"Id {node_id!r} hoort bij zowel {labels[node_id]} als {attributes['label']}.",
+                    f"Id {node_id!r} belongs to both {labels[node_id]} and {attributes['label']}.",
+                )
+    graph.add_edges_from(edges)
     return graph
 
 

@@ -9,8 +9,6 @@ warm path (capped at 1). A resident with support and a strength but no match sco
 
 from __future__ import annotations
 
-import heapq
-
 import networkx as nx
 
 from graph.analysis.context import NetworkContext
@@ -38,6 +36,27 @@ def _ties(fabric: nx.Graph, node: str, kind: str) -> list[str]:
     return [other for other, tie in fabric.adj[node].items() if tie.get("type") == kind]
 
 
+Candidate = tuple[float, str, str, str, str | None]  # score, skill, initiative, distance, via
+
+
+def _options(
+    context: NetworkContext,
+    home: str,
+    skill: str,
+    near: dict[tuple[str, str], list[str]],
+    needing: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Initiatives needing ``skill`` that a resident of ``home`` is offered, by distance class
+    and sorted by id: those in their buurt and wijk, or when none, three from further away."""
+    areas = [home, context.areas.get(home, {}).get("parent", "")]
+    nearby = sorted({i for area in areas if area for i in near.get((skill, area), [])})
+    by_class: dict[str, list[str]] = {"buurt": [], "wijk": [], "further": []}
+    for initiative in nearby or needing.get(skill, [])[:3]:
+        there = context.fabric.nodes[initiative].get("neighbourhood")
+        by_class[_distance(context, home or None, there)].append(initiative)
+    return by_class
+
+
 def _via(fabric: nx.Graph, friends: set[str], initiative: str) -> str | None:
     """Someone the resident knows who takes part in the initiative (the first by id)."""
     return min(friends.intersection(fabric.adj[initiative]), default=None)
@@ -59,11 +78,12 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
                 for area in areas:
                     near.setdefault((skill, area), []).append(initiative)
     # First every resident's best matches and score; the reasons only for those shown.
-    # A match in the own buurt scores 1.0 with or without a warm path (the cap), so of
-    # those only the first few by id can be among a resident's best three; further away,
-    # a warm path lifts the score, so each one is weighed.
-    Candidate = tuple[float, str, str, str, str | None]  # score, skill, initiative, distance, via
-    distances: dict[tuple[str, str], str] = {}
+    # The initiatives on offer depend only on (home, skill): worked out once per pair, by
+    # distance class, sorted by id. Scores fall in fixed steps (buurt 1.0 with or without a
+    # warm path — the cap; wijk 0.9 warm, 0.7 not; further 0.6 warm, 0.4 not), so a
+    # resident's best three come from the first few of each step; a warm path exists where
+    # the initiative is among the places their acquaintances are tied to.
+    options: dict[tuple[str, str], dict[str, list[str]]] = {}
     found: list[tuple[float, str, list[str], bool, list[str], list[Candidate]]] = []
     unused_total = 0
     for node, data in graph.nodes(data=True):
@@ -77,48 +97,35 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
         unused = [s for s in shareable if s not in used]
         unused_total += len(unused)
         supported = bool(_ties(fabric, node, "SUPPORTED_BY"))
-        friends: set[str] | None = None
         home = data.get("neighbourhood") or ""
-        home_areas = [home, context.areas.get(home, {}).get("parent", "")]
-        in_buurt: list[tuple[str, str]] = []  # (initiative, skill)
-        elsewhere: list[Candidate] = []
-        for skill in unused:
-            nearby = sorted({i for a in home_areas if a for i in near.get((skill, a), [])})
-            kept = 0
-            for initiative in nearby or needing.get(skill, [])[:3]:
-                if initiative in own:
-                    continue
-                there = fabric.nodes[initiative].get("neighbourhood") or ""
-                if (home, there) not in distances:
-                    distances[(home, there)] = _distance(context, home or None, there or None)
-                distance = distances[(home, there)]
-                if distance == "buurt":
-                    if kept < 3:
-                        in_buurt.append((initiative, skill))
+        friends = set(_ties(fabric, node, "KNOWS"))
+        reach = set().union(*(fabric.adj[f] for f in friends))
+        candidates: list[Candidate] = []
+        for distance in ("buurt", "wijk", "further"):
+            warm: list[tuple[str, str]] = []
+            cold: list[tuple[str, str]] = []
+            for skill in unused:
+                if (home, skill) not in options:
+                    options[(home, skill)] = _options(context, home, skill, near, needing)
+                kept = 0
+                for initiative in options[(home, skill)][distance]:
+                    if initiative in own:
+                        continue
+                    if distance != "buurt" and initiative in reach:
+                        warm.append((initiative, skill))
+                    elif kept < 3:
+                        cold.append((initiative, skill))
                         kept += 1
-                    continue
-                if friends is None:
-                    friends = set(_ties(fabric, node, "KNOWS"))
-                via = _via(fabric, friends, initiative)
-                score = min(1.0, DISTANCE_SCORE[distance] + (0.2 if via else 0.0))
-                elsewhere.append((score, skill, initiative, distance, via))
-        in_buurt.sort()
-        candidates: list[Candidate] = [
-            (1.0, skill, initiative, "buurt", None) for initiative, skill in in_buurt[:3]
-        ]
-        if len(candidates) < 3:
-            # the best score; ties broken by initiative and skill id: deterministic answers
-            candidates += heapq.nsmallest(
-                3 - len(candidates), elsewhere, key=lambda c: (-c[0], c[2], c[1])
-            )
+            base = DISTANCE_SCORE[distance]
+            steps = [(min(1.0, base + 0.2), warm), (base, cold)] if warm else [(base, cold)]
+            for score, pairs in steps:
+                for initiative, skill in sorted(pairs)[: 3 - len(candidates)]:
+                    via = _via(fabric, friends, initiative)
+                    candidates.append((score, skill, initiative, distance, via))
+            if len(candidates) == 3:
+                break
         if not candidates and not supported:
             continue
-        if candidates and candidates[0][3] == "buurt":
-            friends = set(_ties(fabric, node, "KNOWS")) if friends is None else friends
-            candidates = [
-                (c[0], c[1], c[2], c[3], _via(fabric, friends, c[2])) if c[3] == "buurt" else c
-                for c in candidates
-            ]
         score = candidates[0][0] if candidates else 0.3
         found.append((-score, node, unused, supported, shareable, candidates))
     found.sort(key=lambda f: (f[0], f[1]))
