@@ -101,6 +101,49 @@ class Settings(BaseSettings):
     lang: Literal["nl", "en"] = Field(
         default="nl", description="Language of messages and explanations: `nl` or `en`."
     )
+    api_keys_file: Path = Field(
+        default_factory=lambda: default_key_file().with_name("api-keys.json"),
+        description=(
+            "File of the HTTP API's keys (hashed, never the keys themselves), readable by its "
+            "owner only. Default: beside the key file."
+        ),
+    )
+    audit_log: Path = Field(
+        default_factory=lambda: default_data_dir() / "audit.jsonl",
+        description=(
+            "The audit log: one hash-chained JSON line per person-level read or write, "
+            "aggregate query, import and erasure. Default: in the user data directory."
+        ),
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Web origins allowed to call the API from a browser, as a JSON list "
+            '(`["https://wijkteam.example.nl"]`); empty: none.'
+        ),
+    )
+    rate_limit: int = Field(
+        default=600,
+        ge=1,
+        le=1_000_000,
+        description="Requests per minute one API key may make; more are answered with 429.",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1_024,
+        description="Largest request body the API accepts, in bytes (uploads excepted).",
+    )
+    max_upload_bytes: int = Field(
+        default=52_428_800,
+        ge=1_024,
+        description="Largest import upload the API accepts, in bytes (all files together).",
+    )
+    max_page_size: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Most items one page of an API answer may hold.",
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:
