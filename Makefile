@@ -30,7 +30,7 @@ bench: install
 	$(BIN)/python bench/questions.py
 
 lint: install
-	$(BIN)/ruff check graph api tests bench
+	$(BIN)/ruff check graph api importers visualise tests bench
 	$(BIN)/mypy
 
 clean:

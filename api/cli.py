@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 
+from api.audit import audit_command
 from api.cli_common import WijkgraafGroup, db_option, settings_for
 from api.cli_data import DATA_COMMANDS
+from api.cli_map import MAP_COMMANDS
 from api.cli_questions import ask_command, recommend_command
 from graph.model import NodeLabel
 from graph.store import GraphStore, open_store
@@ -92,7 +94,7 @@ def status_report(store: GraphStore) -> dict[str, Any]:
     }
 
 
-for command in [*DATA_COMMANDS, ask_command, recommend_command]:
+for command in [*DATA_COMMANDS, ask_command, recommend_command, *MAP_COMMANDS, audit_command]:
     main.add_command(command)
 
 

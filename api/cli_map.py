@@ -1,0 +1,222 @@
+"""``wijkgraaf map`` and ``wijkgraaf export-graph``: network maps and files for Gephi.
+
+``map`` writes one HTML page that opens in a browser with no internet: a neighbourhood, one
+person's or initiative's network (``--ego``), optionally with a network question drawn over
+it. ``export-graph`` writes the social fabric as GraphML or GEXF, beside the portable dump.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from api.cli_common import db_option, settings_for
+from graph.analysis.engine import Analyst
+from graph.analysis.results import Lang, Scope
+from graph.errors import ConfigurationError
+from graph.store import open_store
+from visualise import COLOUR_MODES, FORMATS, OVERLAY_QUESTIONS, SIZE_MODES, build_map
+from visualise.aggregate import GROUP_CHOICES
+from visualise.export import GraphFormat, export_graph
+from visualise.page import render_page
+from visualise.style import count
+
+
+def _lang(option: str | None, default: str) -> Lang:
+    return "en" if (option or default) == "en" else "nl"
+
+
+@click.command("map")
+@db_option
+@click.option(
+    "--neighbourhood",
+    "neighbourhoods",
+    multiple=True,
+    metavar="CODE",
+    help="Buurt of wijk (herhaalbaar) / neighbourhood or district (repeatable).",
+)
+@click.option("--theme", default=None, metavar="T", help="Alleen dit thema / only this theme.")
+@click.option(
+    "--ego",
+    default=None,
+    metavar="ID",
+    help="Netwerk van één bewoner, initiatief, ... / network of one node (pseudonymous id).",
+)
+@click.option(
+    "--steps",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="Stappen rond --ego / steps around --ego.",
+)
+@click.option(
+    "--question",
+    type=click.Choice(OVERLAY_QUESTIONS),
+    default=None,
+    help="Netwerkvraag over de kaart / network question drawn over the map.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="Hoeveel antwoorden / how many answers.",
+)
+@click.option(
+    "--colour",
+    "colour_by",
+    type=click.Choice(COLOUR_MODES),
+    default="kind",
+    show_default=True,
+    help="Kleur naar soort, vijf O's of gemeenschap / colour by kind, five O's or community.",
+)
+@click.option(
+    "--size",
+    "size_by",
+    type=click.Choice(SIZE_MODES),
+    default="degree",
+    show_default=True,
+    help="Grootte naar / size by.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice(GROUP_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Groepen op een grote kaart / groups on a large map.",
+)
+@click.option(
+    "--drill-url",
+    default=None,
+    metavar="PATTERN",
+    help="Link achter een buurtgroep, bv. '?neighbourhood={code}' / link behind a group.",
+)
+@click.option(
+    "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML-bestand / HTML file.",
+)
+@click.pass_context
+def map_command(
+    ctx: click.Context,
+    db: str | None,
+    neighbourhoods: tuple[str, ...],
+    theme: str | None,
+    ego: str | None,
+    steps: int,
+    question: str | None,
+    limit: int,
+    colour_by: str,
+    size_by: str,
+    group_by: str,
+    drill_url: str | None,
+    lang_option: str | None,
+    output: Path,
+) -> None:
+    """Teken een interactieve netwerkkaart (HTML) / draw an interactive network map (HTML)."""
+    if ego and neighbourhoods:
+        raise ConfigurationError(
+            "Kies --neighbourhood of --ego, niet allebei.",
+            "Choose --neighbourhood or --ego, not both.",
+        )
+    settings = settings_for(ctx, db)
+    lang = _lang(lang_option, settings.lang)
+    scope = Scope(neighbourhoods=neighbourhoods, theme=theme)
+    with open_store(settings) as store:
+        analyst = Analyst(store)
+        context = analyst.context()
+        answer = None
+        if question:
+            asked = scope
+            if ego and ego in context.fabric:
+                # the answers around one node: those of its own neighbourhood
+                home = context.fabric.nodes[ego].get("neighbourhood")
+                asked = Scope(neighbourhoods=(str(home),) if home else (), theme=theme)
+            answer = analyst.ask(question, asked, limit=limit)
+        data = build_map(
+            context,
+            scope=scope,
+            ego=ego,
+            steps=steps,
+            answer=answer,
+            colour_by=next(mode for mode in COLOUR_MODES if mode == colour_by),
+            size_by=next(mode for mode in SIZE_MODES if mode == size_by),
+            lang=lang,
+            group_by=next(choice for choice in GROUP_CHOICES if choice == group_by),
+            drill_url=drill_url,
+        )
+    output.write_text(render_page(data), encoding="utf-8")
+    nodes, total = data["drawnNodes"], data["totalNodes"]
+    if lang == "nl":
+        line = f"Kaart geschreven naar {output}: {count(total, lang)} knopen"
+        line += f", getekend als {count(nodes, lang)} groepen." if data["aggregate"] else "."
+    else:
+        line = f"Map written to {output}: {count(total, lang)} nodes"
+        line += f", drawn as {count(nodes, lang)} groups." if data["aggregate"] else "."
+    click.echo(line)
+
+
+@click.command("export-graph")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="graphml of gexf (standaard: naar de extensie) / graphml or gexf (default: by suffix).",
+)
+@click.option(
+    "--neighbourhood",
+    "neighbourhoods",
+    multiple=True,
+    metavar="CODE",
+    help="Alleen deze buurt of wijk (herhaalbaar) / only this neighbourhood (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Bestand / file.",
+)
+@click.pass_context
+def export_graph_command(
+    ctx: click.Context,
+    db: str | None,
+    fmt: str | None,
+    neighbourhoods: tuple[str, ...],
+    output: Path,
+) -> None:
+    """Schrijf het sociale weefsel als GraphML of GEXF (voor Gephi) / write the social fabric
+    as GraphML or GEXF (for Gephi)."""
+    chosen = fmt or output.suffix.lower().lstrip(".")
+    if chosen not in FORMATS:
+        raise ConfigurationError(
+            "Kies --format graphml of gexf (of een bestand op .graphml of .gexf).",
+            "Choose --format graphml or gexf (or a file ending in .graphml or .gexf).",
+        )
+    graph_format: GraphFormat = "graphml" if chosen == "graphml" else "gexf"
+    settings = settings_for(ctx, db)
+    scope = Scope(neighbourhoods=neighbourhoods) if neighbourhoods else None
+    with open_store(settings) as store:
+        context = Analyst(store).context()
+    counts = export_graph(context, output, graph_format, scope=scope)
+    if settings.lang == "nl":
+        click.echo(
+            f"Graaf geschreven naar {output}: {count(counts['nodes'], 'nl')} knopen, "
+            f"{count(counts['edges'], 'nl')} banden."
+        )
+    else:
+        click.echo(
+            f"Graph written to {output}: {count(counts['nodes'], 'en')} nodes, "
+            f"{count(counts['edges'], 'en')} ties."
+        )
+
+
+MAP_COMMANDS = [map_command, export_graph_command]

@@ -1,0 +1,165 @@
+"""Large networks: above the drawable size a map draws neighbourhoods or communities, and a
+whole city stays a small page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.analysis.context import NetworkContext
+from graph.analysis.results import Answer, Item, Scope
+from graph.store import open_store
+from importers.load import ImportOptions, run_import
+from importers.synthetic import synthetic_city, write_csv
+from tests.conftest import embedded_settings
+from tests.visualise.conftest import Tags, city_context, page_data
+from visualise import MAX_DRAWN_NODES, aggregate, build_map, overview, render_map
+from visualise.aggregate import OTHER, group_nodes
+
+EXTERNAL = ("http://", "https://", "//")
+
+
+def _people(count: int, hoods: int) -> NetworkContext:
+    """``count`` residents spread over ``hoods`` buurten, in one ring of acquaintances."""
+    fabric = nx.Graph()
+    for n in range(count):
+        fabric.add_node(f"r-{n:05d}", label="Resident", neighbourhood=f"BU{n % hoods:08d}")
+    nx.add_cycle(fabric, list(fabric), type="KNOWS")
+    return NetworkContext(1, fabric)
+
+
+@pytest.mark.parametrize(
+    ("count", "grouped"), [(MAX_DRAWN_NODES, False), (MAX_DRAWN_NODES + 1, True)]
+)
+def test_above_the_drawable_size_the_map_draws_groups(count: int, grouped: bool) -> None:
+    data = build_map(_people(count, hoods=4))
+    assert data["totalNodes"] == count
+    if grouped:
+        assert data["aggregate"] == {"by": "neighbourhood", "drillUrl": None}
+        assert data["drawnNodes"] == 4
+        assert {n["kind"] for n in data["view"]["nodes"]} == {"group"}
+        assert any("te veel om te tekenen" in note for note in data["notes"])
+    else:
+        assert data["aggregate"] is None and data["drawnNodes"] == count
+
+
+def test_neighbourhoods_become_nodes_that_open_on_click() -> None:
+    context = city_context(4, 600)
+    fabric = context.fabric
+    assert fabric.number_of_nodes() > MAX_DRAWN_NODES
+    data = build_map(context)
+    groups = {n["groupKey"]: n for n in data["view"]["nodes"]}
+    assert set(groups) == {f"BU000101{h:02d}" for h in range(1, 5)}
+    assert all(n["openable"] and n["shape"] == "hexagon" for n in groups.values())
+    # every node is in exactly one group, drawn in full inside it
+    members = [node["id"] for group in data["groups"].values() for node in group["nodes"]]
+    assert sorted(members) == sorted(fabric)
+    home = {node["id"]: key for key, group in data["groups"].items() for node in group["nodes"]}
+    for key, group in data["groups"].items():
+        inner = fabric.subgraph([n["id"] for n in group["nodes"]])
+        assert {frozenset((e["from"], e["to"])) for e in group["edges"]} == {
+            frozenset(e) for e in inner.edges()
+        }
+        assert group["name"] == groups[key]["groupName"]
+    # the lines between groups count the ties between them
+    between = Counter(
+        frozenset((home[a], home[b])) for a, b in fabric.edges() if home[a] != home[b]
+    )
+    drawn = {frozenset((e["from"][6:], e["to"][6:])): e["ties"] for e in data["view"]["edges"]}
+    assert drawn == dict(between)
+    sizes = {key: node["sizes"]["degree"] for key, node in groups.items()}
+    largest = max(groups, key=lambda key: len(data["groups"][key]["nodes"]))
+    assert sizes[largest] == max(sizes.values())
+
+
+def test_organisations_without_a_neighbourhood_join_where_their_ties_lead() -> None:
+    context = city_context(4, 600)
+    grouping = group_nodes(context.fabric, context.areas, seed=1)
+    for organisation in (n for n in context.fabric if n.startswith("o-")):
+        homes = Counter(
+            context.fabric.nodes[o]["neighbourhood"] for o in context.fabric.adj[organisation]
+        )
+        best = max(homes.values())
+        assert grouping.membership[organisation] == min(k for k, v in homes.items() if v == best)
+
+
+def test_one_neighbourhood_is_split_into_its_communities() -> None:
+    context = city_context(1, 2500)
+    data = build_map(context)
+    assert data["aggregate"]["by"] == "community"
+    keys = {n["groupKey"] for n in data["view"]["nodes"]}
+    assert len(keys) > 5 and all(k.startswith("c") or k == OTHER for k in keys)
+    members = sorted(node["id"] for group in data["groups"].values() for node in group["nodes"])
+    assert members == sorted(context.fabric)
+    assert "Gemeenschap 1" in {n["groupName"] for n in data["view"]["nodes"]}
+
+
+def test_too_many_areas_roll_up_to_their_district(monkeypatch: pytest.MonkeyPatch) -> None:
+    context = city_context(4, 50)
+    monkeypatch.setattr(aggregate, "MAX_GROUPS", 3)
+    grouping = group_nodes(context.fabric, context.areas, by="neighbourhood", seed=1)
+    assert set(grouping.membership.values()) == {"WK000101"}
+
+
+def test_groups_too_large_to_embed_link_to_their_own_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(overview, "EMBED_MAX_NODES", 1000)
+    context = city_context(4, 600)
+    linked = build_map(context, drill_url="/kaart?neighbourhood={code}")
+    assert linked["groups"] == {}
+    for node in linked["view"]["nodes"]:
+        assert node["openable"] is False
+        assert node["drill"] == f"/kaart?neighbourhood={node['groupKey']}"
+    unlinked = build_map(context, lang="en")
+    for node in unlinked["view"]["nodes"]:
+        assert "drill" not in node
+        assert f"wijkgraaf map --neighbourhood {node['groupKey']}" in node["reasons"][0]
+
+
+def test_an_answer_is_counted_on_the_groups_it_falls_in() -> None:
+    context = city_context(4, 600)
+    people = ["r-0000001", "r-0000002", "r-0100003"]
+    items = [Item(id=p, kind="Resident", name=p, score=1.0) for p in people]
+    answer = Answer(question="isolated", scope=Scope(), version=1, items=items)
+    data = build_map(context, answer=answer)
+    groups = {n["groupKey"]: n for n in data["view"]["nodes"]}
+    assert groups["BU00010101"]["label"].endswith("★2") and groups["BU00010101"]["role"] == "answer"
+    assert groups["BU00010102"]["label"].endswith("★1")
+    assert "role" not in groups["BU00010103"]
+    inside = {n["id"]: n for n in data["groups"]["BU00010101"]["nodes"]}
+    assert inside["r-0000001"]["role"] == "answer" and inside["r-0000000"].get("dim") is True
+
+
+@pytest.mark.slow
+def test_a_city_of_100000_residents_is_a_small_page_of_at_most_2000_nodes(
+    embedded_dir: Path, tmp_path: Path
+) -> None:
+    settings = embedded_settings(embedded_dir, key_file=tmp_path / "secret.key")
+    files = write_csv(synthetic_city(100_000, seed=1), tmp_path / "city")
+    with open_store(settings) as store:
+        store.clear()
+        try:
+            report = run_import(store, settings, files, ImportOptions())
+            assert not report.errors
+            context = NetworkContext.load(store)
+        finally:
+            store.clear()
+    assert context.fabric.number_of_nodes() > 100_000
+    html = render_map(context, drill_url="?neighbourhood={code}")
+    data = page_data(html)
+    assert data["totalNodes"] == context.fabric.number_of_nodes()
+    assert 1 < data["drawnNodes"] <= MAX_DRAWN_NODES
+    assert data["aggregate"]["by"] == "neighbourhood"
+    assert len(html.encode("utf-8")) < 2_000_000
+    assert all(n["drill"].startswith("?neighbourhood=BU9998") for n in data["view"]["nodes"]
+               if n["groupKey"].startswith("BU"))  # fmt: skip
+    hrefs = [a for _, attrs in Tags(html).tags for k, a in attrs.items() if k in ("src", "href")]
+    assert not [h for h in hrefs if str(h).startswith(EXTERNAL)]
+    # and one buurt of it: its communities, opened inside the page
+    buurt = next(n["groupKey"] for n in data["view"]["nodes"] if n["groupKey"].startswith("BU"))
+    local = build_map(context, scope=Scope(neighbourhoods=(buurt,)))
+    assert local["aggregate"]["by"] == "community"
+    assert local["drawnNodes"] <= MAX_DRAWN_NODES
+    assert sum(len(g["nodes"]) for g in local["groups"].values()) == local["totalNodes"]

@@ -1,0 +1,85 @@
+"""The social fabric as GraphML or GEXF, for Gephi and other network tools.
+
+The portable dump (``wijkgraaf export``) is the way to move a Wijkgraaf graph between
+databases; this export is for looking at the fabric elsewhere. Nodes keep their id and
+projection fields; ``kind`` is their Wijkgraaf label (Resident, Initiative, ...) and ``label``
+the name Gephi shows (``context.name``: a display name only where consent allows, else the
+start of the pseudonymous id). Edges keep their fields, with the relationship type as
+``relation`` (GEXF keeps ``type`` for directed/undirected). Both formats hold only strings,
+numbers and booleans: a list (a partner's contributions) is joined with ``|`` and an absent
+value is left out.
+
+>>> import networkx as nx
+>>> from graph.analysis.context import NetworkContext
+>>> fabric = nx.Graph()
+>>> fabric.add_node("o-1", label="Organisation", name="Buurthuis", o_sector="omgeving")
+>>> fabric.add_node("i-1", label="Initiative", name="Moestuin", lead=None)
+>>> fabric.add_edge("o-1", "i-1", type="PARTNER_OF", contribution=["space", "funding"])
+>>> graph = exportable(NetworkContext(1, fabric))
+>>> graph.nodes["i-1"]
+{'kind': 'Initiative', 'label': 'Moestuin', 'name': 'Moestuin'}
+>>> graph.edges["o-1", "i-1"]
+{'relation': 'PARTNER_OF', 'contribution': 'space|funding'}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+import networkx as nx
+
+from graph.analysis.context import NetworkContext
+from graph.analysis.results import Scope
+from visualise.selection import select
+
+GraphFormat: TypeAlias = Literal["graphml", "gexf"]
+FORMATS: tuple[GraphFormat, ...] = ("graphml", "gexf")
+
+Value: TypeAlias = str | int | float | bool
+
+
+def _value(value: object) -> Value | None:
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(str(v) for v in value) if isinstance(value, set | frozenset) else value
+        return "|".join(str(v) for v in items if v is not None)
+    return str(value)
+
+
+def _clean(attributes: dict[str, object]) -> dict[str, Value]:
+    cleaned = {key: _value(value) for key, value in attributes.items()}
+    return {key: value for key, value in cleaned.items() if value is not None}
+
+
+def exportable(context: NetworkContext, *, scope: Scope | None = None) -> nx.Graph:
+    """A copy of the (scoped) fabric with only values GraphML and GEXF can hold."""
+    source = select(context, scope=scope)
+    graph = nx.Graph()
+    for node, data in source.nodes(data=True):
+        attributes = _clean({"kind": data.get("label"), **data})
+        attributes.pop("display_name", None)  # the label below is the name that may be shown
+        attributes["label"] = context.name(node) if node in context.fabric else str(node)
+        graph.add_node(node, **attributes)
+    for a, b, data in source.edges(data=True):
+        attributes = _clean({"relation": data.get("type"), **data})
+        attributes.pop("type", None)
+        graph.add_edge(a, b, **attributes)
+    return graph
+
+
+def export_graph(
+    context: NetworkContext, path: Path, fmt: GraphFormat, *, scope: Scope | None = None
+) -> dict[str, int]:
+    """Write the (scoped) fabric to ``path`` as GraphML or GEXF; returns node and edge counts."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
+    graph = exportable(context, scope=scope)
+    if fmt == "graphml":
+        nx.write_graphml(graph, path, encoding="utf-8")
+    else:
+        nx.write_gexf(graph, path, encoding="utf-8")
+    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
