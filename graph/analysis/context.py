@@ -7,7 +7,7 @@ neighbourhood tree. Scoping a question to neighbourhoods or a theme happens here
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -48,6 +48,9 @@ class NetworkContext:
     skills_needed: dict[str, set[str]] = field(default_factory=dict)  # initiative -> skills
     #: scoped graphs already cut, so the questions asked of one scope share one
     _scoped: dict[Scope, nx.Graph] = field(default_factory=dict, repr=False, compare=False)
+    _worlds: dict[tuple[str, ...], NetworkContext] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, store: GraphStore) -> NetworkContext:
@@ -115,6 +118,16 @@ class NetworkContext:
                 result.add(code)
                 pending.extend(children.get(code, ()))
         return result
+
+    def restricted(self, codes: tuple[str, ...]) -> NetworkContext:
+        """The network as someone working in these areas may see it: the fabric cut to the
+        areas (:meth:`scoped`), the rest unchanged. Every question asked of it, and every
+        id, name and path in its answers, stays within that part; made once per areas."""
+        key = tuple(sorted(set(codes)))
+        if key not in self._worlds:
+            fabric = self.scoped(Scope(neighbourhoods=key))
+            self._worlds[key] = replace(self, fabric=fabric, _scoped={}, _worlds={})
+        return self._worlds[key]
 
     def in_lifeworld(self, node_id: str) -> bool:
         data = self.fabric.nodes[node_id]

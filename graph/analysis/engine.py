@@ -7,8 +7,11 @@ version, and the next question reloads and recomputes.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from graph.analysis.bridges import answer_bridges
 from graph.analysis.collective import answer_five_o, answer_opportunities, answer_ownership
@@ -75,14 +78,31 @@ CATALOGUE: dict[str, Question] = {
 }
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(method: F) -> F:
+    """Run ``method`` holding the analyst's lock."""
+
+    @functools.wraps(method)
+    def run(self: Analyst, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(F, run)
+
+
 class Analyst:
     """Answers network questions about one store, cached per graph version."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._context: NetworkContext | None = None
-        self._answers: dict[tuple[str, Scope | str, int], Answer] = {}
+        self._answers: dict[tuple[str, Scope | str, int, tuple[str, ...]], Answer] = {}
+        #: one question at a time: a server's threads share the cache and the context
+        self._lock = threading.RLock()
 
+    @_locked
     def context(self) -> NetworkContext:
         version = self.store.version()
         if self._context is None or self._context.version != version:
@@ -90,7 +110,18 @@ class Analyst:
             self._answers.clear()
         return self._context
 
-    def ask(self, question: str, scope: Scope | None = None, *, limit: int = 20) -> Answer:
+    @_locked
+    def ask(
+        self,
+        question: str,
+        scope: Scope | None = None,
+        *,
+        limit: int = 20,
+        within: tuple[str, ...] = (),
+    ) -> Answer:
+        """The answer to ``question`` for ``scope``; with ``within``, computed on the part of
+        the network in those areas only (:meth:`NetworkContext.restricted`), so nothing
+        outside them shows in it."""
         if question not in CATALOGUE:
             known = ", ".join(CATALOGUE)
             raise NotFoundError(
@@ -98,8 +129,8 @@ class Analyst:
                 f"Unknown question {question!r}; choose from: {known}.",
             )
         scope = scope or Scope()
-        context = self.context()
-        key = (question, scope, limit)
+        context = self.context().restricted(within) if within else self.context()
+        key = (question, scope, limit, within)
         if key not in self._answers:
             entry = CATALOGUE[question]
             options = {
@@ -108,6 +139,7 @@ class Analyst:
             self._answers[key] = entry.answer(context, scope, limit=limit, **options)
         return self._answers[key]
 
+    @_locked
     def recommend(
         self,
         *,
@@ -115,8 +147,10 @@ class Analyst:
         initiative: str | None = None,
         neighbourhood: str | None = None,
         limit: int = 20,
+        within: tuple[str, ...] = (),
     ) -> Answer:
-        """Recommendations for exactly one resident, initiative or neighbourhood."""
+        """Recommendations for exactly one resident, initiative or neighbourhood; with
+        ``within``, from the part of the network in those areas only."""
         given = [
             (k, v)
             for k, v in (
@@ -132,8 +166,8 @@ class Analyst:
                 "Give exactly one resident, initiative or neighbourhood.",
             )
         kind, target = given[0]
-        context = self.context()
-        key = (f"recommend:{kind}", target, limit)
+        context = self.context().restricted(within) if within else self.context()
+        key = (f"recommend:{kind}", target, limit, within)
         if key not in self._answers:
             if kind == "resident":
                 answer = for_resident(context, target, limit=limit)
