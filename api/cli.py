@@ -15,8 +15,10 @@ import click
 from api.audit import audit_command
 from api.cli_common import WijkgraafGroup, db_option, settings_for
 from api.cli_data import DATA_COMMANDS
+from api.cli_keys import keys_command
 from api.cli_map import MAP_COMMANDS
 from api.cli_questions import ask_command, recommend_command
+from api.cli_serve import serve_command
 from graph.model import NodeLabel
 from graph.store import GraphStore, open_store
 
@@ -94,7 +96,15 @@ def status_report(store: GraphStore) -> dict[str, Any]:
     }
 
 
-for command in [*DATA_COMMANDS, ask_command, recommend_command, *MAP_COMMANDS, audit_command]:
+for command in [
+    *DATA_COMMANDS,
+    ask_command,
+    recommend_command,
+    *MAP_COMMANDS,
+    audit_command,
+    serve_command,
+    keys_command,
+]:
     main.add_command(command)
 
 

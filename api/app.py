@@ -1,0 +1,88 @@
+"""The HTTP API: network questions, recommendations, records, privacy and keys.
+
+``create_app(settings)`` builds the app; the store opens when it starts and closes when it
+stops. ``wijkgraaf serve`` runs it on loopback. The OpenAPI description at ``/openapi.json``
+is complete enough for a client generator: every route, parameter, answer and error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import routes_network, routes_records
+from api.audit import AuditLog
+from api.http import RateLimiter, RequestGuard, install_error_handlers
+from api.keys import KeyStore
+from api.security import Services
+from graph.analysis.engine import Analyst
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+
+DESCRIPTION = """\
+Wijkgraaf beantwoordt netwerkvragen over buurten: wie verbindt, wie staat alleen, welke
+krachten blijven onbenut, waar liggen kansen. / Wijkgraaf answers network questions about
+neighbourhoods.
+
+Every route but `/health` needs an API key (`Authorization: Bearer wgk_…`), made with
+`wijkgraaf keys create`. Roles: **coach** (persons in their own neighbourhoods only),
+**policymaker** (publishable aggregates only), **integration** (recommendations with
+pseudonymous ids, never special-category needs), **admin** (imports, erasure, keys).
+"""
+
+
+def build_services(settings: Settings, store: GraphStore) -> Services:
+    """What the routes work with, on an open store."""
+    return Services(
+        settings=settings,
+        store=store,
+        analyst=Analyst(store),
+        keys=KeyStore(settings.api_keys_file),
+        audit=AuditLog(settings.audit_log),
+        limiter=RateLimiter(settings.rate_limit),
+    )
+
+
+def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAPI:
+    """The app for ``settings``; with ``store``, that open store (the caller closes it)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "services", None) is not None:  # given a store (or services)
+            yield
+            return
+        opened = open_store(settings)
+        app.state.services = build_services(settings, opened)
+        try:
+            yield
+        finally:
+            opened.close()
+
+    app = FastAPI(
+        title="Wijkgraaf",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    if store is not None:
+        app.state.services = build_services(settings, store)
+    install_error_handlers(app)
+    app.include_router(routes_network.router)
+    app.include_router(routes_records.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(
+        RequestGuard,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+        upload_paths=("/imports",),
+    )
+    return app

@@ -1,0 +1,47 @@
+"""``wijkgraaf serve``: the HTTP API on this machine."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from api.cli_common import db_option, settings_for
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adres / address.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Ook op een ander adres dan loopback luisteren (achter een TLS-proxy) / "
+    "listen on a non-loopback address too (behind a TLS proxy).",
+)
+@click.pass_context
+def serve_command(
+    ctx: click.Context, db: str | None, host: str, port: int, allow_remote: bool
+) -> None:
+    """Start de HTTP-API / start the HTTP API (loopback by default)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    if not _loopback(host) and not allow_remote:
+        raise click.UsageError(
+            f"{host} is geen loopback-adres; voeg --allow-remote toe als dat zo bedoeld is / "
+            f"{host} is not a loopback address; add --allow-remote if that is meant."
+        )
+    settings = settings_for(ctx, db)
+    click.echo(f"Wijkgraaf API: http://{host}:{port}/docs", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,123 @@
+"""Who is asking: API keys, roles, coach areas, the rate limit and the audit trail.
+
+Deny by default: every route but ``/health`` needs a key (``Authorization: Bearer …``), and
+names the roles it serves. A coach's world is their neighbourhoods (with the areas within
+them): a person outside it answers 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.audit import Action, AuditEvent, AuditLog, ObjectKind, Result, Role
+from api.http import ApiError, RateLimiter, forbidden, request_id
+from api.keys import ApiKey, KeyStore
+from graph.analysis.engine import Analyst
+from graph.settings import Settings
+from graph.store import GraphStore
+
+bearer = HTTPBearer(auto_error=False, description="Een API-sleutel / an API key: `wgk_…`")
+
+
+@dataclass
+class Services:
+    """What the routes work with; one per running app."""
+
+    settings: Settings
+    store: GraphStore
+    analyst: Analyst
+    keys: KeyStore
+    audit: AuditLog
+    limiter: RateLimiter
+    #: writes (imports, erasures) go one at a time
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated request: its key, and the areas a coach may see."""
+
+    key: ApiKey
+    request_id: str
+
+    @property
+    def role(self) -> Role:
+        role: Role = self.key.role
+        return role
+
+    @property
+    def within(self) -> tuple[str, ...]:
+        """A coach's neighbourhoods; empty (everything) for the other roles."""
+        return tuple(sorted(self.key.neighbourhoods)) if self.key.role == Role.COACH else ()
+
+
+def caller(
+    request: Request,
+    found: Annotated[Services, Depends(services)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    key = found.keys.authenticate(credentials.credentials) if credentials else None
+    if key is None:
+        raise ApiError(
+            401,
+            "unauthorised",
+            "Geef een geldige API-sleutel mee (Authorization: Bearer …).",
+            "Send a valid API key (Authorization: Bearer …).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    wait = found.limiter.allow(key.key_id)
+    if wait:
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Te veel verzoeken; probeer het zo weer.",
+            "Too many requests; try again shortly.",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+    return Caller(key, request_id(request))
+
+
+def allow(*roles: Role) -> object:
+    """A dependency that lets only ``roles`` through (403 for the other keys)."""
+
+    def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        if who.role not in roles:
+            raise forbidden()
+        return who
+
+    return Depends(check)
+
+
+def record(
+    found: Services,
+    who: Caller,
+    action: Action,
+    kind: ObjectKind,
+    object_id: str,
+    result: Result = Result.OK,
+    *,
+    subject: str | None = None,
+) -> None:
+    """Append one line to the audit log: who, what, about whom, and how it went."""
+    found.audit.append(
+        AuditEvent(
+            actor_key_id=who.key.key_id,
+            actor_role=who.role,
+            action=action,
+            object_kind=kind,
+            object_id=object_id,
+            subject_id=subject,
+            result=result,
+            request_id=who.request_id,
+        )
+    )
