@@ -5,7 +5,7 @@
 The city is generated and imported into a fresh embedded database (not timed). Then, with the
 projection load included: all six questions for the whole city, and for one neighbourhood of
 about 5,000 residents; first with the heavy measures in igraph, then computed with networkx
-alone (``graph.analysis.reference``; only the bridges question has heavy measures, the others
+alone (``graph.analysis.reference``; bridges and isolated have heavy measures, the others
 are the same code either way). Prints seconds per question, the totals, peak memory and the
 ratios. Targets on 2 cores: all six for the whole city under 10 s, one neighbourhood under 1 s.
 """
@@ -23,7 +23,6 @@ from types import ModuleType
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph.analysis import brokerage, reference
-from graph.analysis.bridges import answer_bridges
 from graph.analysis.context import NetworkContext
 from graph.analysis.engine import CATALOGUE
 from graph.analysis.results import Scope
@@ -42,8 +41,8 @@ def run_questions(store: GraphStore, scope: Scope, metrics: ModuleType) -> dict[
     minimum = store.settings.opportunity_min_residents
     for key, question in CATALOGUE.items():
         start = time.perf_counter()
-        if key == "bridges":
-            answer_bridges(context, scope, limit=20, metrics=metrics)
+        if key in ("bridges", "isolated"):
+            question.answer(context, scope, limit=20, metrics=metrics)
         elif key == "opportunities":
             question.answer(context, scope, limit=20, min_residents=minimum)
         else:

@@ -1,0 +1,170 @@
+"""Many concurrent clients against the HTTP API on loopback, with a warmed cache.
+
+    python bench/api.py [--residents 0] [--clients 50] [--requests 4000]
+
+Imports the sample neighbourhood (or, with ``--residents N``, a synthetic city) into a fresh
+embedded database, starts ``wijkgraaf serve`` on a free loopback port (stopped by its pid at
+the end), makes an integration key and a coach key, and warms the answers. Then, per route:
+one client one request at a time (the baseline), and ``--clients`` clients at once. Prints
+requests per second, p50/p95/p99 latency, errors, and the ratios against the baseline.
+Target on 2 cores: recommendations p95 under 50 ms at 50 clients, zero errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.audit import Role
+from api.keys import KeyStore
+from graph.model import NodeLabel
+from graph.settings import load_settings
+from graph.store import open_store
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files, synthetic_city, write_csv
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def run(url: str, token: str, paths: list[str], clients: int, total: int) -> dict[str, float]:
+    """``total`` requests spread over ``clients`` concurrent clients; latency figures."""
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for number in range(total):
+        queue.put_nowait(paths[number % len(paths)])
+
+    async def client() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ) as http:
+            while not queue.empty():
+                path = queue.get_nowait()
+                start = time.perf_counter()
+                answer = await http.get(path)
+                latencies.append(time.perf_counter() - start)
+                errors += answer.status_code != 200
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - start
+    ordered = sorted(latencies)
+
+    def pct(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    return {
+        "rps": len(ordered) / elapsed,
+        "p50": statistics.median(ordered) * 1000,
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "errors": float(errors),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=0, help="0: the sample neighbourhood")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=4000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
+        env = {
+            **os.environ,
+            "WIJKGRAAF_DB": f"embedded:{work / 'db'}",
+            "WIJKGRAAF_KEY_FILE": str(work / "secret.key"),
+            "WIJKGRAAF_API_KEYS_FILE": str(work / "keys.json"),
+            "WIJKGRAAF_AUDIT_LOG": str(work / "audit.jsonl"),
+            "WIJKGRAAF_RATE_LIMIT": "1000000",
+        }
+        settings = load_settings(
+            db=env["WIJKGRAAF_DB"], key_file=work / "secret.key", api_keys_file=work / "keys.json"
+        )
+        files = (
+            write_csv(synthetic_city(args.residents, seed=1), work / "city")
+            if args.residents
+            else sample_files()
+        )
+        with open_store(settings) as store:
+            run_import(store, settings, files, ImportOptions())
+            residents = [n for n in store.nodes(NodeLabel.RESIDENT)]
+            code = str(residents[0].properties["neighbourhood"])
+            chosen = [r.id for r in residents if r.properties.get("neighbourhood") == code][:50]
+        keys = KeyStore(settings.api_keys_file)
+        integration = keys.create(Role.INTEGRATION)[1]
+        coach = keys.create(Role.COACH, [code])[1]
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import run; run()", "serve", "--port", str(port)],
+            env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(url + "/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the API did not start")
+                time.sleep(0.2)
+            recommend = [f"/recommendations?resident={r}" for r in chosen]
+            question = ["/questions/isolated", "/questions/unused-strengths"]
+            for path in recommend:  # warm the cache
+                httpx.get(
+                    url + path, headers={"Authorization": f"Bearer {integration}"}, timeout=120
+                )
+            for path in question:
+                httpx.get(url + path, headers={"Authorization": f"Bearer {coach}"}, timeout=120)
+            print(f"{len(residents):,} residents; {args.clients} clients, {args.requests} requests")
+            heads = ("clients", "req/s", "p50 ms", "p95 ms", "p99 ms")
+            print(f"  {'route':<18}" + "".join(f"{h:>9}" for h in heads) + f"{'errors':>8}")
+            for name, token, paths in (
+                ("recommendations", integration, recommend),
+                ("question", coach, question),
+            ):
+                one = asyncio.run(run(url, token, paths, 1, min(400, args.requests)))
+                many = asyncio.run(run(url, token, paths, args.clients, args.requests))
+                for clients, figures in ((1, one), (args.clients, many)):
+                    print(
+                        f"  {name:<18}{clients:>9}{figures['rps']:>9.0f}{figures['p50']:>9.1f}"
+                        f"{figures['p95']:>9.1f}{figures['p99']:>9.1f}{figures['errors']:>8.0f}"
+                    )
+                print(
+                    f"  {name}: throughput {many['rps'] / one['rps']:.1f}x the single client, "
+                    f"p95 {many['p95'] / one['p95']:.1f}x"
+                )
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    main()
