@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import routes_network, routes_records
-from api.audit import AuditLog
+from api.audit import AuditLog, GroupCommit
 from api.http import RateLimiter, RequestGuard, install_error_handlers
 from api.keys import KeyStore
 from api.security import Services
@@ -41,7 +41,7 @@ def build_services(settings: Settings, store: GraphStore) -> Services:
         store=store,
         analyst=Analyst(store),
         keys=KeyStore(settings.api_keys_file),
-        audit=AuditLog(settings.audit_log),
+        audit=GroupCommit(AuditLog(settings.audit_log)),
         limiter=RateLimiter(settings.rate_limit),
     )
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.audit import Action, AuditEvent, AuditLog, ObjectKind, Result, Role
+from api.audit import Action, AuditEvent, GroupCommit, ObjectKind, Result, Role
 from api.http import ApiError, RateLimiter, forbidden, request_id
 from api.keys import ApiKey, KeyStore
 from graph.analysis.engine import Analyst
@@ -32,7 +32,7 @@ class Services:
     store: GraphStore
     analyst: Analyst
     keys: KeyStore
-    audit: AuditLog
+    audit: GroupCommit
     limiter: RateLimiter
     #: writes (imports, erasures) go one at a time
     write_lock: threading.Lock = field(default_factory=threading.Lock)

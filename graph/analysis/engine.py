@@ -110,7 +110,12 @@ class Analyst:
             self._answers.clear()
         return self._context
 
-    @_locked
+    def _fresh(self, key: tuple[str, Scope | str, int, tuple[str, ...]]) -> Answer | None:
+        """A cached answer still true of the stored graph, without waiting for the lock: the
+        common case of a server answering the same questions between writes."""
+        answer = self._answers.get(key)
+        return answer if answer is not None and answer.version == self.store.version() else None
+
     def ask(
         self,
         question: str,
@@ -129,17 +134,20 @@ class Analyst:
                 f"Unknown question {question!r}; choose from: {known}.",
             )
         scope = scope or Scope()
-        context = self.context().restricted(within) if within else self.context()
         key = (question, scope, limit, within)
-        if key not in self._answers:
-            entry = CATALOGUE[question]
-            options = {
-                kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()
-            }
-            self._answers[key] = entry.answer(context, scope, limit=limit, **options)
-        return self._answers[key]
+        fresh = self._fresh(key)
+        if fresh is not None:
+            return fresh
+        with self._lock:
+            context = self.context().restricted(within) if within else self.context()
+            if key not in self._answers:
+                entry = CATALOGUE[question]
+                options = {
+                    kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()
+                }
+                self._answers[key] = entry.answer(context, scope, limit=limit, **options)
+            return self._answers[key]
 
-    @_locked
     def recommend(
         self,
         *,
@@ -166,15 +174,19 @@ class Analyst:
                 "Give exactly one resident, initiative or neighbourhood.",
             )
         kind, target = given[0]
-        context = self.context().restricted(within) if within else self.context()
         key = (f"recommend:{kind}", target, limit, within)
-        if key not in self._answers:
-            if kind == "resident":
-                answer = for_resident(context, target, limit=limit)
-            elif kind == "initiative":
-                answer = for_initiative(context, target, limit=limit)
-            else:
-                minimum = self.store.settings.opportunity_min_residents
-                answer = for_neighbourhood(context, target, limit=limit, min_residents=minimum)
-            self._answers[key] = answer
-        return self._answers[key]
+        fresh = self._fresh(key)
+        if fresh is not None:
+            return fresh
+        with self._lock:
+            context = self.context().restricted(within) if within else self.context()
+            if key not in self._answers:
+                if kind == "resident":
+                    answer = for_resident(context, target, limit=limit)
+                elif kind == "initiative":
+                    answer = for_initiative(context, target, limit=limit)
+                else:
+                    minimum = self.store.settings.opportunity_min_residents
+                    answer = for_neighbourhood(context, target, limit=limit, min_residents=minimum)
+                self._answers[key] = answer
+            return self._answers[key]

@@ -385,3 +385,23 @@ def test_the_command_speaks_the_configured_language(
     result = CliRunner().invoke(audit_command, ["verify", "--log", str(path)])
     assert result.exit_code == 0
     assert result.output == f"Audit log intact: 2 lines, last hash {verify(path).head[:16]}.\n"
+
+
+def test_group_commit_keeps_every_line_of_many_threads_in_one_chain(tmp_path: Path) -> None:
+    from api.audit import GroupCommit
+
+    log = GroupCommit(AuditLog(tmp_path / "audit.jsonl"))
+    seen: list[int] = []
+
+    def write() -> None:
+        for _ in range(40):
+            seen.append(log.append(event()).seq)
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(1, 321))
+    result = verify(tmp_path / "audit.jsonl")
+    assert result.ok and result.lines == 320
