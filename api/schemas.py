@@ -108,13 +108,9 @@ class AreaInfo(BaseModel):
     parent: str | None = None
 
 
-class AccessExport(BaseModel):
+class AccessExport(Record):
     """Everything stored about one person, and who looked at it (the audit log's lines)."""
 
-    id: str
-    kind: str
-    properties: dict[str, Any]
-    ties: list[Tie]
     accessed_by: list[dict[str, Any]]
 
 

@@ -110,11 +110,23 @@ class Analyst:
             self._answers.clear()
         return self._context
 
-    def _fresh(self, key: tuple[str, Scope | str, int, tuple[str, ...]]) -> Answer | None:
-        """A cached answer still true of the stored graph, without waiting for the lock: the
-        common case of a server answering the same questions between writes."""
+    def _cached(
+        self,
+        key: tuple[str, Scope | str, int, tuple[str, ...]],
+        within: tuple[str, ...],
+        compute: Callable[[NetworkContext], Answer],
+    ) -> Answer:
+        """The cached answer while it is still true of the stored graph, found without waiting
+        for the lock (a server answering the same questions between writes); else computed,
+        one at a time."""
         answer = self._answers.get(key)
-        return answer if answer is not None and answer.version == self.store.version() else None
+        if answer is not None and answer.version == self.store.version():
+            return answer
+        with self._lock:
+            context = self.context().restricted(within) if within else self.context()
+            if key not in self._answers:
+                self._answers[key] = compute(context)
+            return self._answers[key]
 
     def ask(
         self,
@@ -134,19 +146,13 @@ class Analyst:
                 f"Unknown question {question!r}; choose from: {known}.",
             )
         scope = scope or Scope()
-        key = (question, scope, limit, within)
-        fresh = self._fresh(key)
-        if fresh is not None:
-            return fresh
-        with self._lock:
-            context = self.context().restricted(within) if within else self.context()
-            if key not in self._answers:
-                entry = CATALOGUE[question]
-                options = {
-                    kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()
-                }
-                self._answers[key] = entry.answer(context, scope, limit=limit, **options)
-            return self._answers[key]
+        entry = CATALOGUE[question]
+        options = {kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()}
+        return self._cached(
+            (question, scope, limit, within),
+            within,
+            lambda context: entry.answer(context, scope, limit=limit, **options),
+        )
 
     def recommend(
         self,
@@ -174,19 +180,13 @@ class Analyst:
                 "Give exactly one resident, initiative or neighbourhood.",
             )
         kind, target = given[0]
-        key = (f"recommend:{kind}", target, limit, within)
-        fresh = self._fresh(key)
-        if fresh is not None:
-            return fresh
-        with self._lock:
-            context = self.context().restricted(within) if within else self.context()
-            if key not in self._answers:
-                if kind == "resident":
-                    answer = for_resident(context, target, limit=limit)
-                elif kind == "initiative":
-                    answer = for_initiative(context, target, limit=limit)
-                else:
-                    minimum = self.store.settings.opportunity_min_residents
-                    answer = for_neighbourhood(context, target, limit=limit, min_residents=minimum)
-                self._answers[key] = answer
-            return self._answers[key]
+        minimum = self.store.settings.opportunity_min_residents
+
+        def compute(context: NetworkContext) -> Answer:
+            if kind == "resident":
+                return for_resident(context, target, limit=limit)
+            if kind == "initiative":
+                return for_initiative(context, target, limit=limit)
+            return for_neighbourhood(context, target, limit=limit, min_residents=minimum)
+
+        return self._cached((f"recommend:{kind}", target, limit, within), within, compute)
