@@ -499,9 +499,10 @@ def audit_command() -> None:
 @click.option(
     "--log",
     "log_path",
-    required=True,
+    default=None,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Het auditlog / the audit log file.",
+    help="Het auditlog (standaard WIJKGRAAF_AUDIT_LOG) / the audit log (default "
+    "WIJKGRAAF_AUDIT_LOG).",
 )
 @click.option(
     "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
@@ -509,11 +510,12 @@ def audit_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Als JSON / as JSON.")
 @click.pass_context
 def verify_command(
-    ctx: click.Context, log_path: Path, lang_option: str | None, as_json: bool
+    ctx: click.Context, log_path: Path | None, lang_option: str | None, as_json: bool
 ) -> None:
     """Controleer de keten van het auditlog / check the audit log's chain."""
-    lang: Language = "en" if (lang_option or settings_for(ctx, None).lang) == "en" else "nl"
-    result = verify(log_path)
+    settings = settings_for(ctx, None)
+    lang: Language = "en" if (lang_option or settings.lang) == "en" else "nl"
+    result = verify(log_path or settings.audit_log)
     click.echo(json.dumps(result.as_json()) if as_json else result.message(lang))
     if not result.ok:
         ctx.exit(1)

@@ -8,7 +8,7 @@ import click
 
 from api.audit import Role
 from api.cli_common import WijkgraafGroup, settings_for
-from api.keys import ApiKey, KeyStore
+from api.keys import KeyStore
 
 
 def _store(ctx: click.Context) -> KeyStore:
@@ -17,17 +17,6 @@ def _store(ctx: click.Context) -> KeyStore:
 
 def _english(ctx: click.Context) -> bool:
     return (ctx.obj or {}).get("lang") == "en" or settings_for(ctx, None).lang == "en"
-
-
-def _as_json(key: ApiKey) -> dict[str, object]:
-    return {
-        "key_id": key.key_id,
-        "role": key.role.value,
-        "neighbourhoods": list(key.neighbourhoods),
-        "label": key.label,
-        "created": key.created.isoformat(),
-        "revoked": key.revoked.isoformat() if key.revoked else None,
-    }
 
 
 @click.group("keys", cls=WijkgraafGroup)
@@ -53,7 +42,7 @@ def create(
     """Maak een sleutel; het token wordt één keer getoond / make a key; its token shows once."""
     key, token = _store(ctx).create(Role(role), neighbourhoods, label)
     if as_json:
-        click.echo(json.dumps({**_as_json(key), "token": token}))
+        click.echo(json.dumps({**key.model_dump(mode="json"), "token": token}))
         return
     click.echo(token)
     if _english(ctx):
@@ -71,7 +60,7 @@ def list_keys(ctx: click.Context, as_json: bool) -> None:
     """Toon de sleutels (nooit een token) / list the keys (never a token)."""
     found = _store(ctx).list()
     if as_json:
-        click.echo(json.dumps([_as_json(key) for key in found]))
+        click.echo(json.dumps([key.model_dump(mode="json") for key in found]))
         return
     for key in found:
         state = "ingetrokken" if key.revoked else "actief"

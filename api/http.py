@@ -261,7 +261,7 @@ class RequestGuard:
 
 
 class _TooLarge(Exception):
-    pass
+    """Raised from ``receive`` once a streamed body passes the limit; answered 413."""
 
 
 class RateLimiter:

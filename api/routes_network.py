@@ -17,25 +17,22 @@ from api.schemas import (
     for_integration,
     special,
 )
-from api.security import Caller, Services, allow, caller, record, services
+from api.security import CODE, ID_PATTERN, Caller, Found, Services, allow, caller, record
 from graph.analysis.aggregates import TABLES, AggregateTable, aggregate
-from graph.analysis.engine import CATALOGUE
+from graph.analysis.engine import CATALOGUE, recommendation_subject
 from graph.analysis.results import Answer, Scope
+from graph.errors import NotFoundError
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-RESIDENT_ID = r"^r-[0-9a-f]{32}$"
-INITIATIVE_ID = r"^i-[0-9a-f]{32}$"
 #: Recommendations are worked out this deep once, then served in pages.
 RECOMMEND_DEPTH = 200
 
-Services_ = Annotated[Services, Depends(services)]
 Codes = Annotated[list[str], Query(max_length=20)]
 
 
 @router.get("/health", response_model=Health, tags=["health"])
-def health(found: Services_) -> Health:
+def health(found: Found) -> Health:
     """Whether the API and its database answer (no key needed; no data in it)."""
     return Health(status="ok", backend=found.store.backend, version=found.store.version())
 
@@ -68,7 +65,7 @@ def _area_or_graph(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind,
 @router.get("/questions/{question}", response_model=Answer, tags=["questions"])
 def ask(
     question: Annotated[str, Path(pattern="^[a-z-]{1,40}$")],
-    found: Services_,
+    found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.ADMIN)],
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
@@ -97,10 +94,10 @@ def _page(total: int, page: int, page_size: int) -> tuple[Page, slice]:
     tags=["recommendations"],
 )
 def recommendations(
-    found: Services_,
+    found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.INTEGRATION, Role.ADMIN)],
-    resident: Annotated[str | None, Query(pattern=RESIDENT_ID)] = None,
-    initiative: Annotated[str | None, Query(pattern=INITIATIVE_ID)] = None,
+    resident: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.RESIDENT])] = None,
+    initiative: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.INITIATIVE])] = None,
     neighbourhood: Annotated[str | None, Query(pattern=CODE)] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=10_000)] = 20,
@@ -110,27 +107,16 @@ def recommendations(
     An integration receives the shape without names or texts, and never an item that rests
     on a special-category need."""
     page_size = min(page_size, found.settings.max_page_size)
-    given = [
-        (k, v)
-        for k, v in (
-            ("resident", resident),
-            ("initiative", initiative),
-            ("neighbourhood", neighbourhood),
+    try:
+        kind, subject = recommendation_subject(
+            resident=resident, initiative=initiative, neighbourhood=neighbourhood
         )
-        if v
-    ]
-    if len(given) != 1:
-        raise_invalid()
-    kind, subject = given[0]
+    except NotFoundError as exc:  # nothing is missing here: the request names no one subject
+        raise ApiError(422, "invalid_request", exc.message("nl"), exc.message("en")) from None
     if kind == "neighbourhood":
         _coach_codes(found, who, [subject])
     answer = found.analyst.recommend(**{kind: subject}, limit=RECOMMEND_DEPTH, within=who.within)
-    if kind == "resident":
-        record(found, who, Action.RECOMMEND, ObjectKind.RESIDENT, subject)
-    elif kind == "initiative":
-        record(found, who, Action.RECOMMEND, ObjectKind.INITIATIVE, subject)
-    else:
-        record(found, who, Action.RECOMMEND, ObjectKind.NEIGHBOURHOOD, subject)
+    record(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
     if who.role == Role.INTEGRATION:
         safe = [for_integration(item) for item in answer.items if not special(item)]
         paging, window = _page(len(safe), page, page_size)
@@ -144,15 +130,6 @@ def recommendations(
         version=answer.version,
         paging=paging,
         items=answer.items[window],
-    )
-
-
-def raise_invalid() -> None:
-    raise ApiError(
-        422,
-        "invalid_request",
-        "Geef precies één van resident, initiative of neighbourhood.",
-        "Give exactly one of resident, initiative or neighbourhood.",
     )
 
 
@@ -170,7 +147,7 @@ def aggregate_tables(
 @router.get("/aggregates/{table}", response_model=AggregateTable, tags=["aggregates"])
 def aggregate_table(
     table: str,
-    found: Services_,
+    found: Found,
     who: Annotated[Caller, allow(Role.POLICYMAKER, Role.ADMIN)],
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
 ) -> AggregateTable:

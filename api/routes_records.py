@@ -6,30 +6,31 @@ import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
+import networkx as nx
+from fastapi import APIRouter, File, Form, Path, UploadFile
 
 from api.audit import Action, ObjectKind, Result, Role, read_for_subject
 from api.http import ERROR_RESPONSES, ApiError, not_found
-from api.schemas import (
-    AccessExport,
-    AreaInfo,
-    Erased,
-    KeyCreated,
-    KeyInfo,
-    KeyRequest,
-    Record,
-    Tie,
+from api.keys import ApiKey
+from api.schemas import AccessExport, AreaInfo, Erased, KeyCreated, KeyRequest, Record, Tie
+from api.security import (
+    CODE,
+    ID_PATTERN,
+    KEY,
+    PERSON_ID,
+    Caller,
+    Found,
+    Services,
+    allow,
+    record,
 )
-from api.security import Caller, Services, allow, record, services
 from graph.errors import NotFoundError
 from graph.model import PERSON_LABELS, NodeLabel
 from graph.store import Neighbour
 from importers.load import ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
-Services_ = Annotated[Services, Depends(services)]
 
-PERSON_ID = r"^[rp]-[0-9a-f]{32}$"
 KINDS: dict[str, tuple[NodeLabel, ObjectKind]] = {
     "r": (NodeLabel.RESIDENT, ObjectKind.RESIDENT),
     "p": (NodeLabel.PROFESSIONAL, ObjectKind.PROFESSIONAL),
@@ -40,11 +41,11 @@ KINDS: dict[str, tuple[NodeLabel, ObjectKind]] = {
 UPLOAD_SUFFIXES = {".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".txt"}
 
 
-def _visible(found: Services, who: Caller) -> set[str] | None:
-    """The ids a coach may see (None: everything)."""
+def _visible(found: Services, who: Caller) -> nx.Graph | None:
+    """The part of the network a coach may see (None: everything)."""
     if not who.within:
         return None
-    return set(found.analyst.context().restricted(who.within).fabric)
+    return found.analyst.context().restricted(who.within).fabric
 
 
 def _tie(neighbour: Neighbour) -> Tie:
@@ -84,8 +85,8 @@ def _read(found: Services, who: Caller, node_id: str) -> Record:
 
 @router.get("/residents/{resident_id}", response_model=Record, tags=["records"])
 def resident(
-    resident_id: Annotated[str, Path(pattern=r"^r-[0-9a-f]{32}$")],
-    found: Services_,
+    resident_id: Annotated[str, Path(pattern=ID_PATTERN[ObjectKind.RESIDENT])],
+    found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.ADMIN)],
 ) -> Record:
     """A resident and their ties; a coach sees only residents of their own neighbourhoods."""
@@ -94,8 +95,8 @@ def resident(
 
 @router.get("/initiatives/{initiative_id}", response_model=Record, tags=["records"])
 def initiative(
-    initiative_id: Annotated[str, Path(pattern=r"^i-[0-9a-f]{32}$")],
-    found: Services_,
+    initiative_id: Annotated[str, Path(pattern=ID_PATTERN[ObjectKind.INITIATIVE])],
+    found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.ADMIN)],
 ) -> Record:
     """An initiative and its ties (people only as far as the caller may see them)."""
@@ -104,8 +105,8 @@ def initiative(
 
 @router.get("/organisations/{organisation_id}", response_model=Record, tags=["records"])
 def organisation(
-    organisation_id: Annotated[str, Path(pattern=r"^o-[0-9a-f]{32}$")],
-    found: Services_,
+    organisation_id: Annotated[str, Path(pattern=ID_PATTERN[ObjectKind.ORGANISATION])],
+    found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.ADMIN)],
 ) -> Record:
     """An organisation and its ties (people only as far as the caller may see them)."""
@@ -129,7 +130,7 @@ def _areas(found: Services, who: Caller) -> list[AreaInfo]:
 
 @router.get("/neighbourhoods", response_model=list[AreaInfo], tags=["records"])
 def neighbourhoods(
-    found: Services_, who: Annotated[Caller, allow(Role.COACH, Role.POLICYMAKER, Role.ADMIN)]
+    found: Found, who: Annotated[Caller, allow(Role.COACH, Role.POLICYMAKER, Role.ADMIN)]
 ) -> list[AreaInfo]:
     """The areas: all of them, or a coach's own (with the areas within them)."""
     return _areas(found, who)
@@ -137,8 +138,8 @@ def neighbourhoods(
 
 @router.get("/neighbourhoods/{code}", response_model=AreaInfo, tags=["records"])
 def neighbourhood(
-    code: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")],
-    found: Services_,
+    code: Annotated[str, Path(pattern=CODE)],
+    found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.POLICYMAKER, Role.ADMIN)],
 ) -> AreaInfo:
     for area in _areas(found, who):
@@ -150,7 +151,7 @@ def neighbourhood(
 @router.get("/persons/{person_id}/export", response_model=AccessExport, tags=["privacy"])
 def access_export(
     person_id: Annotated[str, Path(pattern=PERSON_ID)],
-    found: Services_,
+    found: Found,
     who: Annotated[Caller, allow(Role.ADMIN)],
 ) -> AccessExport:
     """Everything stored about a person, and every logged look at it (the right of access)."""
@@ -174,7 +175,7 @@ def access_export(
 @router.delete("/persons/{person_id}", response_model=Erased, tags=["privacy"])
 def erase(
     person_id: Annotated[str, Path(pattern=PERSON_ID)],
-    found: Services_,
+    found: Found,
     who: Annotated[Caller, allow(Role.ADMIN)],
 ) -> Erased:
     """Erase a person and all their ties; a tombstone keeps importers from bringing them
@@ -193,14 +194,14 @@ def erase(
 
 @router.post("/imports", tags=["imports"])
 def upload(
-    found: Services_,
+    found: Found,
     who: Annotated[Caller, allow(Role.ADMIN)],
     files: Annotated[
         list[UploadFile], File(description="CSV, xlsx, JSON, GraphML, GEXF, edge lists")
     ],
     dry_run: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
-    neighbourhood: Annotated[str | None, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")] = None,
+    neighbourhood: Annotated[str | None, Form(pattern=CODE)] = None,
 ) -> dict[str, Any]:
     """Import files with the same validation and report as ``wijkgraaf import``; nothing
     is written when a file has an error (unless ``skip_invalid``)."""
@@ -228,45 +229,32 @@ def upload(
     return report.as_json()
 
 
-def _key_info(key: Any) -> KeyInfo:
-    return KeyInfo(
-        key_id=key.key_id,
-        role=key.role.value,
-        neighbourhoods=list(key.neighbourhoods),
-        label=key.label,
-        created=key.created.isoformat(),
-        revoked=key.revoked.isoformat() if key.revoked else None,
-    )
-
-
-@router.get("/keys", response_model=list[KeyInfo], tags=["keys"])
-def keys(found: Services_, who: Annotated[Caller, allow(Role.ADMIN)]) -> list[KeyInfo]:
-    """Every API key (never a secret)."""
-    return [_key_info(key) for key in found.keys.list()]
+@router.get("/keys", response_model=list[ApiKey], tags=["keys"])
+def keys(found: Found, who: Annotated[Caller, allow(Role.ADMIN)]) -> list[ApiKey]:
+    """Every API key (what is stored of it: never a token)."""
+    return found.keys.list()
 
 
 @router.post("/keys", response_model=KeyCreated, status_code=201, tags=["keys"])
 def create_key(
-    request: KeyRequest, found: Services_, who: Annotated[Caller, allow(Role.ADMIN)]
+    request: KeyRequest, found: Found, who: Annotated[Caller, allow(Role.ADMIN)]
 ) -> KeyCreated:
     """A new key; its token is in this answer only."""
-    key, token = found.keys.create(Role(request.role), request.neighbourhoods, request.label)
+    key, token = found.keys.create(request.role, request.neighbourhoods, request.label)
     record(found, who, Action.KEY_CREATE, ObjectKind.KEY, key.key_id)
-    return KeyCreated(
-        key_id=key.key_id, role=key.role.value, neighbourhoods=list(key.neighbourhoods), token=token
-    )
+    return KeyCreated(**key.model_dump(), token=token)
 
 
-@router.delete("/keys/{key_id}", response_model=KeyInfo, tags=["keys"])
+@router.delete("/keys/{key_id}", response_model=ApiKey, tags=["keys"])
 def revoke_key(
-    key_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")],
-    found: Services_,
+    key_id: Annotated[str, Path(pattern=KEY)],
+    found: Found,
     who: Annotated[Caller, allow(Role.ADMIN)],
-) -> KeyInfo:
+) -> ApiKey:
     """Revoke a key: from the next request on it opens nothing."""
     try:
         key = found.keys.revoke(key_id)
     except NotFoundError:
         raise not_found() from None
     record(found, who, Action.KEY_REVOKE, ObjectKind.KEY, key_id)
-    return _key_info(key)
+    return key

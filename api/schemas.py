@@ -12,7 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graph.analysis.results import Answer, Item, Scope
+from api.audit import Role
+from api.keys import ApiKey
+from graph.analysis.results import Item
 
 
 class Health(BaseModel):
@@ -120,26 +122,13 @@ class Erased(BaseModel):
     tombstone: bool
 
 
-class KeyCreated(BaseModel):
-    key_id: str
-    role: str
-    neighbourhoods: list[str]
+class KeyCreated(ApiKey):
+    """A new key as stored, with its token: in this answer only."""
+
     token: str = Field(description="Shown once; store it safely.")
 
 
-class KeyInfo(BaseModel):
-    key_id: str
-    role: str
-    neighbourhoods: list[str]
-    label: str | None
-    created: str
-    revoked: str | None
-
-
 class KeyRequest(BaseModel):
-    role: str = Field(pattern="^(coach|policymaker|integration|admin)$")
+    role: Role
     neighbourhoods: list[str] = Field(default_factory=list, max_length=50)
     label: str | None = Field(default=None, max_length=80)
-
-
-__all__ = ["Answer", "Scope"]

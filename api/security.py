@@ -14,12 +14,23 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.audit import Action, AuditEvent, GroupCommit, ObjectKind, Result, Role
+from api.audit import (
+    KEY_ID,
+    OBJECT_ID,
+    SUBJECT_ID,
+    Action,
+    AuditEvent,
+    GroupCommit,
+    ObjectKind,
+    Result,
+    Role,
+)
 from api.http import ApiError, RateLimiter, forbidden, request_id
 from api.keys import ApiKey, KeyStore
 from graph.analysis.engine import Analyst
 from graph.settings import Settings
 from graph.store import GraphStore
+from importers.validate import LOCAL_CODE
 
 bearer = HTTPBearer(auto_error=False, description="Een API-sleutel / an API key: `wgk_…`")
 
@@ -41,6 +52,15 @@ class Services:
 def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
+
+
+Found = Annotated[Services, Depends(services)]
+
+#: Patterns of path and query values: the formats the audit log and the importers check.
+CODE = LOCAL_CODE.pattern  # an area (CBS codes fit it) or a theme
+ID_PATTERN = {kind: OBJECT_ID[kind][0].pattern for kind in ObjectKind if kind in OBJECT_ID}
+PERSON_ID = SUBJECT_ID.pattern
+KEY = KEY_ID.pattern
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -124,11 +125,9 @@ def main() -> None:
         try:
             deadline = time.monotonic() + 120
             while True:
-                try:
+                with contextlib.suppress(httpx.HTTPError):  # not listening yet
                     if httpx.get(url + "/health", timeout=2).status_code == 200:
                         break
-                except httpx.HTTPError:
-                    pass
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the API did not start")
                 time.sleep(0.2)

@@ -7,11 +7,9 @@ version, and the next question reloads and recomputes.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
 
 from graph.analysis.bridges import answer_bridges
 from graph.analysis.collective import answer_five_o, answer_opportunities, answer_ownership
@@ -78,18 +76,25 @@ CATALOGUE: dict[str, Question] = {
 }
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _locked(method: F) -> F:
-    """Run ``method`` holding the analyst's lock."""
-
-    @functools.wraps(method)
-    def run(self: Analyst, *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return cast(F, run)
+def recommendation_subject(
+    *, resident: str | None, initiative: str | None, neighbourhood: str | None
+) -> tuple[str, str]:
+    """(kind, id) of the one subject given for recommendations; refused unless exactly one."""
+    given = [
+        (kind, value)
+        for kind, value in (
+            ("resident", resident),
+            ("initiative", initiative),
+            ("neighbourhood", neighbourhood),
+        )
+        if value
+    ]
+    if len(given) != 1:
+        raise NotFoundError(
+            "Geef precies één bewoner, initiatief of buurt.",
+            "Give exactly one resident, initiative or neighbourhood.",
+        )
+    return given[0]
 
 
 class Analyst:
@@ -102,13 +107,18 @@ class Analyst:
         #: one question at a time: a server's threads share the cache and the context
         self._lock = threading.RLock()
 
-    @_locked
     def context(self) -> NetworkContext:
+        """The context of the stored graph's version: the one in hand if still current
+        (no waiting for the lock), else loaded once, one thread at a time."""
         version = self.store.version()
-        if self._context is None or self._context.version != version:
-            self._context = NetworkContext.load(self.store)
-            self._answers.clear()
-        return self._context
+        current = self._context
+        if current is not None and current.version == version:
+            return current
+        with self._lock:
+            if self._context is None or self._context.version != self.store.version():
+                self._context = NetworkContext.load(self.store)
+                self._answers.clear()
+            return self._context
 
     def _cached(
         self,
@@ -165,21 +175,9 @@ class Analyst:
     ) -> Answer:
         """Recommendations for exactly one resident, initiative or neighbourhood; with
         ``within``, from the part of the network in those areas only."""
-        given = [
-            (k, v)
-            for k, v in (
-                ("resident", resident),
-                ("initiative", initiative),
-                ("neighbourhood", neighbourhood),
-            )
-            if v
-        ]
-        if len(given) != 1:
-            raise NotFoundError(
-                "Geef precies één bewoner, initiatief of buurt.",
-                "Give exactly one resident, initiative or neighbourhood.",
-            )
-        kind, target = given[0]
+        kind, target = recommendation_subject(
+            resident=resident, initiative=initiative, neighbourhood=neighbourhood
+        )
         minimum = self.store.settings.opportunity_min_residents
 
         def compute(context: NetworkContext) -> Answer:

@@ -372,8 +372,10 @@ def test_the_verify_command_on_a_missing_log_is_one_line_and_exit_code_1(tmp_pat
     assert result.output.startswith("fout: Auditlog ") and "bestaat niet" in result.output
     assert len(result.output.splitlines()) == 1
     assert "Traceback" not in result.output
-    required = CliRunner().invoke(audit_command, ["verify"])
-    assert required.exit_code == 2 and "--log" in required.output
+    configured = CliRunner().invoke(
+        audit_command, ["verify"], env={"WIJKGRAAF_AUDIT_LOG": str(tmp_path / "nope.log")}
+    )
+    assert configured.exit_code == 1 and len(configured.output.splitlines()) == 1
 
 
 def test_the_command_speaks_the_configured_language(
@@ -405,3 +407,13 @@ def test_group_commit_keeps_every_line_of_many_threads_in_one_chain(tmp_path: Pa
     assert sorted(seen) == list(range(1, 321))
     result = verify(tmp_path / "audit.jsonl")
     assert result.ok and result.lines == 320
+
+
+def test_verify_reads_the_configured_log_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    AuditLog(path).append(event())
+    result = CliRunner().invoke(audit_command, ["verify"], env={"WIJKGRAAF_AUDIT_LOG": str(path)})
+    assert result.exit_code == 0, result.output
+    path.write_text(path.read_text().replace('"ok"', '"denied"'))
+    broken = CliRunner().invoke(audit_command, ["verify"], env={"WIJKGRAAF_AUDIT_LOG": str(path)})
+    assert broken.exit_code == 1

@@ -343,3 +343,10 @@ def test_keys_on_the_command_line(tmp_path: Path) -> None:
     assert gone.exit_code == 0
     assert store.authenticate(created["token"]) is None
     assert store.authenticate(created["token"][:-1] + "x") is None
+
+
+def test_recommendations_need_exactly_one_subject(api: Api) -> None:
+    resident = _residents_of(api.store, _coach_area(api))[0]
+    both = api.get("admin", "/recommendations", resident=resident, neighbourhood="BU1")
+    assert both.status_code == 422 and both.json()["error"]["code"] == "invalid_request"
+    assert api.get("admin", "/recommendations").status_code == 422
