@@ -1,5 +1,5 @@
 # The two set-up commands of the README:
-#   make start   install Wijkgraaf in .venv and run it on the embedded database
+#   make start   install Wijkgraaf in .venv and run the demo on the embedded database
 #   make test    install Wijkgraaf in .venv and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -18,8 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 start: install
-	$(BIN)/wijkgraaf import importers/sample_data
-	$(BIN)/wijkgraaf status
+	$(BIN)/wijkgraaf demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import routes_network, routes_records
+from api import pages, routes_network, routes_records
 from api.audit import AuditLog, GroupCommit
 from api.http import RateLimiter, RequestGuard, install_error_handlers
 from api.keys import KeyStore
@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     install_error_handlers(app)
     app.include_router(routes_network.router)
     app.include_router(routes_records.router)
+    pages.install(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

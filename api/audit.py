@@ -89,6 +89,8 @@ class Action(StrEnum):
     ERASE = "erase"
     KEY_CREATE = "key_create"
     KEY_REVOKE = "key_revoke"
+    MAP = "map"  # a map page drawn for a browser
+    SIGN_IN = "sign_in"  # a browser signed in to the pages with a key
 
 
 class ObjectKind(StrEnum):

@@ -15,6 +15,7 @@ import click
 from api.audit import audit_command
 from api.cli_common import WijkgraafGroup, db_option, settings_for
 from api.cli_data import DATA_COMMANDS
+from api.cli_demo import demo_command
 from api.cli_keys import keys_command
 from api.cli_map import MAP_COMMANDS
 from api.cli_questions import ask_command, recommend_command
@@ -104,6 +105,7 @@ for command in [
     audit_command,
     serve_command,
     keys_command,
+    demo_command,
 ]:
     main.add_command(command)
 

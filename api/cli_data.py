@@ -80,12 +80,12 @@ def import_command(
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        _print_report(report, settings.lang)
+        print_report(report, settings.lang)
     if report.rejected:
         ctx.exit(1)
 
 
-def _print_report(report: ImportReport, lang: str) -> None:
+def print_report(report: ImportReport, lang: str) -> None:
     nl = lang == "nl"
     total = report.totals()
     title = "Import" + (

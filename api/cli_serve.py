@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from api.cli_common import db_option, settings_for
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-def _loopback(host: str) -> bool:
+
+def loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -33,15 +39,34 @@ def serve_command(
     ctx: click.Context, db: str | None, host: str, port: int, allow_remote: bool
 ) -> None:
     """Start de HTTP-API / start the HTTP API (loopback by default)."""
-    import uvicorn
-
     from api.app import create_app
 
-    if not _loopback(host) and not allow_remote:
+    if not loopback(host) and not allow_remote:
         raise click.UsageError(
             f"{host} is geen loopback-adres; voeg --allow-remote toe als dat zo bedoeld is / "
             f"{host} is not a loopback address; add --allow-remote if that is meant."
         )
     settings = settings_for(ctx, db)
     click.echo(f"Wijkgraaf API: http://{host}:{port}/docs", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    run_server(create_app(settings), host, port)
+
+
+def run_server(app: FastAPI, host: str, port: int) -> None:
+    """Serve ``app`` until Ctrl+C or SIGTERM, then return through the callers' ``finally``
+    blocks, so the store closes and the embedded database stops.
+
+    uvicorn stops gracefully on either signal and then raises it again with the handler that
+    was there before it started: Python's default for SIGTERM would end the process on the
+    spot, so SIGTERM is made to raise ``SystemExit`` first, as Ctrl+C raises
+    ``KeyboardInterrupt``.
+    """
+    import uvicorn
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,7 +1,8 @@
 """What every HTTP route shares: request ids, limits, security headers and one error shape.
 
-Every answer carries an ``X-Request-ID``; every error, on every route, is
-``{"error": {"code", "message", "message_en", "request_id"}}`` with no stack trace. Bodies
+Every answer carries an ``X-Request-ID``; every error, on every API route, is
+``{"error": {"code", "message", "message_en", "request_id"}}`` with no stack trace (the pages
+for a browser under ``/pages`` answer the same errors as a page). Bodies
 over the limit are refused before they are read to the end, and each API key may make
 ``rate_limit`` requests a minute.
 """
@@ -9,7 +10,6 @@ over the limit are refused before they are read to the end, and each API key may
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import uuid
@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -101,9 +101,16 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", "")) or str(uuid.uuid4())
 
 
-def _error(
-    request: Request, status: int, code: str, nl: str, en: str, **headers: str
-) -> JSONResponse:
+#: Paths under this prefix are pages for a browser (``api.pages``): their errors are pages too.
+PAGES_PREFIX = "/pages"
+
+
+def _error(request: Request, status: int, code: str, nl: str, en: str, **headers: str) -> Response:
+    page_error = getattr(request.app.state, "page_error", None)
+    path = request.url.path
+    if page_error is not None and (path == PAGES_PREFIX or path.startswith(PAGES_PREFIX + "/")):
+        answer: Response = page_error(request, status, nl, en, headers)
+        return answer
     body = ErrorResponse(
         error=ErrorBody(code=code, message=nl, message_en=en, request_id=request_id(request))
     )
@@ -121,13 +128,13 @@ _WIJKGRAAF_STATUS: list[tuple[type[WijkgraafError], int, str]] = [
 
 
 def _methods_at(request: Request) -> list[str]:
-    """Every method the API serves at this path, from its OpenAPI description (Starlette's
-    own 405 names only the first route that matched the path)."""
+    """Every method served at this path (Starlette's own 405 names only the first route
+    that matched the path)."""
     methods: set[str] = set()
-    for template, operations in request.app.openapi().get("paths", {}).items():
-        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, request.url.path):
-            methods |= {method.upper() for method in operations}
+    for route in request.app.router.routes:
+        pattern, served = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if pattern is not None and served and pattern.match(request.url.path):
+            methods |= set(served)
     return sorted(methods)
 
 
@@ -135,11 +142,11 @@ def install_error_handlers(app: FastAPI) -> None:
     """One JSON error shape for every failure, and never a stack trace in an answer."""
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> Response:
         return _error(request, exc.status, exc.code, exc.nl, exc.en, **exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return _error(request, 404, "not_found", "Niet gevonden.", "Not found.")
         if exc.status_code == 405:
@@ -155,7 +162,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(request, exc.status_code, "http_error", detail, detail)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         where = "; ".join(
             ".".join(str(part) for part in error.get("loc", ())) + ": " + str(error.get("msg"))
             for error in exc.errors()[:5]
@@ -169,7 +176,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(WijkgraafError)
-    async def wijkgraaf_error(request: Request, exc: WijkgraafError) -> JSONResponse:
+    async def wijkgraaf_error(request: Request, exc: WijkgraafError) -> Response:
         for kind, status, code in _WIJKGRAAF_STATUS:
             if isinstance(exc, kind):
                 if status == 500:
@@ -181,7 +188,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         # The class only: a message may hold data from the request.
         log.error("request %s failed: %s", request_id(request), type(exc).__name__)
         return _error(

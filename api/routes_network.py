@@ -17,7 +17,17 @@ from api.schemas import (
     for_integration,
     special,
 )
-from api.security import CODE, ID_PATTERN, Caller, Found, Services, allow, caller, record
+from api.security import (
+    CODE,
+    ID_PATTERN,
+    Caller,
+    Found,
+    allow,
+    caller,
+    coach_codes,
+    record,
+    scope_object,
+)
 from graph.analysis.aggregates import TABLES, AggregateTable, aggregate
 from graph.analysis.engine import CATALOGUE, recommendation_subject
 from graph.analysis.results import Answer, Scope
@@ -46,22 +56,6 @@ def questions(who: Annotated[Caller, Depends(caller)]) -> list[QuestionInfo]:
     ]
 
 
-def _coach_codes(found: Services, who: Caller, asked: list[str]) -> tuple[str, ...]:
-    """The neighbourhoods asked for, each within the coach's areas (else 404)."""
-    if not who.within:
-        return tuple(asked)
-    mine = found.analyst.context().area_codes(who.within)
-    if any(code not in mine for code in asked):
-        raise not_found()
-    return tuple(asked) or who.within
-
-
-def _area_or_graph(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, str]:
-    if codes:
-        return ObjectKind.NEIGHBOURHOOD, codes[0]
-    return ObjectKind.GRAPH, found.settings.graph_name
-
-
 @router.get("/questions/{question}", response_model=Answer, tags=["questions"])
 def ask(
     question: Annotated[str, Path(pattern="^[a-z-]{1,40}$")],
@@ -75,11 +69,11 @@ def ask(
     on their own neighbourhoods only."""
     if question not in CATALOGUE:
         raise not_found()
-    codes = _coach_codes(found, who, neighbourhood)
+    codes = coach_codes(found, who, neighbourhood)
     answer = found.analyst.ask(
         question, Scope(neighbourhoods=codes, theme=theme), limit=limit, within=who.within
     )
-    record(found, who, Action.ASK, *_area_or_graph(found, codes))
+    record(found, who, Action.ASK, *scope_object(found, codes))
     return answer
 
 
@@ -114,7 +108,7 @@ def recommendations(
     except NotFoundError as exc:  # nothing is missing here: the request names no one subject
         raise ApiError(422, "invalid_request", exc.message("nl"), exc.message("en")) from None
     if kind == "neighbourhood":
-        _coach_codes(found, who, [subject])
+        coach_codes(found, who, [subject])
     answer = found.analyst.recommend(**{kind: subject}, limit=RECOMMEND_DEPTH, within=who.within)
     record(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
     if who.role == Role.INTEGRATION:

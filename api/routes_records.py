@@ -17,6 +17,7 @@ from api.security import (
     CODE,
     ID_PATTERN,
     KEY,
+    KINDS,
     PERSON_ID,
     Caller,
     Found,
@@ -25,18 +26,12 @@ from api.security import (
     record,
 )
 from graph.errors import NotFoundError
-from graph.model import PERSON_LABELS, NodeLabel
+from graph.model import PERSON_LABELS
 from graph.store import Neighbour
 from importers.load import ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-KINDS: dict[str, tuple[NodeLabel, ObjectKind]] = {
-    "r": (NodeLabel.RESIDENT, ObjectKind.RESIDENT),
-    "p": (NodeLabel.PROFESSIONAL, ObjectKind.PROFESSIONAL),
-    "i": (NodeLabel.INITIATIVE, ObjectKind.INITIATIVE),
-    "o": (NodeLabel.ORGANISATION, ObjectKind.ORGANISATION),
-}
 #: Import files the upload accepts, as the command line does.
 UPLOAD_SUFFIXES = {".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".txt"}
 

@@ -25,9 +25,11 @@ from api.audit import (
     Result,
     Role,
 )
-from api.http import ApiError, RateLimiter, forbidden, request_id
+from api.http import ApiError, RateLimiter, forbidden, not_found, request_id
 from api.keys import ApiKey, KeyStore
+from api.sessions import PageSessions
 from graph.analysis.engine import Analyst
+from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.validate import LOCAL_CODE
@@ -45,6 +47,8 @@ class Services:
     keys: KeyStore
     audit: GroupCommit
     limiter: RateLimiter
+    #: browsers signed in to the pages
+    sessions: PageSessions = field(default_factory=PageSessions)
     #: writes (imports, erasures) go one at a time
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,10 +60,21 @@ def services(request: Request) -> Services:
 
 Found = Annotated[Services, Depends(services)]
 
+#: The kind of a record by the first letter of its pseudonymous id.
+KINDS: dict[str, tuple[NodeLabel, ObjectKind]] = {
+    "r": (NodeLabel.RESIDENT, ObjectKind.RESIDENT),
+    "p": (NodeLabel.PROFESSIONAL, ObjectKind.PROFESSIONAL),
+    "i": (NodeLabel.INITIATIVE, ObjectKind.INITIATIVE),
+    "o": (NodeLabel.ORGANISATION, ObjectKind.ORGANISATION),
+}
+KIND_ORDER = tuple(kind for _, kind in KINDS.values())
+
 #: Patterns of path and query values: the formats the audit log and the importers check.
 CODE = LOCAL_CODE.pattern  # an area (CBS codes fit it) or a theme
 ID_PATTERN = {kind: OBJECT_ID[kind][0].pattern for kind in ObjectKind if kind in OBJECT_ID}
 PERSON_ID = SUBJECT_ID.pattern
+#: Any record's id: its first letter tells its kind (:data:`KINDS`).
+NODE_ID = "^(" + "|".join(ID_PATTERN[kind][1:-1] for kind in KIND_ORDER) + ")$"
 KEY = KEY_ID.pattern
 
 
@@ -95,6 +110,11 @@ def caller(
             "Send a valid API key (Authorization: Bearer …).",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    return admit(request, found, key)
+
+
+def admit(request: Request, found: Services, key: ApiKey) -> Caller:
+    """The caller of an authenticated key, once the rate limit lets it through (else 429)."""
     wait = found.limiter.allow(key.key_id)
     if wait:
         raise ApiError(
@@ -105,6 +125,24 @@ def caller(
             headers={"Retry-After": str(max(1, round(wait)))},
         )
     return Caller(key, request_id(request))
+
+
+def scope_object(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, str]:
+    """What the audit log names as the object of a question asked of ``codes``."""
+    if codes:
+        return ObjectKind.NEIGHBOURHOOD, codes[0]
+    return ObjectKind.GRAPH, found.settings.graph_name
+
+
+def coach_codes(found: Services, who: Caller, asked: list[str]) -> tuple[str, ...]:
+    """The neighbourhoods asked for, each within a coach's areas (else 404); a coach who asks
+    for none gets their own."""
+    if not who.within:
+        return tuple(asked)
+    mine = found.analyst.context().area_codes(who.within)
+    if any(code not in mine for code in asked):
+        raise not_found()
+    return tuple(asked) or who.within
 
 
 def allow(*roles: Role) -> object:

@@ -23,6 +23,7 @@ Element ids, stable for scripts, styles and browser tests:
 ``map-back``           button back to the overview from an opened group
 ``map-title``          heading; ``map-notes`` the notes under it
 ``map-data``           the JSON the page is drawn from
+``map-nav``            links back to the served pages (only when ``data["nav"]`` is set)
 =====================  ===========================================================
 
 ``window.wijkgraafMap`` holds ``network``, ``nodes``, ``edges`` (the vis objects),
@@ -151,11 +152,13 @@ def render_page(data: dict[str, Any]) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_text(title)}</title>",
+        '<link rel="icon" href="data:,">',  # no request for /favicon.ico
         f"<style>{_asset(VIS_DIR / 'vis-network.css')}</style>",
         f"<style>{_asset(ASSETS / 'map.css')}</style>",
         "</head>",
         "<body>",
         '<header id="map-header">',
+        _nav(data.get("nav", ())),
         f'<h1 id="map-title">{_text(title)}</h1>',
         '<ul id="map-notes">' + "".join(f"<li>{_text(n)}</li>" for n in data["notes"]) + "</ul>",
         f"<noscript><p>{_text(word(lang, 'no_script'))}</p></noscript>",
@@ -175,6 +178,14 @@ def render_page(data: dict[str, Any]) -> str:
         "</html>",
     ]
     return "\n".join(parts)
+
+
+def _nav(links: Any) -> str:
+    """Links back to the pages a served map belongs to (none on a map written to a file)."""
+    if not links:
+        return ""
+    items = "".join(f'<a href="{_text(link["href"])}">{_text(link["label"])}</a>' for link in links)
+    return f'<nav id="map-nav">{items}</nav>'
 
 
 def _controls(data: dict[str, Any], lang: Lang) -> str:

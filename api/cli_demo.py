@@ -1,0 +1,124 @@
+"""``wijkgraaf demo``: the main job in one command, on the embedded database.
+
+Loads the sample neighbourhood (Vlinderwijk), prints the headline answers of every network
+question, writes the maps, then serves the pages and the API on this machine and prints the
+address and a key to open them with. The key is an administrator's made for this run only:
+it is revoked when the demo stops. ``--no-serve`` does all but the serving, and exits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from api.cli_common import db_option, settings_for
+from api.cli_data import print_report
+from api.cli_serve import loopback, run_server
+from graph.analysis.engine import CATALOGUE, Analyst
+from graph.analysis.results import Lang, Scope
+from graph.store import GraphStore, open_store
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files
+from visualise import OVERLAY_QUESTIONS, write_map
+
+#: How many items of each answer the demo prints.
+HEADLINES = 3
+
+
+def _headlines(analyst: Analyst, lang: Lang) -> None:
+    for key, entry in CATALOGUE.items():
+        answer = analyst.ask(key, Scope(), limit=HEADLINES)
+        click.echo("")
+        click.echo(f"{entry.title_nl if lang == 'nl' else entry.title_en}  [{key}]")
+        if not answer.items:
+            click.echo(
+                "  " + ("Geen antwoorden gevonden." if lang == "nl" else "No answers found.")
+            )
+        for number, item in enumerate(answer.items, start=1):
+            click.echo(f"  {number}. {item.name}")
+            if item.reasons:
+                click.echo(f"     {item.reasons[0].text(lang)}")
+
+
+def _maps(analyst: Analyst, out: Path, lang: Lang) -> list[Path]:
+    """The whole sample, each buurt, and each question drawn on the whole sample."""
+    out.mkdir(parents=True, exist_ok=True)
+    context = analyst.context()
+    written = [write_map(context, out / "kaart.html", lang=lang)]
+    for code, area in sorted(context.areas.items()):
+        if area["level"] == "buurt":
+            scope = Scope(neighbourhoods=(code,))
+            written.append(write_map(context, out / f"kaart-{code}.html", scope=scope, lang=lang))
+    for question in OVERLAY_QUESTIONS:
+        answer = analyst.ask(question, Scope())
+        written.append(write_map(context, out / f"kaart-{question}.html", answer=answer, lang=lang))
+    return written
+
+
+def _serve(store: GraphStore, host: str, port: int, lang: Lang) -> None:
+    from api.app import create_app
+    from api.audit import Role
+    from api.keys import KeyStore
+
+    settings = store.settings
+    keys = KeyStore(settings.api_keys_file)
+    key, token = keys.create(Role.ADMIN, label="demo")
+    address = f"http://{host}:{port}/"
+    click.echo("")
+    if lang == "nl":
+        click.echo(f"Pagina's en API: {address}  (API-beschrijving: {address}docs)")
+        click.echo(f"Meld u aan met deze sleutel (geldig tot de demo stopt): {token}")
+        click.echo("Stoppen: Ctrl+C")
+    else:
+        click.echo(f"Pages and API: {address}  (API description: {address}docs)")
+        click.echo(f"Sign in with this key (valid until the demo stops): {token}")
+        click.echo("Stop: Ctrl+C")
+    try:
+        run_server(create_app(settings, store=store), host, port)
+    finally:
+        keys.revoke(key.key_id)
+
+
+@click.command("demo")
+@db_option
+@click.option(
+    "--out",
+    default="wijkgraaf-demo",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Map voor de kaarten / folder for the maps.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adres / address (loopback).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--no-serve", is_flag=True, help="Niet serveren, alleen laden en schrijven / do not serve."
+)
+@click.pass_context
+def demo_command(
+    ctx: click.Context, db: str | None, out: Path, host: str, port: int, no_serve: bool
+) -> None:
+    """Laad de voorbeeldbuurt, beantwoord elke vraag, schrijf de kaarten en open de pagina's /
+    load the sample neighbourhood, answer every question, write the maps and serve the pages."""
+    if not loopback(host):
+        raise click.UsageError(
+            f"De demo luistert alleen op loopback, niet op {host} / "
+            f"the demo listens on loopback only, not on {host}."
+        )
+    settings = settings_for(ctx, db)
+    lang: Lang = settings.lang
+    with open_store(settings) as store:
+        click.echo(f"Database: {store.describe()}")
+        report = run_import(store, settings, sample_files(), ImportOptions())
+        print_report(report, lang)
+        if report.errors:
+            ctx.exit(1)
+        analyst = Analyst(store)
+        _headlines(analyst, lang)
+        written = _maps(analyst, out, lang)
+        click.echo("")
+        click.echo(("Kaarten" if lang == "nl" else "Maps") + f" ({len(written)}): {out}/")
+        for path in written:
+            click.echo(f"  {path}")
+        if not no_serve:
+            _serve(store, host, port, lang)

@@ -1,0 +1,331 @@
+"""The pages for a browser, on the sample neighbourhood in the embedded database: signing in,
+the same roles as the API, a coach kept to their own neighbourhoods, tables equal to the API's
+answers, publishable figures only, CSV downloads, and every page in the audit log."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.audit import Role, read_records, verify
+from api.keys import KeyStore
+from api.pages import INLINE_SCRIPT
+from api.sessions import COOKIE
+from graph.analysis.context import NetworkContext
+from graph.model import NodeLabel
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files
+from tests.conftest import embedded_settings
+
+
+@dataclass
+class Site:
+    app: Any
+    settings: Settings
+    store: GraphStore
+    tokens: dict[str, str]
+    areas: dict[str, str]  # coach role -> their buurt
+
+    def browser(self, role: str | None = None) -> TestClient:
+        """A client that signed in as ``role`` (None: not signed in)."""
+        client = TestClient(self.app, follow_redirects=False)
+        if role is not None:
+            answer = client.post("/pages/login", data={"key": self.tokens[role]})
+            assert answer.status_code == 303, answer.text
+        return client
+
+
+@pytest.fixture(scope="module")
+def site(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("pages")
+    settings = embedded_settings(
+        embedded_dir,
+        key_file=folder / "secret.key",
+        api_keys_file=folder / "keys.json",
+        audit_log=folder / "audit.jsonl",
+        rate_limit=10_000,
+    )
+    with open_store(settings) as store:
+        store.clear()
+        assert not run_import(store, settings, sample_files(), ImportOptions()).errors
+        context = NetworkContext.load(store)
+        buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
+        keys = KeyStore(settings.api_keys_file)
+        tokens = {
+            "coach": keys.create(Role.COACH, [buurten[0]])[1],
+            "coach2": keys.create(Role.COACH, [buurten[1]])[1],
+            "policymaker": keys.create(Role.POLICYMAKER)[1],
+            "integration": keys.create(Role.INTEGRATION)[1],
+            "admin": keys.create(Role.ADMIN)[1],
+        }
+        app = create_app(settings, store=store)
+        with TestClient(app):  # runs the app's start-up
+            yield Site(app, settings, store, tokens, {"coach": buurten[0], "coach2": buurten[1]})
+        store.clear()
+
+
+def _residents_of(store: GraphStore, code: str) -> list[str]:
+    return sorted(
+        n.id for n in store.nodes(NodeLabel.RESIDENT) if n.properties.get("neighbourhood") == code
+    )
+
+
+def _cells(page: str, table_id: str) -> list[list[str]]:
+    """The text of every row of a table (header cells included), tags stripped."""
+    table = page[page.index(f'<table id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    return [
+        [re.sub(r"<[^>]+>", " ", cell).split() and " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+         for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in rows
+    ]  # fmt: skip
+
+
+def test_a_page_without_a_session_sends_the_browser_to_sign_in(site: Site) -> None:
+    client = site.browser()
+    answer = client.get("/pages/questions/bridges", params={"lang": "en"})
+    assert answer.status_code == 303
+    target = answer.headers["location"]
+    assert target.startswith("/pages/login?") and "next=%2Fpages%2Fquestions%2Fbridges" in target
+    form = client.get(target)
+    assert form.status_code == 200 and 'name="key"' in form.text
+    assert 'value="/pages/questions/bridges?lang=en"' in form.text
+    assert "script-src 'none'" in form.headers["content-security-policy"]
+    assert client.get("/").headers["location"] == "/pages/"
+
+
+def test_a_wrong_key_is_refused_and_no_session_starts(site: Site) -> None:
+    client = site.browser()
+    answer = client.post("/pages/login", data={"key": "wgk_000000000000_" + "A" * 43})
+    assert answer.status_code == 401
+    assert 'id="sign-in-problem"' in answer.text and COOKIE not in answer.headers.get(
+        "set-cookie", ""
+    )
+    assert client.get("/pages/").status_code == 303
+
+
+def test_signing_in_sets_a_strict_cookie_and_is_audited(site: Site) -> None:
+    client = site.browser()
+    answer = client.post(
+        "/pages/login",
+        data={"key": site.tokens["coach"], "next": "/pages/questions/isolated?lang=en"},
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/pages/questions/isolated?lang=en"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/pages" in cookie
+    assert site.tokens["coach"] not in answer.headers["set-cookie"], "the key is not the cookie"
+    key = KeyStore(site.settings.api_keys_file).authenticate(site.tokens["coach"])
+    assert key is not None
+    signed = [r for r in read_records(site.settings.audit_log) if r.action == "sign_in"]
+    assert signed and signed[-1].object_id == key.key_id
+    assert site.tokens["coach"] not in site.settings.audit_log.read_text()
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://elsewhere.example/", "//elsewhere.example/pages/", "/keys", "/pages\\x"]
+)
+def test_signing_in_never_sends_the_browser_elsewhere(site: Site, next_url: str) -> None:
+    answer = site.browser().post(
+        "/pages/login", data={"key": site.tokens["admin"], "next": next_url}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/pages/"
+
+
+# (role, path, allowed)
+PAGE_MATRIX = [
+    ("coach", "/pages/", True),
+    ("coach", "/pages/map", True),
+    ("coach", "/pages/questions/bridges", True),
+    ("coach", "/pages/questions/bridges.csv", True),
+    ("coach", "/pages/aggregates", False),
+    ("coach", "/pages/aggregates/residents_by_neighbourhood", False),
+    ("policymaker", "/pages/", True),
+    ("policymaker", "/pages/map", False),
+    ("policymaker", "/pages/questions/bridges", False),
+    ("policymaker", "/pages/questions/bridges.csv", False),
+    ("policymaker", "/pages/aggregates", True),
+    ("policymaker", "/pages/aggregates/residents_by_neighbourhood", True),
+    ("policymaker", "/pages/aggregates/residents_by_neighbourhood.csv", True),
+    ("integration", "/pages/", False),
+    ("integration", "/pages/map", False),
+    ("integration", "/pages/aggregates", False),
+    ("admin", "/pages/", True),
+    ("admin", "/pages/map", True),
+    ("admin", "/pages/questions/five-o", True),
+    ("admin", "/pages/aggregates/participants_by_neighbourhood_and_sector", True),
+]
+
+
+@pytest.mark.parametrize(("role", "path", "allowed"), PAGE_MATRIX)
+def test_each_role_sees_only_its_pages(site: Site, role: str, path: str, allowed: bool) -> None:
+    answer = site.browser(role).get(path)
+    assert answer.status_code == (200 if allowed else 403), answer.text[:300]
+    if not allowed:
+        assert answer.headers["content-type"].startswith("text/html")
+        assert 'id="error-message"' in answer.text
+
+
+def test_the_index_lists_a_coachs_own_neighbourhoods_only(site: Site) -> None:
+    page = site.browser("coach").get("/pages/").text
+    assert f'data-area="{site.areas["coach"]}"' in page
+    assert f'data-area="{site.areas["coach2"]}"' not in page
+    admin = site.browser("admin").get("/pages/").text
+    assert f'data-area="{site.areas["coach"]}"' in admin and 'id="tables"' in admin
+    policymaker = site.browser("policymaker").get("/pages/").text
+    assert 'id="areas"' not in policymaker and 'id="tables"' in policymaker
+
+
+def test_a_coach_reaches_no_map_of_another_neighbourhood(site: Site) -> None:
+    coach = site.browser("coach")
+    theirs = site.areas["coach2"]
+    assert coach.get("/pages/map", params={"neighbourhood": site.areas["coach"]}).status_code == 200
+    assert coach.get("/pages/map", params={"neighbourhood": theirs}).status_code == 404
+    own = _residents_of(site.store, site.areas["coach"])[0]
+    other = _residents_of(site.store, theirs)[0]
+    assert coach.get("/pages/map", params={"ego": own, "steps": 2}).status_code == 200
+    refused = coach.get("/pages/map", params={"ego": other})
+    unknown = coach.get("/pages/map", params={"ego": "r-" + "0" * 32})
+    assert refused.status_code == unknown.status_code == 404
+    assert _error_text(refused.text) == _error_text(unknown.text), "nothing tells them apart"
+    name = site.app.state.services.analyst.context().name(other)
+    assert name != other[:8], "the sample's residents have names"
+    assert name not in refused.text
+    records = read_records(site.settings.audit_log)
+    assert any(r.action == "map" and r.subject_id == own and r.result == "ok" for r in records)
+    assert any(
+        r.action == "map" and r.object_id == other and r.result == "not_found" for r in records
+    )
+    assert site.browser("admin").get("/pages/map", params={"ego": other}).status_code == 200
+
+
+def _error_text(page: str) -> str:
+    return page[
+        page.index('id="error-message"') : page.index("</p>", page.index('id="error-message"'))
+    ]
+
+
+def test_a_coachs_map_and_answers_hold_nobody_from_elsewhere(site: Site) -> None:
+    coach = site.browser("coach")
+    elsewhere = set(_residents_of(site.store, site.areas["coach2"]))
+    pages = [coach.get("/pages/map").text]
+    for question in ("bridges", "isolated", "unused-strengths"):
+        pages.append(coach.get("/pages/map", params={"question": question}).text)
+        pages.append(coach.get(f"/pages/questions/{question}").text)
+        pages.append(coach.get(f"/pages/questions/{question}.csv").text)
+    for page in pages:
+        assert not elsewhere & set(re.findall(r"r-[0-9a-f]{32}", page))
+
+
+def test_a_question_page_shows_the_apis_answer(site: Site) -> None:
+    coach = site.browser("coach")
+    code = site.areas["coach"]
+    page = coach.get("/pages/questions/isolated", params={"neighbourhood": code})
+    api = site.app.state.services.analyst.ask("isolated", _scope(code), limit=20, within=(code,))
+    rows = _cells(page.text, "answer")[1:]
+    assert api.items, "the sample has isolated residents"
+    assert [row[1] for row in rows] == [item.name for item in api.items]
+    assert api.items[0].reasons[0].nl in page.text
+    assert f"/pages/map?ego={api.items[0].id}&amp;question=isolated" in page.text
+    assert 'href="/pages/questions/isolated.csv?limit=20&amp;neighbourhood=' in page.text
+    english = coach.get("/pages/questions/isolated", params={"neighbourhood": code, "lang": "en"})
+    assert "Who is isolated?" in english.text and api.items[0].reasons[0].en in english.text
+
+
+def _scope(code: str) -> Any:
+    from graph.analysis.results import Scope
+
+    return Scope(neighbourhoods=(code,))
+
+
+def test_a_question_downloads_as_csv(site: Site) -> None:
+    code = site.areas["coach"]
+    answer = site.browser("coach").get(
+        "/pages/questions/isolated.csv", params={"neighbourhood": code}
+    )
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    assert 'filename="wijkgraaf-isolated.csv"' in answer.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    api = site.app.state.services.analyst.ask("isolated", _scope(code), limit=20, within=(code,))
+    assert rows[0] == ["rang", "id", "soort", "naam", "score", "redenen"]
+    assert [row[1] for row in rows[1:]] == [item.id for item in api.items]
+
+
+def test_aggregate_pages_publish_no_cell_under_ten(site: Site) -> None:
+    policymaker = site.browser("policymaker")
+    for table in (
+        "residents_by_neighbourhood",
+        "needs_by_neighbourhood_and_theme",
+        "participants_by_neighbourhood_and_sector",
+        "initiatives_by_neighbourhood_and_theme",
+    ):
+        page = policymaker.get(f"/pages/aggregates/{table}")
+        assert page.status_code == 200, page.text[:200]
+        shown = [cell for row in _cells(page.text, "aggregate")[1:] for cell in row[1:]]
+        numbers = [int(cell.replace(".", "")) for cell in shown if cell != "—"]
+        assert all((n == 0 or n >= 10) and n % 5 == 0 for n in numbers), (table, shown)
+        api = policymaker.get(
+            f"/aggregates/{table}",
+            headers={"Authorization": f"Bearer {site.tokens['policymaker']}"},
+        ).json()
+        published = [c["value"] for c in api["cells"] if c["value"] is not None]
+        assert sorted(numbers) == sorted(published), "the page shows the API's numbers"
+        assert shown.count("—") == sum(c["value"] is None for c in api["cells"])
+        assert '<svg id="chart"' in page.text
+        download = policymaker.get(f"/pages/aggregates/{table}.csv")
+        values = [row[-2] for row in csv.reader(io.StringIO(download.text.lstrip("\ufeff")))][1:]
+        assert sorted(int(v) for v in values if v) == sorted(published)
+
+
+def test_every_script_on_a_page_is_allowed_by_its_hash_and_nothing_else_loads(site: Site) -> None:
+    answer = site.browser("admin").get("/pages/map", params={"question": "bridges"})
+    policy = answer.headers["content-security-policy"]
+    scripts = INLINE_SCRIPT.findall(answer.text)
+    assert len(scripts) == 2, "vis-network and the page's own script"
+    for body in scripts:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    assert "default-src 'none'" in policy and "unsafe-eval" not in policy
+    assert 'id="map-nav"' in answer.text
+
+
+def test_a_revoked_key_or_signing_out_ends_the_session(site: Site) -> None:
+    keys = KeyStore(site.settings.api_keys_file)
+    key, token = keys.create(Role.COACH, [site.areas["coach"]], label="kort")
+    browser = TestClient(site.app, follow_redirects=False)
+    assert browser.post("/pages/login", data={"key": token}).status_code == 303
+    assert browser.get("/pages/").status_code == 200
+    keys.revoke(key.key_id)
+    assert browser.get("/pages/").status_code == 303
+    other = site.browser("coach")
+    assert other.post("/pages/logout").status_code == 303
+    assert other.get("/pages/").status_code == 303
+
+
+def test_errors_under_pages_are_pages_and_the_api_keeps_its_json(site: Site) -> None:
+    admin = site.browser("admin")
+    missing = admin.get("/pages/questions/no-such-question")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    invalid = admin.get("/pages/map", params={"steps": 7, "lang": "en"})
+    assert invalid.status_code == 422 and "Invalid request" in invalid.text
+    api = admin.get("/questions/no-such-question")
+    assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorised"
+
+
+def test_the_audit_chain_of_the_pages_verifies(site: Site) -> None:
+    site.browser("policymaker").get("/pages/aggregates/needs_by_neighbourhood_and_theme")
+    assert verify(site.settings.audit_log).ok

@@ -1,0 +1,459 @@
+"""The web pages a browser reads: sign-in, the index, question tables, publishable aggregates.
+
+The API serves these (``api.pages``); this module only turns answers and tables into HTML and
+CSV, so the same page can be tested without a server. Pages are Jinja2 templates
+(``visualise/templates``) with autoescaping on: a name from an import cannot become markup.
+Nothing is loaded from elsewhere — the stylesheet is inline and the charts are SVG written
+here — so a page opens on a machine with no internet and sends no request beyond its own
+server. The map page itself is :func:`visualise.render_map`'s.
+
+CSV downloads guard against spreadsheet formulas: a text cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return gets a leading ``'`` (a name from an import is data,
+never a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from graph.analysis.aggregates import AggregateCell, AggregateTable
+from graph.analysis.results import Answer, Item, Lang
+from visualise.style import count, kind_name
+
+TEMPLATES = Path(__file__).parent / "templates"
+STYLESHEET = Path(__file__).parent / "assets" / "site.css"
+
+#: Every word the pages show, (Dutch, English).
+WORDS: dict[str, tuple[str, str]] = {
+    "sign_in": ("Aanmelden", "Sign in"),
+    "sign_out": ("Afmelden", "Sign out"),
+    "key": ("API-sleutel", "API key"),
+    "key_hint": (
+        "Plak de sleutel die u van uw beheerder kreeg (begint met wgk_). Hij blijft op deze "
+        "computer in een cookie zolang u aangemeld bent.",
+        "Paste the key your administrator gave you (it starts with wgk_). It stays on this "
+        "computer in a cookie while you are signed in.",
+    ),
+    "bad_key": (
+        "Deze sleutel is onbekend of ingetrokken.",
+        "This key is unknown or revoked.",
+    ),
+    "home": ("Overzicht", "Overview"),
+    "your_areas": ("Uw buurten", "Your neighbourhoods"),
+    "all_areas": ("Alle buurten en wijken", "All neighbourhoods and districts"),
+    "no_areas": ("Er zijn nog geen buurten geladen.", "No neighbourhoods have been loaded yet."),
+    "code": ("Code", "Code"),
+    "name": ("Naam", "Name"),
+    "level": ("Niveau", "Level"),
+    "residents": ("Bewoners", "Residents"),
+    "initiatives": ("Initiatieven", "Initiatives"),
+    "map": ("Kaart", "Map"),
+    "whole_map": ("Kaart van alles", "Map of everything"),
+    "questions": ("Netwerkvragen", "Network questions"),
+    "aggregates": ("Cijfers om te publiceren", "Figures safe to publish"),
+    "aggregates_intro": (
+        "Elke cel telt verschillende personen. Cellen onder {min_cell} worden niet getoond, "
+        "net als cellen waaruit zo'n kleine cel terug te rekenen is; getallen zijn afgerond "
+        "op {rounding}.",
+        "Each cell counts distinct persons. Cells under {min_cell} are not shown, nor are "
+        "cells from which such a small cell could be worked out; numbers are rounded to "
+        "{rounding}.",
+    ),
+    "tables": ("Tabellen", "Tables"),
+    "download_csv": ("Download CSV", "Download CSV"),
+    "on_map": ("Op de kaart", "On the map"),
+    "as_table": ("Als tabel", "As a table"),
+    "scope": ("Waar", "Where"),
+    "rank": ("#", "#"),
+    "kind": ("Soort", "Kind"),
+    "score": ("Score", "Score"),
+    "reasons": ("Waarom", "Why"),
+    "no_items": ("Deze vraag vindt hier niets.", "This question finds nothing here."),
+    "summary": ("Kerncijfers", "Key figures"),
+    "notes": ("Opmerkingen", "Notes"),
+    "total": ("Totaal", "Total"),
+    "hidden": ("niet gepubliceerd", "not published"),
+    "chart": ("Grafiek", "Chart"),
+    "chart_of": ("{title}, per {dimension}", "{title}, by {dimension}"),
+    "version": ("Grafversie {version}", "Graph version {version}"),
+    "role": ("Rol: {role}", "Role: {role}"),
+    "error": ("Fout {status}", "Error {status}"),
+    "to_home": ("Naar het overzicht", "To the overview"),
+    "neighbourhood": ("buurt", "neighbourhood"),
+    "theme": ("thema", "theme"),
+    "sector": ("sector", "sector"),
+    "everything": ("Hele graaf", "Whole graph"),
+    "limit": ("Aantal", "Number"),
+    "show": ("Toon", "Show"),
+}
+
+#: Role names as a reader sees them.
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "coach": ("coach", "coach"),
+    "policymaker": ("beleidsmaker", "policymaker"),
+    "integration": ("koppeling", "integration"),
+    "admin": ("beheerder", "administrator"),
+}
+
+#: The headline figures of the answers, as a reader names them.
+SUMMARY_NAMES: dict[str, tuple[str, str]] = {
+    "articulation_points": ("Scharnierpunten", "Articulation points"),
+    "betweenness_bound": ("Padlengte tussenpositie", "Betweenness path bound"),
+    "bridge_ties": ("Brugbanden", "Bridge ties"),
+    "communities": ("Groepen", "Communities"),
+    "complete": ("Met alle vijf O's", "With all five O's"),
+    "edges": ("Banden", "Ties"),
+    "initiatives": ("Initiatieven", "Initiatives"),
+    "isolated": ("Alleen", "Isolated"),
+    "matched": ("Gekoppeld", "Matched"),
+    "min_residents": ("Drempel bewoners", "Residents threshold"),
+    "nodes": ("Knopen", "Nodes"),
+    "opportunities": ("Kansen", "Opportunities"),
+    "reciprocity": ("Krijgen en kunnen geven", "Receive and could give"),
+    "resident_led_share": ("Aandeel door bewoners getrokken", "Share led by residents"),
+    "residents": ("Bewoners", "Residents"),
+    "residents_with_unused_strengths": (
+        "Bewoners met onbenutte kracht",
+        "Residents with an unused strength",
+    ),
+    "ties": ("Banden", "Ties"),
+    "unused_strengths": ("Onbenutte krachten", "Unused strengths"),
+}
+
+#: Characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def word(lang: Lang, key: str, **values: object) -> str:
+    nl, en = WORDS[key]
+    text = nl if lang == "nl" else en
+    return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+
+
+@dataclass
+class Chrome:
+    """What every page shows around its content: language, the signed-in role, navigation."""
+
+    lang: Lang
+    role: str | None = None
+    nav: list[Link] = field(default_factory=list)
+    #: the same page in the other language
+    other_lang: str = ""
+    sign_out: str | None = None
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    level: str
+    residents: int
+    initiatives: int
+    map_href: str
+    questions: tuple[Link, ...]
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["stylesheet"] = STYLESHEET.read_text(encoding="utf-8")
+    return environment
+
+
+def _render(template: str, chrome: Chrome, **values: Any) -> str:
+    lang = chrome.lang
+    role = ROLE_NAMES.get(chrome.role or "", (chrome.role or "", chrome.role or ""))
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            chrome=chrome,
+            lang=lang,
+            role_name=role[0] if lang == "nl" else role[1],
+            t=functools.partial(word, lang),
+            number=lambda value: count(int(value), lang),
+            **values,
+        )
+    )
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def render_login(chrome: Chrome, *, action: str, next_url: str, failed: bool = False) -> str:
+    return _render("login.html", chrome, action=action, next_url=next_url, failed=failed)
+
+
+def render_error(chrome: Chrome, *, status: int, message: str) -> str:
+    return _render("error.html", chrome, status=status, message=message)
+
+
+def render_index(
+    chrome: Chrome,
+    *,
+    areas: Sequence[AreaRow],
+    mine_only: bool,
+    whole_map: str | None,
+    tables: Sequence[Link],
+) -> str:
+    return _render(
+        "index.html", chrome, areas=areas, mine_only=mine_only, whole_map=whole_map, tables=tables
+    )
+
+
+def render_answer(
+    chrome: Chrome,
+    *,
+    title: str,
+    answer: Answer,
+    links: Sequence[Link],
+    item_links: dict[str, str],
+) -> str:
+    """A question's answer as a table: rank, name (linked to its map), kind, score, reasons."""
+    lang = chrome.lang
+    rows = [
+        {
+            "rank": rank,
+            "name": item.name,
+            "href": item_links.get(item.id),
+            "kind": _kind(item, lang),
+            "score": _score(item.score, lang),
+            "reasons": [reason.text(lang) for reason in item.reasons],
+        }
+        for rank, item in enumerate(answer.items, start=1)
+    ]
+    return _render(
+        "answer.html",
+        chrome,
+        title=title,
+        scope=answer.scope.describe(lang),
+        version=answer.version,
+        summary=_summary(answer.summary, lang),
+        notes=[note.text(lang) for note in answer.notes],
+        rows=rows,
+        links=links,
+    )
+
+
+def render_tables(chrome: Chrome, *, tables: Sequence[Link], min_cell: int, rounding: int) -> str:
+    return _render("tables.html", chrome, tables=tables, min_cell=min_cell, rounding=rounding)
+
+
+def render_aggregate(chrome: Chrome, *, table: AggregateTable, links: Sequence[Link]) -> str:
+    """A publishable table as a grid with totals, footnotes for hidden cells, and a bar chart
+    of the same numbers."""
+    lang = chrome.lang
+    grid = aggregate_grid(table, lang)
+    footnotes = sorted(
+        {cell.reason for cell in table.cells if cell.suppressed and cell.reason is not None}
+    )
+    return _render(
+        "aggregate.html",
+        chrome,
+        table=table,
+        title=table.title(lang),
+        unit=table.unit_nl if lang == "nl" else table.unit_en,
+        grid=grid,
+        chart=bar_chart(table, lang),
+        footnotes=[table.reason_text(reason, lang) for reason in footnotes],
+        links=links,
+    )
+
+
+# --- what the pages are made of -----------------------------------------------------------------
+
+
+def _kind(item: Item, lang: Lang) -> str:
+    return kind_name(item.kind, lang)
+
+
+def _score(score: float, lang: Lang) -> str:
+    text = f"{score:.3f}".rstrip("0").rstrip(".") if score != int(score) else str(int(score))
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _summary(summary: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
+    """The answer's headline figures that read as one value each."""
+    shown = []
+    for key, value in summary.items():
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            continue
+        text = _score(float(value), lang) if isinstance(value, int | float) else value
+        names = SUMMARY_NAMES.get(key, (key.replace("_", " "), key.replace("_", " ")))
+        shown.append((names[0] if lang == "nl" else names[1], text))
+    return shown
+
+
+def _dimension_name(table: AggregateTable, dimension: str, value: str, lang: Lang) -> str:
+    names = table.names.get(dimension, {}).get(value)  # type: ignore[call-overload]
+    if names is None:
+        return value
+    return str(names.nl if lang == "nl" else names.en)
+
+
+def _cell_text(cell: AggregateCell | None, lang: Lang) -> str:
+    if cell is None or cell.value is None:
+        return "—"
+    return count(cell.value, lang)
+
+
+def aggregate_grid(table: AggregateTable, lang: Lang) -> dict[str, Any]:
+    """Rows by the first dimension, columns by the second (if any), totals last."""
+    first = table.dimensions[0]
+    second = table.dimensions[1] if len(table.dimensions) > 1 else None
+    by_key = {
+        tuple(sorted((str(d), v) for d, v in cell.dimensions.items())): cell for cell in table.cells
+    }
+    rows = _values(table.cells, first)
+    columns = _values(table.cells, second) if second else []
+
+    def cell(**dimensions: str) -> dict[str, Any]:
+        found = by_key.get(tuple(sorted(dimensions.items())))
+        return {"text": _cell_text(found, lang), "hidden": found is not None and found.suppressed}
+
+    body = []
+    for row in rows:
+        cells = [cell(**{first: row, second: column}) for column in columns] if second else []
+        cells.append(cell(**{first: row}))
+        body.append({"label": _dimension_name(table, first, row, lang), "cells": cells})
+    totals = [cell(**{second: column}) for column in columns] if second else []
+    totals.append(cell())
+    return {
+        "corner": word(lang, first.value),
+        "columns": [_dimension_name(table, second, c, lang) for c in columns] if second else [],
+        "rows": body,
+        "totals": totals,
+    }
+
+
+def _values(cells: Iterable[AggregateCell], dimension: str | None) -> list[str]:
+    """The values a dimension takes in the table, in the table's order."""
+    seen: dict[str, None] = {}
+    for cell in cells:
+        value = cell.dimensions.get(dimension)  # type: ignore[call-overload]
+        if value is not None:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+#: The bar chart's geometry, in SVG units.
+CHART_LABEL, CHART_BAR, CHART_ROW, CHART_VALUE = 190, 360, 26, 70
+
+
+def bar_chart(table: AggregateTable, lang: Lang) -> dict[str, Any]:
+    """A horizontal bar per value of the first dimension (its row total): the same published
+    numbers as the table, hidden ones drawn as an empty row marked "not published"."""
+    first = table.dimensions[0]
+    rows = _values(table.cells, first)
+    totals = {
+        cell.dimensions[first]: cell.value
+        for cell in table.cells
+        if set(cell.dimensions) == {first}
+    }
+    largest = max((v for v in totals.values() if v), default=0)
+    bars = []
+    for index, row in enumerate(rows):
+        value = totals.get(row)
+        width = round(CHART_BAR * value / largest) if value and largest else 0
+        bars.append(
+            {
+                "y": index * CHART_ROW,
+                "label": _dimension_name(table, first, row, lang),
+                "width": width,
+                "text": count(value, lang) if value is not None else word(lang, "hidden"),
+                "hidden": value is None,
+            }
+        )
+    dimension = word(lang, first.value)
+    return {
+        "title": word(lang, "chart_of", title=table.title(lang), dimension=dimension),
+        "bars": bars,
+        "label_width": CHART_LABEL,
+        "bar_width": CHART_BAR,
+        "row": CHART_ROW,
+        "width": CHART_LABEL + CHART_BAR + CHART_VALUE,
+        "height": max(1, len(bars)) * CHART_ROW,
+    }
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(value) for value in row])
+    return out.getvalue()
+
+
+def answer_csv(answer: Answer, lang: Lang) -> str:
+    """One row per item: rank, id, kind, name, score and its reasons (joined by " | ")."""
+    header = (
+        ["rang", "id", "soort", "naam", "score", "redenen"]
+        if lang == "nl"
+        else ["rank", "id", "kind", "name", "score", "reasons"]
+    )
+    return _csv(
+        header,
+        (
+            [
+                rank,
+                item.id,
+                item.kind,
+                item.name,
+                item.score,
+                " | ".join(r.text(lang) for r in item.reasons),
+            ]
+            for rank, item in enumerate(answer.items, start=1)
+        ),
+    )
+
+
+def aggregate_csv(table: AggregateTable, lang: Lang) -> str:
+    """One row per published cell and total: its dimension values, the value (empty when not
+    published) and why it is hidden."""
+    dimensions = [d.value for d in table.dimensions]
+    header = [
+        *dimensions,
+        *[f"{d}_{'naam' if lang == 'nl' else 'name'}" for d in dimensions],
+        "soort" if lang == "nl" else "kind",
+        "aantal" if lang == "nl" else "count",
+        "reden" if lang == "nl" else "reason",
+    ]
+    rows = []
+    for cell in table.cells:
+        values = [cell.dimensions.get(d, "") for d in table.dimensions]
+        names = [
+            _dimension_name(table, d, v, lang) if v else ""
+            for d, v in zip(table.dimensions, values, strict=True)
+        ]
+        reason = table.reason_text(cell.reason, lang) if cell.reason is not None else ""
+        rows.append([*values, *names, cell.kind.value, cell.value, reason])
+    return _csv(header, rows)
