@@ -26,6 +26,7 @@ One JSON line per event (DOMAIN.md: who, on whose behalf, what, when, result)::
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import json
@@ -252,7 +253,13 @@ class AuditLog:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)  # and with it the lock
-        return [AuditRecord.model_validate(fields) for fields in written]
+        # the events are validated already: the records need no second validation
+        return [
+            AuditRecord.model_construct(
+                **dict(event), seq=fields["seq"], prev=fields["prev"], hash=fields["hash"]
+            )
+            for event, fields in zip(events, written, strict=True)
+        ]
 
     def _open(self) -> int:
         new = not self.path.exists()
@@ -321,16 +328,34 @@ class GroupCommit:
 
     def append(self, event: AuditEvent) -> AuditRecord:
         mine: Future[AuditRecord] = Future()
+        if self._enqueue(event, mine):
+            self._drain()
+        return mine.result()
+
+    async def append_async(self, event: AuditEvent) -> AuditRecord:
+        """:meth:`append` for a coroutine: the event loop goes on serving while the line is
+        written (by a pool thread, for every line waiting by then) and synced."""
+        mine: Future[AuditRecord] = Future()
+        if self._enqueue(event, mine):
+            asyncio.get_running_loop().run_in_executor(None, self._drain)
+        return await asyncio.wrap_future(mine)
+
+    def _enqueue(self, event: AuditEvent, mine: Future[AuditRecord]) -> bool:
+        """Queue the event; True if no write is under way, so the caller must write."""
         with self._lock:
             self._pending.append((event, mine))
             lead = not self._writing
             self._writing = True
-        while lead:
+        return lead
+
+    def _drain(self) -> None:
+        """Write what is waiting, batch after batch, until nothing is."""
+        while True:
             with self._lock:
                 batch, self._pending = self._pending, []
                 if not batch:
                     self._writing = False
-                    break
+                    return
             try:
                 records = self.log.append_all([event for event, _ in batch])
             except BaseException as exc:  # every waiter learns its line was not written
@@ -339,7 +364,6 @@ class GroupCommit:
                 continue
             for (_, waiting), written in zip(batch, records, strict=True):
                 waiting.set_result(written)
-        return mine.result()
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -291,3 +291,26 @@ class RateLimiter:
                 return 0.0
             self._buckets[key_id] = (tokens, now)
             return (1 - tokens) * 60 / self.per_minute
+
+
+class BodyCache:
+    """Answers of the hot routes as serialised JSON, for the graph version they were made at:
+    a repeated request is one lookup, not a model built and dumped again. Entries of an
+    older version are dropped as soon as a newer one is stored; at most ``size`` are kept."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._version: int | None = None
+        self._bodies: dict[tuple[Any, ...], bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: int, key: tuple[Any, ...]) -> bytes | None:
+        return self._bodies.get(key) if version == self._version else None
+
+    def put(self, version: int, key: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            if version != self._version:
+                self._version, self._bodies = version, {}
+            if len(self._bodies) >= self.size:
+                self._bodies.clear()
+            self._bodies[key] = body

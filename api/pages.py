@@ -107,7 +107,7 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def page_caller(request: Request, found: Found) -> Caller:
+async def page_caller(request: Request, found: Found) -> Caller:
     """The signed-in browser's key (checked again on every page: a revoked key stops here)."""
     token = request.cookies.get(COOKIE)
     key_id = found.sessions.key_id(token) if token else None
@@ -125,7 +125,7 @@ def page_caller(request: Request, found: Found) -> Caller:
 def page_allow(*roles: Role) -> Any:
     """A dependency that lets only ``roles`` see the page (403 for the other keys)."""
 
-    def check(who: Annotated[Caller, Depends(page_caller)]) -> Caller:
+    async def check(who: Annotated[Caller, Depends(page_caller)]) -> Caller:
         if who.role not in roles:
             raise ApiError(403, "forbidden", *FORBIDDEN_PAGE)
         return who

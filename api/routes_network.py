@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, ObjectKind, Result, Role
 from api.http import ERROR_RESPONSES, ApiError, not_found
@@ -22,10 +26,12 @@ from api.security import (
     ID_PATTERN,
     Caller,
     Found,
+    Services,
     allow,
     caller,
     coach_codes,
     record,
+    record_async,
     scope_object,
 )
 from graph.analysis.aggregates import TABLES, AggregateTable, aggregate
@@ -34,6 +40,33 @@ from graph.analysis.results import Answer, Scope
 from graph.errors import NotFoundError
 
 router = APIRouter(responses=ERROR_RESPONSES)
+
+T = TypeVar("T")
+
+
+async def served(cached: Callable[[], T | None], compute: Callable[[], T]) -> T:
+    """A cached answer straight from the event loop, else computed in a pool thread.
+
+    The hot routes are coroutines: a cached answer costs a version check, and sending it
+    through the thread pool would cost more than that. Whatever may load or compute (a new
+    graph version, a first question) goes to the pool, so the loop never waits on it."""
+    found = cached()
+    if found is not None:
+        return found
+    return await run_in_threadpool(compute)
+
+
+def json_response(
+    found: Services, version: int, key: tuple[object, ...], build: Callable[[], BaseModel]
+) -> Response:
+    """The answer as JSON, serialised once per graph version (``found.bodies``). The models
+    are the route's own response models, built here: they need no second validation."""
+    body = found.bodies.get(version, key)
+    if body is None:
+        body = build().model_dump_json().encode()
+        found.bodies.put(version, key, body)
+    return Response(body, media_type="application/json")
+
 
 #: Recommendations are worked out this deep once, then served in pages.
 RECOMMEND_DEPTH = 200
@@ -57,24 +90,36 @@ def questions(who: Annotated[Caller, Depends(caller)]) -> list[QuestionInfo]:
 
 
 @router.get("/questions/{question}", response_model=Answer, tags=["questions"])
-def ask(
+async def ask(
     question: Annotated[str, Path(pattern="^[a-z-]{1,40}$")],
     found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.ADMIN)],
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Answer:
+) -> Response:
     """One question's answer, scoped like ``wijkgraaf ask``. A coach's answers are worked out
     on their own neighbourhoods only."""
     if question not in CATALOGUE:
         raise not_found()
-    codes = coach_codes(found, who, neighbourhood)
-    answer = found.analyst.ask(
-        question, Scope(neighbourhoods=codes, theme=theme), limit=limit, within=who.within
-    )
-    record(found, who, Action.ASK, *scope_object(found, codes))
-    return answer
+
+    def answer_for() -> tuple[tuple[str, ...], Answer]:
+        codes = coach_codes(found, who, neighbourhood)
+        scope = Scope(neighbourhoods=codes, theme=theme)
+        return codes, found.analyst.ask(question, scope, limit=limit, within=who.within)
+
+    def cached() -> tuple[tuple[str, ...], Answer] | None:
+        if found.analyst.current_context() is None:
+            return None
+        codes = coach_codes(found, who, neighbourhood)
+        scope = Scope(neighbourhoods=codes, theme=theme)
+        answer = found.analyst.cached(question, scope, limit=limit, within=who.within)
+        return (codes, answer) if answer is not None else None
+
+    codes, answer = await served(cached, answer_for)
+    await record_async(found, who, Action.ASK, *scope_object(found, codes))
+    key = ("ask", question, codes, theme, limit, who.within)
+    return json_response(found, answer.version, key, lambda: answer)
 
 
 def _page(total: int, page: int, page_size: int) -> tuple[Page, slice]:
@@ -87,7 +132,7 @@ def _page(total: int, page: int, page_size: int) -> tuple[Page, slice]:
     response_model=RecommendationsForCoach | RecommendationsForIntegration,
     tags=["recommendations"],
 )
-def recommendations(
+async def recommendations(
     found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.INTEGRATION, Role.ADMIN)],
     resident: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.RESIDENT])] = None,
@@ -95,7 +140,7 @@ def recommendations(
     neighbourhood: Annotated[str | None, Query(pattern=CODE)] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=10_000)] = 20,
-) -> RecommendationsForCoach | RecommendationsForIntegration:
+) -> Response:
     """Recommendations for one resident, initiative or neighbourhood, best first, in pages.
 
     An integration receives the shape without names or texts, and never an item that rests
@@ -107,24 +152,45 @@ def recommendations(
         )
     except NotFoundError as exc:  # nothing is missing here: the request names no one subject
         raise ApiError(422, "invalid_request", exc.message("nl"), exc.message("en")) from None
-    if kind == "neighbourhood":
-        coach_codes(found, who, [subject])
-    answer = found.analyst.recommend(**{kind: subject}, limit=RECOMMEND_DEPTH, within=who.within)
-    record(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
-    if who.role == Role.INTEGRATION:
-        safe = [for_integration(item) for item in answer.items if not special(item)]
-        paging, window = _page(len(safe), page, page_size)
-        return RecommendationsForIntegration(
-            kind=kind, subject=subject, version=answer.version, paging=paging, items=safe[window]
+    wanted = {kind: subject, "limit": RECOMMEND_DEPTH, "within": who.within}
+
+    def answer_for() -> Answer:
+        if kind == "neighbourhood":
+            coach_codes(found, who, [subject])
+        return found.analyst.recommend(**wanted)  # type: ignore[arg-type]
+
+    def cached() -> Answer | None:
+        answer = found.analyst.cached_recommendation(**wanted)  # type: ignore[arg-type]
+        if answer is not None and kind == "neighbourhood":
+            coach_codes(found, who, [subject])  # the context is current: no loading
+        return answer
+
+    answer = await served(cached, answer_for)
+    await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
+    integration = who.role == Role.INTEGRATION
+    key = ("recommend", kind, subject, who.within, integration, page, page_size)
+
+    def body() -> BaseModel:
+        if integration:
+            safe = [for_integration(item) for item in answer.items if not special(item)]
+            paging, window = _page(len(safe), page, page_size)
+            return RecommendationsForIntegration(
+                kind=kind,
+                subject=subject,
+                version=answer.version,
+                paging=paging,
+                items=safe[window],
+            )
+        paging, window = _page(len(answer.items), page, page_size)
+        return RecommendationsForCoach(
+            kind=kind,
+            subject=subject,
+            version=answer.version,
+            paging=paging,
+            items=answer.items[window],
         )
-    paging, window = _page(len(answer.items), page, page_size)
-    return RecommendationsForCoach(
-        kind=kind,
-        subject=subject,
-        version=answer.version,
-        paging=paging,
-        items=answer.items[window],
-    )
+
+    return json_response(found, answer.version, key, body)
 
 
 @router.get("/aggregates", response_model=list[QuestionInfo], tags=["aggregates"])

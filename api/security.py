@@ -25,7 +25,7 @@ from api.audit import (
     Result,
     Role,
 )
-from api.http import ApiError, RateLimiter, forbidden, not_found, request_id
+from api.http import ApiError, BodyCache, RateLimiter, forbidden, not_found, request_id
 from api.keys import ApiKey, KeyStore
 from api.sessions import PageSessions
 from graph.analysis.engine import Analyst
@@ -47,13 +47,17 @@ class Services:
     keys: KeyStore
     audit: GroupCommit
     limiter: RateLimiter
+    #: serialised answers of the hot routes
+    bodies: BodyCache = field(default_factory=BodyCache)
     #: browsers signed in to the pages
     sessions: PageSessions = field(default_factory=PageSessions)
     #: writes (imports, erasures) go one at a time
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def services(request: Request) -> Services:
+# The dependencies are coroutines: they only read memory (and stat the key file), and a plain
+# function would cost each request a trip through the thread pool.
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -96,7 +100,7 @@ class Caller:
         return tuple(sorted(self.key.neighbourhoods)) if self.key.role == Role.COACH else ()
 
 
-def caller(
+async def caller(
     request: Request,
     found: Annotated[Services, Depends(services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -148,12 +152,32 @@ def coach_codes(found: Services, who: Caller, asked: list[str]) -> tuple[str, ..
 def allow(*roles: Role) -> object:
     """A dependency that lets only ``roles`` through (403 for the other keys)."""
 
-    def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    async def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
         if who.role not in roles:
             raise forbidden()
         return who
 
     return Depends(check)
+
+
+def _event(
+    who: Caller,
+    action: Action,
+    kind: ObjectKind,
+    object_id: str,
+    result: Result,
+    subject: str | None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor_key_id=who.key.key_id,
+        actor_role=who.role,
+        action=action,
+        object_kind=kind,
+        object_id=object_id,
+        subject_id=subject,
+        result=result,
+        request_id=who.request_id,
+    )
 
 
 def record(
@@ -167,15 +191,18 @@ def record(
     subject: str | None = None,
 ) -> None:
     """Append one line to the audit log: who, what, about whom, and how it went."""
-    found.audit.append(
-        AuditEvent(
-            actor_key_id=who.key.key_id,
-            actor_role=who.role,
-            action=action,
-            object_kind=kind,
-            object_id=object_id,
-            subject_id=subject,
-            result=result,
-            request_id=who.request_id,
-        )
-    )
+    found.audit.append(_event(who, action, kind, object_id, result, subject))
+
+
+async def record_async(
+    found: Services,
+    who: Caller,
+    action: Action,
+    kind: ObjectKind,
+    object_id: str,
+    result: Result = Result.OK,
+    *,
+    subject: str | None = None,
+) -> None:
+    """:func:`record` from a coroutine route: the line is on disk when this returns."""
+    await found.audit.append_async(_event(who, action, kind, object_id, result, subject))

@@ -129,8 +129,8 @@ class Analyst:
         """The cached answer while it is still true of the stored graph, found without waiting
         for the lock (a server answering the same questions between writes); else computed,
         one at a time."""
-        answer = self._answers.get(key)
-        if answer is not None and answer.version == self.store.version():
+        answer = self._current(key)
+        if answer is not None:
             return answer
         with self._lock:
             context = self.context().restricted(within) if within else self.context()
@@ -188,3 +188,43 @@ class Analyst:
             return for_neighbourhood(context, target, limit=limit, min_residents=minimum)
 
         return self._cached((f"recommend:{kind}", target, limit, within), within, compute)
+
+    # --- without computing: for a server's event loop, which must not wait on a computation ---
+
+    def current_context(self) -> NetworkContext | None:
+        """The context in hand if it is still the stored graph's version, else None (nothing
+        is loaded)."""
+        context = self._context
+        return context if context is not None and context.version == self.store.version() else None
+
+    def cached(
+        self,
+        question: str,
+        scope: Scope | None = None,
+        *,
+        limit: int = 20,
+        within: tuple[str, ...] = (),
+    ) -> Answer | None:
+        """What :meth:`ask` would answer, if that is cached and current; else None."""
+        return self._current((question, scope or Scope(), limit, within))
+
+    def cached_recommendation(
+        self,
+        *,
+        resident: str | None = None,
+        initiative: str | None = None,
+        neighbourhood: str | None = None,
+        limit: int = 20,
+        within: tuple[str, ...] = (),
+    ) -> Answer | None:
+        """What :meth:`recommend` would answer, if that is cached and current; else None."""
+        kind, target = recommendation_subject(
+            resident=resident, initiative=initiative, neighbourhood=neighbourhood
+        )
+        return self._current((f"recommend:{kind}", target, limit, within))
+
+    def _current(self, key: tuple[str, Scope | str, int, tuple[str, ...]]) -> Answer | None:
+        answer = self._answers.get(key)
+        if answer is not None and answer.version == self.store.version():
+            return answer
+        return None

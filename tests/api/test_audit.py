@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import multiprocessing
@@ -407,6 +408,31 @@ def test_group_commit_keeps_every_line_of_many_threads_in_one_chain(tmp_path: Pa
     assert sorted(seen) == list(range(1, 321))
     result = verify(tmp_path / "audit.jsonl")
     assert result.ok and result.lines == 320
+
+
+def test_group_commit_from_coroutines_and_threads_shares_one_chain(tmp_path: Path) -> None:
+    """A server's coroutine routes and its pool threads append to one log at once."""
+    from api.audit import GroupCommit
+
+    log = GroupCommit(AuditLog(tmp_path / "audit.jsonl"))
+    threaded: list[int] = []
+
+    def write() -> None:
+        for _ in range(30):
+            threaded.append(log.append(event()).seq)
+
+    async def many() -> list[int]:
+        records = await asyncio.gather(*(log.append_async(event()) for _ in range(120)))
+        return [record.seq for record in records]
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    awaited = asyncio.run(many())
+    thread.join()
+    assert sorted(awaited + threaded) == list(range(1, 151))
+    written = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert sorted(r["seq"] for r in written) == list(range(1, 151))
+    assert verify(tmp_path / "audit.jsonl").ok
 
 
 def test_verify_reads_the_configured_log_by_default(tmp_path: Path) -> None:
