@@ -27,6 +27,7 @@ bench: install
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/questions.py
+	$(BIN)/python bench/api.py
 
 lint: install
 	$(BIN)/ruff check graph api importers visualise tests bench

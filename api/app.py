@@ -18,8 +18,9 @@ from api.audit import AuditLog, GroupCommit
 from api.http import RateLimiter, RequestGuard, install_error_handlers
 from api.keys import KeyStore
 from api.security import Services
+from api.sessions import PageSessions
 from graph.analysis.engine import Analyst
-from graph.settings import Settings
+from graph.settings import Settings, load_settings
 from graph.store import GraphStore, open_store
 
 DESCRIPTION = """\
@@ -42,7 +43,9 @@ def build_services(settings: Settings, store: GraphStore) -> Services:
         analyst=Analyst(store),
         keys=KeyStore(settings.api_keys_file),
         audit=GroupCommit(AuditLog(settings.audit_log)),
-        limiter=RateLimiter(settings.rate_limit),
+        # each server process counts its own requests: the limit is shared out among them
+        limiter=RateLimiter(-(-settings.rate_limit // settings.workers)),
+        sessions=PageSessions(settings.api_keys_file.with_name("page-sessions.json")),
     )
 
 
@@ -87,3 +90,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         upload_paths=("/imports",),
     )
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the settings in the environment: what each process of
+    ``wijkgraaf serve --workers N`` runs (uvicorn imports it by name)."""
+    return create_app(load_settings())

@@ -47,10 +47,10 @@ class Services:
     keys: KeyStore
     audit: GroupCommit
     limiter: RateLimiter
+    #: browsers signed in to the pages
+    sessions: PageSessions
     #: serialised answers of the hot routes
     bodies: BodyCache = field(default_factory=BodyCache)
-    #: browsers signed in to the pages
-    sessions: PageSessions = field(default_factory=PageSessions)
     #: writes (imports, erasures) go one at a time
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 

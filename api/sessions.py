@@ -1,23 +1,33 @@
 """Browser sign-ins for the pages: a random session cookie standing for an API key.
 
 A browser cannot send ``Authorization: Bearer``, so ``/pages/login`` takes the key once and
-answers with a session cookie (``HttpOnly``, ``SameSite=Strict``, ``Secure`` behind TLS). The
-server keeps only a hash of the cookie's value and the key id it stands for, in memory: a
-restart signs everyone out, a revoked key stops working on its next page, and a session idle
-for :data:`IDLE_SECONDS` ends.
+answers with a session cookie (``HttpOnly``, ``SameSite=Strict``, ``Secure`` behind TLS).
+The server keeps only a hash of the cookie's value, the key id it stands for and when it was
+last used, in one file readable by its owner only (beside the API keys), so every server
+process of ``wijkgraaf serve --workers N`` knows every session. A revoked key stops working
+on its next page, a session idle for :data:`IDLE_SECONDS` ends, and signing out ends it at
+once for every process.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
+import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 COOKIE = "wijkgraaf_session"
 #: A session ends after this long without a page (8 hours: a working day).
 IDLE_SECONDS = 8 * 3600
+#: "Last used" is written back at most this often per session (a page view is mostly a read).
+TOUCH_SECONDS = 60
 
 
 def _hash(token: str) -> str:
@@ -25,44 +35,80 @@ def _hash(token: str) -> str:
 
 
 class PageSessions:
-    """Open sessions: hash of the cookie value -> (key id, last seen)."""
+    """Open sessions in ``path``: hash of the cookie value -> [key id, last used (epoch s)]."""
 
     def __init__(
-        self, idle_seconds: float = IDLE_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        path: Path,
+        idle_seconds: float = IDLE_SECONDS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self.path = Path(path)
         self.idle_seconds = idle_seconds
         self.clock = clock
-        self._open: dict[str, tuple[str, float]] = {}
+        self._cache: tuple[tuple[int, int], dict[str, list[Any]]] | None = None
         self._lock = threading.Lock()
 
     def open(self, key_id: str) -> str:
         """A new session for ``key_id``; returns the cookie's value."""
         token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._forget_idle()
-            self._open[_hash(token)] = (key_id, self.clock())
+        with self._editing() as sessions:
+            sessions[_hash(token)] = [key_id, self.clock()]
         return token
 
     def key_id(self, token: str) -> str | None:
-        """The key id a cookie value stands for, or None (unknown or idle too long)."""
+        """The key id a cookie value stands for, or None (unknown, ended or idle too long)."""
         digest = _hash(token)
-        with self._lock:
-            found = self._open.get(digest)
-            if found is None:
-                return None
-            key_id, seen = found
-            now = self.clock()
-            if now - seen > self.idle_seconds:
-                del self._open[digest]
-                return None
-            self._open[digest] = (key_id, now)
-            return key_id
+        found = self._read().get(digest)
+        if found is None:
+            return None
+        key_id, used = str(found[0]), float(found[1])
+        now = self.clock()
+        if now - used > self.idle_seconds:
+            self.close(token)
+            return None
+        if now - used > TOUCH_SECONDS:
+            with self._editing() as sessions:
+                if digest in sessions:
+                    sessions[digest][1] = now
+        return key_id
 
     def close(self, token: str) -> None:
-        with self._lock:
-            self._open.pop(_hash(token), None)
+        with self._editing() as sessions:
+            sessions.pop(_hash(token), None)
 
-    def _forget_idle(self) -> None:
-        now = self.clock()
-        for digest in [d for d, (_, seen) in self._open.items() if now - seen > self.idle_seconds]:
-            del self._open[digest]
+    # --- the file ---------------------------------------------------------------------------
+
+    def _read(self) -> dict[str, list[Any]]:
+        """The sessions, read again only when the file changed."""
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            return {}
+        stamp = (status.st_mtime_ns, status.st_size)
+        with self._lock:
+            if self._cache is None or self._cache[0] != stamp:
+                raw = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+                self._cache = (stamp, raw)
+            return self._cache[1]
+
+    @contextmanager
+    def _editing(self) -> Iterator[dict[str, list[Any]]]:
+        """The sessions to change, written back whole (without the idle ones) under an
+        exclusive lock, atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            raw = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+            yield raw
+            now = self.clock()
+            kept = {d: entry for d, entry in raw.items() if now - entry[1] <= self.idle_seconds}
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(kept, handle)
+            os.replace(temporary, self.path)
+        finally:
+            os.close(descriptor)

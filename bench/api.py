@@ -1,10 +1,11 @@
 """Many concurrent clients against the HTTP API on loopback, with a warmed cache.
 
-    python bench/api.py [--residents 0] [--clients 50] [--requests 4000]
+    python bench/api.py [--residents 0] [--clients 50] [--requests 4000] [--workers 1 2]
 
 Imports the sample neighbourhood (or, with ``--residents N``, a synthetic city) into a fresh
-embedded database, starts ``wijkgraaf serve`` on a free loopback port (stopped by its pid at
-the end), makes an integration key and a coach key, and warms the answers. Then, per route:
+embedded database and makes an integration key and a coach key. For each ``--workers`` count
+in turn it starts ``wijkgraaf serve --workers N`` on a free loopback port (stopped by its pid
+afterwards) and warms the answers of every process. Then, per route:
 one client one request at a time (the baseline), and ``--clients`` clients at once. Prints
 requests per second, p50/p95/p99 latency, errors, and the ratios against the baseline.
 Target on 2 cores: recommendations p95 under 50 ms at 50 clients, zero errors.
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -114,11 +116,61 @@ async def run(url: str, token: str, paths: list[str], clients: int, total: int) 
     }
 
 
+def measure(env: dict[str, str], workers: int, tokens: dict[str, str], args: Any) -> None:
+    """Start ``wijkgraaf serve --workers N``, warm it, load it, print the figures, stop it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-c", "from api.cli import run; run()", "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", str(workers)],
+        env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the API did not start")
+            time.sleep(0.2)
+        routes = (
+            ("recommendations", tokens["integration"], tokens["recommend"].split()),
+            ("question", tokens["coach"], ["/questions/isolated", "/questions/unused-strengths"]),
+        )
+        for _, token, paths in routes:  # warm every process's cache
+            asyncio.run(run(url, token, paths, 2 * workers, 8 * workers * len(paths)))
+        for name, token, paths in routes:
+            one = asyncio.run(run(url, token, paths, 1, min(400, args.requests)))
+            many = asyncio.run(run(url, token, paths, args.clients, args.requests))
+            for clients, figures in ((1, one), (args.clients, many)):
+                print(
+                    f"  {name:<18}{workers:>8}{clients:>9}{figures['rps']:>9.0f}"
+                    f"{figures['p50']:>9.1f}{figures['p95']:>9.1f}{figures['p99']:>9.1f}"
+                    f"{figures['errors']:>8.0f}"
+                )
+            print(
+                f"  {name}, {workers} worker(s): throughput {many['rps'] / one['rps']:.1f}x "
+                f"the single client, p95 {many['p95'] / one['p95']:.1f}x"
+            )
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=0, help="0: the sample neighbourhood")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="server processes, each in turn"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as work_dir:
@@ -144,58 +196,21 @@ def main() -> None:
             residents = [n for n in store.nodes(NodeLabel.RESIDENT)]
             code = str(residents[0].properties["neighbourhood"])
             chosen = [r.id for r in residents if r.properties.get("neighbourhood") == code][:50]
-        keys = KeyStore(settings.api_keys_file)
-        integration = keys.create(Role.INTEGRATION)[1]
-        coach = keys.create(Role.COACH, [code])[1]
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-c", "from api.cli import run; run()", "serve", "--port", str(port)],
-            env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                with contextlib.suppress(httpx.HTTPError):  # not listening yet
-                    if httpx.get(url + "/health", timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the API did not start")
-                time.sleep(0.2)
-            recommend = [f"/recommendations?resident={r}" for r in chosen]
-            question = ["/questions/isolated", "/questions/unused-strengths"]
-            for path in recommend:  # warm the cache
-                httpx.get(
-                    url + path, headers={"Authorization": f"Bearer {integration}"}, timeout=120
-                )
-            for path in question:
-                httpx.get(url + path, headers={"Authorization": f"Bearer {coach}"}, timeout=120)
+            keys = KeyStore(settings.api_keys_file)
+            tokens = {
+                "integration": keys.create(Role.INTEGRATION)[1],
+                "coach": keys.create(Role.COACH, [code])[1],
+                "recommend": " ".join(f"/recommendations?resident={r}" for r in chosen),
+            }
             print(f"{len(residents):,} residents; {args.clients} clients, {args.requests} requests")
-            heads = ("clients", "req/s", "p50 ms", "p95 ms", "p99 ms")
-            print(f"  {'route':<18}" + "".join(f"{h:>9}" for h in heads) + f"{'errors':>8}")
-            for name, token, paths in (
-                ("recommendations", integration, recommend),
-                ("question", coach, question),
-            ):
-                one = asyncio.run(run(url, token, paths, 1, min(400, args.requests)))
-                many = asyncio.run(run(url, token, paths, args.clients, args.requests))
-                for clients, figures in ((1, one), (args.clients, many)):
-                    print(
-                        f"  {name:<18}{clients:>9}{figures['rps']:>9.0f}{figures['p50']:>9.1f}"
-                        f"{figures['p95']:>9.1f}{figures['p99']:>9.1f}{figures['errors']:>8.0f}"
-                    )
-                print(
-                    f"  {name}: throughput {many['rps'] / one['rps']:.1f}x the single client, "
-                    f"p95 {many['p95'] / one['p95']:.1f}x"
-                )
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            heads = ("workers", "clients", "req/s", "p50 ms", "p95 ms", "p99 ms")
+            print(
+                f"  {'route':<18}{heads[0]:>8}"
+                + "".join(f"{h:>9}" for h in heads[1:])
+                + f"{'errors':>8}"
+            )
+            for workers in args.workers:
+                measure(env, workers, tokens, args)
 
 
 if __name__ == "__main__":

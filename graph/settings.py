@@ -144,6 +144,15 @@ class Settings(BaseSettings):
         le=10_000,
         description="Most items one page of an API answer may hold.",
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Server processes of `wijkgraaf serve`, sharing its address; each holds its own "
+            "copy of the network in memory, and the rate limit is divided among them."
+        ),
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:
