@@ -14,7 +14,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import pages, routes_network, routes_records
-from api.audit import AuditLog, GroupCommit
+from api.audit import AuditLog
+from api.group_commit import GroupCommit
 from api.http import RateLimiter, RequestGuard, install_error_handlers
 from api.keys import KeyStore
 from api.security import Services

@@ -20,11 +20,11 @@ from api.audit import (
     SUBJECT_ID,
     Action,
     AuditEvent,
-    GroupCommit,
     ObjectKind,
     Result,
     Role,
 )
+from api.group_commit import GroupCommit
 from api.http import ApiError, BodyCache, RateLimiter, forbidden, not_found, request_id
 from api.keys import ApiKey, KeyStore
 from api.sessions import PageSessions

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.audit import Role, read_records, verify
 from api.keys import KeyStore
-from api.pages import INLINE_SCRIPT
+from api.page_access import INLINE_SCRIPT
 from api.sessions import COOKIE
 from graph.analysis.context import NetworkContext
 from graph.model import NodeLabel
