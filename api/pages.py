@@ -78,7 +78,7 @@ def _question_title(question: str, lang: Lang) -> str:
 
 
 def _area_rows(found: Services, who: Caller, lang: Lang) -> list[AreaRow]:
-    context = found.analyst.context()
+    context = _world(found, who)
     codes = sorted(context.area_codes(who.within) if who.within else context.areas)
     residents: dict[str, int] = {}
     initiatives: dict[str, int] = {}
@@ -145,8 +145,7 @@ def index(
 
 def _world(found: Services, who: Caller) -> NetworkContext:
     """The network as this caller may see it: a coach's own areas only."""
-    context = found.analyst.context()
-    return context.restricted(who.within) if who.within else context
+    return found.analyst.context_within(who.within) if who.within else found.analyst.context()
 
 
 @router.get("/map")

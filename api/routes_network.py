@@ -109,7 +109,7 @@ async def ask(
         return codes, found.analyst.ask(question, scope, limit=limit, within=who.within)
 
     def cached() -> tuple[tuple[str, ...], Answer] | None:
-        if found.analyst.current_context() is None:
+        if not found.analyst.has_current(who.within):
             return None
         codes = coach_codes(found, who, neighbourhood)
         scope = Scope(neighbourhoods=codes, theme=theme)
@@ -162,7 +162,7 @@ async def recommendations(
     def cached() -> Answer | None:
         answer = found.analyst.cached_recommendation(**wanted)  # type: ignore[arg-type]
         if answer is not None and kind == "neighbourhood":
-            coach_codes(found, who, [subject])  # the context is current: no loading
+            coach_codes(found, who, [subject])  # the context in hand is current: no loading
         return answer
 
     answer = await served(cached, answer_for)

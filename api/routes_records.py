@@ -40,7 +40,7 @@ def _visible(found: Services, who: Caller) -> nx.Graph | None:
     """The part of the network a coach may see (None: everything)."""
     if not who.within:
         return None
-    return found.analyst.context().restricted(who.within).fabric
+    return found.analyst.context_within(who.within).fabric
 
 
 def _tie(neighbour: Neighbour) -> Tie:
@@ -109,7 +109,7 @@ def organisation(
 
 
 def _areas(found: Services, who: Caller) -> list[AreaInfo]:
-    context = found.analyst.context()
+    context = found.analyst.context_within(who.within) if who.within else found.analyst.context()
     codes = context.area_codes(who.within) if who.within else set(context.areas)
     return [
         AreaInfo(

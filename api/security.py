@@ -143,7 +143,7 @@ def coach_codes(found: Services, who: Caller, asked: list[str]) -> tuple[str, ..
     for none gets their own."""
     if not who.within:
         return tuple(asked)
-    mine = found.analyst.context().area_codes(who.within)
+    mine = found.analyst.area_codes(who.within)
     if any(code not in mine for code in asked):
         raise not_found()
     return tuple(asked) or who.within

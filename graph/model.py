@@ -345,3 +345,12 @@ ATTRIBUTE_TIES: dict[RelType, tuple[NodeLabel, NodeLabel, tuple[str, ...]]] = {
 
 #: Labels whose nodes are people: every read of one is person-level data.
 PERSON_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.RESIDENT, NodeLabel.PROFESSIONAL})
+
+#: The system world: professionals and organisations. The part of the fabric in some areas
+#: holds those located there and, from elsewhere, those tied to it (they serve it); the
+#: lifeworld (residents, initiatives) only where it is located.
+SYSTEM_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.PROFESSIONAL, NodeLabel.ORGANISATION})
+#: The fabric labels located in an area, by their ``neighbourhood`` field.
+LOCATED_LABELS: tuple[NodeLabel, ...] = tuple(
+    label for label in FABRIC_LABELS if "neighbourhood" in FABRIC_NODE_FIELDS[label]
+)

@@ -14,6 +14,8 @@ top broker.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from types import ModuleType
 
 import networkx as nx
@@ -116,24 +118,21 @@ def answer_bridges(
     :mod:`graph.analysis.reference` (networkx alone, the baseline).
     """
     graph = context.scoped(scope)
-    prepared = metrics.to_igraph(graph)
+    prepared = context.prepared(scope, metrics)
     n = graph.number_of_nodes()
     steps = bound(n)
     between = metrics.betweenness(graph, cutoff=steps, ig=prepared)
     membership = metrics.communities(graph, seed=SEED, ig=prepared)
     cuts = metrics.articulation_points(graph, ig=prepared)
     top_between = max(max(between.values(), default=0.0), 1e-12)
-    scores = {
-        node: max(between.get(node, 0.0) / top_between, _cut_weight(_cut_off(cuts.get(node, []))))
-        for node in graph
-    }
-    chosen = sorted(
-        (node for node, score in scores.items() if score > 0), key=lambda k: (-scores[k], k)
+    scores = {node: between.get(node, 0.0) / top_between for node in graph}
+    for node, parts in cuts.items():  # a node without parts adds weight 0
+        scores[node] = max(scores[node], _cut_weight(_cut_off(parts)))
+    chosen = heapq.nsmallest(
+        limit, (node for node, score in scores.items() if score > 0), key=lambda k: (-scores[k], k)
     )
-    chosen = chosen[:limit]
     # The rest describes only the nodes shown: ranks, Burt, groups spanned, roles, reach.
-    ranked_between = sorted(between, key=lambda k: (-between[k], k))
-    place = {node: number for number, node in enumerate(ranked_between, start=1)}
+    place = _places(between, chosen)
     constraint = metrics.constraint(graph, ig=prepared)
     effective = metrics.effective_size(graph, ig=prepared)
     participation = metrics.participation_coefficient(graph, membership, nodes=chosen)
@@ -236,6 +235,23 @@ def answer_bridges(
         summary=summary,
         notes=notes,
     )
+
+
+def _places(between: dict[str, float], nodes: list[str]) -> dict[str, int]:
+    """The place of each of ``nodes`` when all are ranked by betweenness, highest first and
+    ties by id: what sorting a city would give, without sorting it."""
+    descending = sorted(-value for value in between.values())
+    values = {between[node] for node in nodes}
+    tied: dict[float, list[str]] = {value: [] for value in values}
+    for node, value in between.items():
+        if value in values:
+            tied[value].append(node)
+    return {
+        node: bisect.bisect_left(descending, -between[node])
+        + sum(1 for other in tied[between[node]] if other < node)
+        + 1
+        for node in nodes
+    }
 
 
 def _finite(value: float | None) -> float | None:

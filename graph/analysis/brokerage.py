@@ -34,6 +34,7 @@ __all__ = [
     "bridge_edges",
     "brokerage_roles",
     "communities",
+    "component_sizes",
     "constraint",
     "coreness",
     "effective_size",
@@ -73,7 +74,7 @@ def to_igraph(graph: nx.Graph) -> Prepared:
     index = {node: number for number, node in enumerate(names)}
     position = index.__getitem__
     edges: list[tuple[int, int]] = []
-    for number, neighbours in enumerate(graph.adj.values()):
+    for number, (_, neighbours) in enumerate(graph.adjacency()):
         # each tie once, from its lower end; a self-loop (j == number) falls out here too
         edges += [(number, j) for j in map(position, neighbours) if j > number]
     return igraph.Graph(n=len(names), edges=edges), names
@@ -123,6 +124,18 @@ def coreness(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, int]:
     g, names = _prepared(graph, ig)
     values: list[int] = g.coreness()
     return dict(zip(names, values, strict=True))
+
+
+def component_sizes(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, int]:
+    """The size of each node's connected component.
+
+    >>> component_sizes(nx.Graph([("a", "b"), ("c", "d"), ("d", "e")]))
+    {'a': 2, 'b': 2, 'c': 3, 'd': 3, 'e': 3}
+    """
+    g, names = _prepared(graph, ig)
+    membership: list[int] = g.connected_components().membership
+    sizes = Counter(membership)
+    return {node: sizes[part] for node, part in zip(names, membership, strict=True)}
 
 
 def constraint(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, float]:

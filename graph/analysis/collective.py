@@ -132,16 +132,20 @@ def _candidate_owners(
     """Of the ``residents`` of a neighbourhood, those who could take the theme up, best first,
     with why."""
     fabric = context.fabric
+    # who knows how many of the people with the need, counted from their side: they are few
+    acquainted: Counter[str] = Counter()
+    for person in people:
+        for other, tie in fabric.adj[person].items():
+            if tie.get("type") == "KNOWS":
+                acquainted[other] += 1
     found = []
     for node in residents:
         why = []
         if theme in context.interests.get(node, set()):
             why.append("interest")
-        if {s for s, willing in context.skills.get(node, {}).items() if willing} & skills:
+        if any(willing and s in skills for s, willing in context.skills.get(node, {}).items()):
             why.append("skill")
-        knows = sum(
-            1 for m, tie in fabric.adj[node].items() if m in people and tie.get("type") == "KNOWS"
-        )
+        knows = acquainted[node]
         if knows >= 2:
             why.append("connector")
         if why and node not in people:

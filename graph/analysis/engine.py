@@ -2,7 +2,8 @@
 
 An :class:`Analyst` loads the network context once and keeps answers keyed on (question,
 scope, limit) for the graph version they were computed at; any write to the store bumps the
-version, and the next question reloads and recomputes.
+version, and the next question reloads and recomputes. A question asked within some areas (a
+coach's) reads only their part of the network while the whole is not in hand.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ class Analyst:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._context: NetworkContext | None = None
+        #: the parts of some areas read on their own (``within``), while the whole is not
+        #: loaded; of one version, the one they were read at
+        self._parts: dict[tuple[str, ...], NetworkContext] = {}
         self._answers: dict[tuple[str, Scope | str, int, tuple[str, ...]], Answer] = {}
         #: one question at a time: a server's threads share the cache and the context
         self._lock = threading.RLock()
@@ -118,7 +122,33 @@ class Analyst:
             if self._context is None or self._context.version != self.store.version():
                 self._context = NetworkContext.load(self.store)
                 self._answers.clear()
+                self._parts.clear()
             return self._context
+
+    def context_within(self, within: tuple[str, ...]) -> NetworkContext:
+        """The network as someone working in the areas ``within`` sees it
+        (:meth:`NetworkContext.restricted`): cut from the whole if that is in hand and
+        current, else their part read on its own, which for a neighbourhood of a city takes
+        a fraction of the whole's load (the two are the same network, tests hold them to it).
+        """
+        whole = self.current_context()
+        if whole is not None:
+            return whole.restricted(within)
+        key = tuple(sorted(set(within)))
+        with self._lock:
+            version = self.store.version()
+            part = self._parts.get(key)
+            if part is None or part.version != version:
+                if any(held.version != version for held in self._parts.values()):
+                    self._parts.clear()
+                part = self._parts[key] = NetworkContext.load(self.store, areas=key)
+            return part
+
+    def area_codes(self, within: tuple[str, ...]) -> set[str]:
+        """The areas ``within`` and every area inside them (a wijk's buurten), from the context
+        in hand; if none is current, from the part of ``within`` (which a question about them
+        reads next anyway), so a coach's first request after a write loads no whole city."""
+        return self.context_within(within).area_codes(within)
 
     def _cached(
         self,
@@ -133,10 +163,11 @@ class Analyst:
         if answer is not None:
             return answer
         with self._lock:
-            context = self.context().restricted(within) if within else self.context()
-            if key not in self._answers:
-                self._answers[key] = compute(context)
-            return self._answers[key]
+            context = self.context_within(within) if within else self.context()
+            answer = self._answers.get(key)
+            if answer is None or answer.version != context.version:
+                answer = self._answers[key] = compute(context)
+            return answer
 
     def ask(
         self,
@@ -196,6 +227,14 @@ class Analyst:
         is loaded)."""
         context = self._context
         return context if context is not None and context.version == self.store.version() else None
+
+    def has_current(self, within: tuple[str, ...] = ()) -> bool:
+        """Whether what a question ``within`` these areas stands on is in hand and current:
+        the whole context, or the part of ``within`` read on its own."""
+        if self.current_context() is not None:
+            return True
+        part = self._parts.get(tuple(sorted(set(within)))) if within else None
+        return part is not None and part.version == self.store.version()
 
     def cached(
         self,

@@ -29,8 +29,9 @@ SMALL_COMPONENT_SHARE = 0.1
 ACTIVE = {"active", None}
 
 
-def _types(graph: nx.Graph, node: str) -> list[str]:
-    return [str(tie.get("type")) for other, tie in graph.adj[node].items() if other != node]
+def _types(ties: dict[str, dict[str, object]], node: str) -> list[str]:
+    """The types of a node's ties (its adjacency dict), a tie to itself left out."""
+    return [str(tie.get("type")) for other, tie in ties.items() if other != node]
 
 
 def _fitting_initiative(
@@ -79,10 +80,12 @@ def answer_isolated(
     alone (:mod:`~graph.analysis.reference`).
     """
     graph = context.scoped(scope)
-    components = sorted(nx.connected_components(graph), key=len, reverse=True)
-    largest = len(components[0]) if components else 0
-    component_of = {n: len(c) for c in components for n in c}
-    core = metrics.coreness(graph)
+    prepared = context.prepared(scope, metrics)
+    component_of = metrics.component_sizes(graph, ig=prepared)
+    largest = max(component_of.values(), default=0)
+    core = metrics.coreness(graph, ig=prepared)
+    # each node's ties as the plain dicts they are (networkx's views cost a call per tie)
+    adjacency = dict(graph.adjacency())
 
     found: list[tuple[tuple[bool, float, str], list[str], int]] = []
     counts = dict.fromkeys(WEIGHTS, 0)
@@ -91,7 +94,7 @@ def answer_isolated(
         if data.get("label") != "Resident":
             continue
         residents += 1
-        types = _types(graph, node)
+        types = _types(adjacency[node], node)
         signals = []
         if not types:
             signals.append("no_ties")

@@ -26,6 +26,7 @@ __all__ = [
     "bridge_edges",
     "brokerage_roles",
     "communities",
+    "component_sizes",
     "constraint",
     "coreness",
     "effective_size",
@@ -49,6 +50,10 @@ def betweenness(graph: nx.Graph, *, cutoff: int | None = None, ig: Any = None) -
 
 def coreness(graph: nx.Graph, *, ig: Any = None) -> dict[str, int]:
     return dict(nx.core_number(graph)) if graph.number_of_edges() else dict.fromkeys(graph, 0)
+
+
+def component_sizes(graph: nx.Graph, *, ig: Any = None) -> dict[str, int]:
+    return {node: len(part) for part in nx.connected_components(graph) for node in part}
 
 
 def constraint(graph: nx.Graph, *, ig: Any = None) -> dict[str, float]:

@@ -9,8 +9,6 @@ warm path (capped at 1). A resident with support and a strength but no match sco
 
 from __future__ import annotations
 
-import networkx as nx
-
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Item, Reason, Scope
 
@@ -32,8 +30,9 @@ def _distance(context: NetworkContext, home: str | None, there: str | None) -> s
     return "further"
 
 
-def _ties(fabric: nx.Graph, node: str, kind: str) -> list[str]:
-    return [other for other, tie in fabric.adj[node].items() if tie.get("type") == kind]
+def _ties(ties: dict[str, dict[str, object]], kind: str) -> set[str]:
+    """The other ends of a node's ties (its adjacency dict) of one kind."""
+    return {other for other, tie in ties.items() if tie.get("type") == kind}
 
 
 Candidate = tuple[float, str, str, str, str | None]  # score, skill, initiative, distance, via
@@ -57,9 +56,10 @@ def _options(
     return by_class
 
 
-def _via(fabric: nx.Graph, friends: set[str], initiative: str) -> str | None:
-    """Someone the resident knows who takes part in the initiative (the first by id)."""
-    return min(friends.intersection(fabric.adj[initiative]), default=None)
+def _via(ties: dict[str, dict[str, object]], friends: set[str]) -> str | None:
+    """Someone the resident knows who is tied to the initiative (its adjacency dict), the
+    first by id."""
+    return min((friend for friend in friends if friend in ties), default=None)
 
 
 def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
@@ -86,22 +86,28 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
     options: dict[tuple[str, str], dict[str, list[str]]] = {}
     found: list[tuple[float, str, list[str], bool, list[str], list[Candidate]]] = []
     unused_total = 0
+    # each node's ties as the plain dicts they are: read through networkx's views, every tie
+    # of a city's residents costs a call
+    adjacency = dict(fabric.adjacency())
     for node, data in graph.nodes(data=True):
         if data.get("label") != "Resident":
             continue
         shareable = sorted(s for s, willing in context.skills.get(node, {}).items() if willing)
         if not shareable:
             continue
-        own = set(_ties(fabric, node, "PARTICIPATES_IN"))
+        ties = adjacency[node]
+        own = _ties(ties, "PARTICIPATES_IN")
         used = set().union(*(context.skills_needed.get(i, set()) for i in own))
         unused = [s for s in shareable if s not in used]
         unused_total += len(unused)
-        supported = bool(_ties(fabric, node, "SUPPORTED_BY"))
+        supported = bool(_ties(ties, "SUPPORTED_BY"))
         home = data.get("neighbourhood") or ""
-        friends = set(_ties(fabric, node, "KNOWS"))
-        reach = set().union(*(fabric.adj[f] for f in friends))
+        friends = _ties(ties, "KNOWS")
+        reach: set[str] = set()  # where their acquaintances are tied to, once past the buurt
         candidates: list[Candidate] = []
         for distance in ("buurt", "wijk", "further"):
+            if distance == "wijk":
+                reach = set().union(*(adjacency[f] for f in friends))
             warm: list[tuple[str, str]] = []
             cold: list[tuple[str, str]] = []
             for skill in unused:
@@ -120,8 +126,8 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
             steps = [(min(1.0, base + 0.2), warm), (base, cold)] if warm else [(base, cold)]
             for score, pairs in steps:
                 for initiative, skill in sorted(pairs)[: 3 - len(candidates)]:
-                    via = _via(fabric, friends, initiative)
-                    candidates.append((score, skill, initiative, distance, via))
+                    # who can introduce them is looked up for the residents shown, below
+                    candidates.append((score, skill, initiative, distance, None))
             if len(candidates) == 3:
                 break
         if not candidates and not supported:
@@ -130,10 +136,11 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
         found.append((-score, node, unused, supported, shareable, candidates))
     found.sort(key=lambda f: (f[0], f[1]))
 
-    items = [
-        _item(context, node, -minus_score, unused, supported, shareable, candidates)
-        for minus_score, node, unused, supported, shareable, candidates in found[:limit]
-    ]
+    items = []
+    for minus_score, node, unused, supported, shareable, candidates in found[:limit]:
+        friends = _ties(adjacency[node], "KNOWS")
+        introduced = [(*c[:4], _via(adjacency[c[2]], friends)) for c in candidates]
+        items.append(_item(context, node, -minus_score, unused, supported, shareable, introduced))
     summary = {
         "residents_with_unused_strengths": sum(1 for f in found if f[2]),
         "unused_strengths": unused_total,

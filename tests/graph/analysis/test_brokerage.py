@@ -142,6 +142,13 @@ def test_coreness_equals_networkx(graph: nx.Graph) -> None:
     assert brokerage.coreness(graph) == nx.core_number(simple) == reference.coreness(simple)
 
 
+def test_component_sizes_equal_networkx(graph: nx.Graph) -> None:
+    from graph.analysis import reference
+
+    expected = {node: len(part) for part in nx.connected_components(graph) for node in part}
+    assert brokerage.component_sizes(graph) == expected == reference.component_sizes(graph)
+
+
 def test_constraint_equals_networkx(graph: nx.Graph) -> None:
     _assert_same(brokerage.constraint(graph), nx.constraint(graph))
 
