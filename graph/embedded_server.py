@@ -148,6 +148,12 @@ class EmbeddedServer:
                 if not self._other_clients_alive():
                     self._stop()
 
+    def exclusive(self) -> _FileLock:
+        """The lock the server's start and stop hold, for other set-up that processes sharing
+        the data folder must do one at a time (the schema: two ``serve`` workers opening a
+        fresh folder would otherwise both create the same index, and one would fail)."""
+        return self._server_lock()
+
     def server_pid(self) -> int | None:
         """Pid of the running server, from its pid file."""
         try:

@@ -217,7 +217,8 @@ class FalkorDBStore(GraphStore):
                 self._db = FalkorDB(unix_socket_path=str(self._server.socket_path))
                 self._db.connection.set_retry(no_retry())  # _run restarts and retries instead
                 self._graph = self._db.select_graph(settings.graph_name)
-            self._ensure_schema()
+            with self._server.exclusive():
+                self._ensure_schema()
         except BaseException:
             self._server.release()
             raise

@@ -74,6 +74,7 @@ def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
                 except httpx.TransportError:
                     time.sleep(0.2)
             while len(_workers(server.pid)) < 2:  # the second may still be starting
+                assert server.poll() is None, f"the server stopped: {log.read_text()}"
                 assert time.monotonic() < deadline, f"no second server process: {log.read_text()}"
                 time.sleep(0.2)
             signed = browser.post("/pages/login", data={"key": token})

@@ -111,7 +111,6 @@ def test_an_unknown_area_has_an_empty_part(store: GraphStore, sample: NetworkCon
     assert projection.attribute_ties[RelType.ADDRESSES]
 
 
-
 def test_a_question_within_areas_reads_only_their_part_until_the_whole_is_in_hand(
     store: GraphStore, sample: NetworkContext
 ) -> None:

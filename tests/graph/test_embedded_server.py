@@ -176,6 +176,26 @@ def test_two_processes_share_one_server_and_the_last_one_stops_it(tmp_path: Path
         assert again.get_node(R, "shared").id == "shared"
 
 
+def test_processes_opening_a_fresh_folder_at_once_all_set_up_one_schema(tmp_path: Path) -> None:
+    """As the workers of ``serve --workers N`` do: without a lock, one would create the ``id``
+    index after another had, and fail ("already indexed")."""
+    opener = (
+        "import sys; from graph.settings import load_settings; from graph.store import open_store\n"
+        "with open_store(load_settings(db='embedded:' + sys.argv[1])) as store: store.version()"
+    )
+    command = [sys.executable, "-c", opener, str(tmp_path)]
+    root = Path(__file__).parents[2]
+    openers = [
+        subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=root) for _ in range(3)
+    ]
+    for process in openers:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    with open_store(_settings(tmp_path)) as store:
+        store.upsert_nodes(R, [{"id": "once"}])
+        assert store.count_by_label()["Resident"] == 1
+
+
 def test_a_command_while_a_store_is_open_uses_the_same_server(tmp_path: Path) -> None:
     with open_store(_settings(tmp_path)) as store:
         store.upsert_nodes(R, [{"id": "r1"}])
