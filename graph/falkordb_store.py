@@ -199,6 +199,17 @@ def _attribute_nodes(
     return attribute_nodes
 
 
+@contextmanager
+def _already_there() -> Iterator[None]:
+    """Creating an index or constraint the database already has is no error: just after a
+    restart it may hold one it does not list yet (it rebuilds them from the log)."""
+    try:
+        yield
+    except redis.ResponseError as exc:
+        if "already" not in str(exc):
+            raise
+
+
 class FalkorDBStore(GraphStore):
     """Graph store on the embedded FalkorDB server of one data directory."""
 
@@ -361,11 +372,13 @@ class FalkorDBStore(GraphStore):
             indexed = self._indexed_labels() if exists else set()
             for label in KEYED_LABELS:
                 if label.value not in indexed:
-                    self._graph.create_node_range_index(label.value, "id")
+                    with _already_there():
+                        self._graph.create_node_range_index(label.value, "id")
             pending = self._constraint_states()
             for label in KEYED_LABELS:
                 if label.value not in pending:
-                    self._graph.create_node_unique_constraint(label.value, "id")
+                    with _already_there():
+                        self._graph.create_node_unique_constraint(label.value, "id")
             deadline = time.monotonic() + self.settings.startup_timeout
             while any(state != "OPERATIONAL" for state in self._constraint_states().values()):
                 if time.monotonic() > deadline:

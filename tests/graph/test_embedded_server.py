@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 
 from graph.embedded_server import EmbeddedServer, socket_path_for
 from graph.model import NodeLabel
@@ -230,3 +231,17 @@ def test_a_server_that_cannot_start_is_reported_plainly(
     server = EmbeddedServer(tmp_path, startup_timeout=20)
     with pytest.raises(StoreUnavailableError, match=r"falkordb\.log"):
         server.acquire()
+
+
+def test_creating_an_index_or_constraint_that_exists_is_no_error(tmp_path: Path) -> None:
+    """Just after a restart the database may hold an index it does not list yet."""
+    from graph.falkordb_store import FalkorDBStore, _already_there
+
+    with open_store(_settings(tmp_path)) as store:
+        assert isinstance(store, FalkorDBStore)
+        with _already_there():
+            store._graph.create_node_range_index(R.value, "id")
+        with _already_there():
+            store._graph.create_node_unique_constraint(R.value, "id")
+        with pytest.raises(redis.ResponseError), _already_there():
+            store._graph.query("RETURN nonsense(")
