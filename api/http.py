@@ -9,6 +9,7 @@ over the limit are refused before they are read to the end, and each API key may
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -314,3 +315,48 @@ class BodyCache:
             if len(self._bodies) >= self.size:
                 self._bodies.clear()
             self._bodies[key] = body
+
+
+class VersionReads:
+    """The stored graph's version for a server's event loop, read in a pool thread and shared.
+
+    A cached answer is served only for the version it was made at, so every hot request needs
+    the version, and a read made on the loop would stop it for a database round trip each
+    time. Here concurrent requests share one read, and never one that began before they
+    arrived: a request waits for the next read to start, so it sees every write that finished
+    before it came in. While a read runs, the requests that arrive wait for the one after it.
+    """
+
+    def __init__(self, read: Callable[[], int]) -> None:
+        self._read = read
+        #: the read the requests that arrived since the last one began are waiting for
+        self._next: asyncio.Future[int] | None = None
+        self._reading = False
+
+    async def current(self) -> int:
+        """The version as of a read that began after this call."""
+        loop = asyncio.get_running_loop()
+        waiting = self._next
+        if waiting is None:
+            waiting = self._next = loop.create_future()
+            if not self._reading:
+                self._begin(loop)
+        return await asyncio.shield(waiting)
+
+    def _begin(self, loop: asyncio.AbstractEventLoop) -> None:
+        assert self._next is not None
+        waiting, self._next = self._next, None
+        self._reading = True
+
+        def finished(read: asyncio.Future[int]) -> None:
+            self._reading = False
+            if read.cancelled():  # the loop's pool is shutting down
+                waiting.cancel()
+            elif (error := read.exception()) is not None:
+                waiting.set_exception(error)
+            else:
+                waiting.set_result(read.result())
+            if self._next is not None:
+                self._begin(loop)
+
+        loop.run_in_executor(None, self._read).add_done_callback(finished)

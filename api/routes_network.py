@@ -44,15 +44,16 @@ router = APIRouter(responses=ERROR_RESPONSES)
 T = TypeVar("T")
 
 
-async def served(cached: Callable[[], T | None], compute: Callable[[], T]) -> T:
+async def served(found: Services, cached: Callable[[int], T | None], compute: Callable[[], T]) -> T:
     """A cached answer straight from the event loop, else computed in a pool thread.
 
-    The hot routes are coroutines: a cached answer costs a version check, and sending it
+    The hot routes are coroutines: a cached answer costs a look-up once the graph's version is
+    known (read for many requests at once, ``found.versions``), and sending each request
     through the thread pool would cost more than that. Whatever may load or compute (a new
     graph version, a first question) goes to the pool, so the loop never waits on it."""
-    found = cached()
-    if found is not None:
-        return found
+    hit = cached(await found.versions.current())
+    if hit is not None:
+        return hit
     return await run_in_threadpool(compute)
 
 
@@ -108,15 +109,17 @@ async def ask(
         scope = Scope(neighbourhoods=codes, theme=theme)
         return codes, found.analyst.ask(question, scope, limit=limit, within=who.within)
 
-    def cached() -> tuple[tuple[str, ...], Answer] | None:
-        if not found.analyst.has_current(who.within):
+    def cached(version: int) -> tuple[tuple[str, ...], Answer] | None:
+        if not found.analyst.has_current(who.within, version=version):
             return None
-        codes = coach_codes(found, who, neighbourhood)
+        codes = coach_codes(found, who, neighbourhood, version=version)
         scope = Scope(neighbourhoods=codes, theme=theme)
-        answer = found.analyst.cached(question, scope, limit=limit, within=who.within)
+        answer = found.analyst.cached(
+            question, scope, limit=limit, within=who.within, version=version
+        )
         return (codes, answer) if answer is not None else None
 
-    codes, answer = await served(cached, answer_for)
+    codes, answer = await served(found, cached, answer_for)
     await record_async(found, who, Action.ASK, *scope_object(found, codes))
     key = ("ask", question, codes, theme, limit, who.within)
     return json_response(found, answer.version, key, lambda: answer)
@@ -159,13 +162,14 @@ async def recommendations(
             coach_codes(found, who, [subject])
         return found.analyst.recommend(**wanted)  # type: ignore[arg-type]
 
-    def cached() -> Answer | None:
-        answer = found.analyst.cached_recommendation(**wanted)  # type: ignore[arg-type]
+    def cached(version: int) -> Answer | None:
+        answer = found.analyst.cached_recommendation(**wanted, version=version)  # type: ignore[arg-type]
         if answer is not None and kind == "neighbourhood":
-            coach_codes(found, who, [subject])  # the context in hand is current: no loading
+            # the context in hand is current: no loading
+            coach_codes(found, who, [subject], version=version)
         return answer
 
-    answer = await served(cached, answer_for)
+    answer = await served(found, cached, answer_for)
     await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
     integration = who.role == Role.INTEGRATION
     key = ("recommend", kind, subject, who.within, integration, page, page_size)

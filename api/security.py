@@ -25,7 +25,15 @@ from api.audit import (
     Role,
 )
 from api.group_commit import GroupCommit
-from api.http import ApiError, BodyCache, RateLimiter, forbidden, not_found, request_id
+from api.http import (
+    ApiError,
+    BodyCache,
+    RateLimiter,
+    VersionReads,
+    forbidden,
+    not_found,
+    request_id,
+)
 from api.keys import ApiKey, KeyStore
 from api.sessions import PageSessions
 from graph.analysis.engine import Analyst
@@ -53,6 +61,11 @@ class Services:
     bodies: BodyCache = field(default_factory=BodyCache)
     #: writes (imports, erasures) go one at a time
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the graph's version for the event loop, one read shared by the requests waiting for it
+    versions: VersionReads = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.versions = VersionReads(self.store.version)
 
 
 # The dependencies are coroutines: they only read memory (and stat the key file), and a plain
@@ -138,12 +151,14 @@ def scope_object(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, s
     return ObjectKind.GRAPH, found.settings.graph_name
 
 
-def coach_codes(found: Services, who: Caller, asked: list[str]) -> tuple[str, ...]:
+def coach_codes(
+    found: Services, who: Caller, asked: list[str], *, version: int | None = None
+) -> tuple[str, ...]:
     """The neighbourhoods asked for, each within a coach's areas (else 404); a coach who asks
-    for none gets their own."""
+    for none gets their own. ``version``: the graph's, if just read."""
     if not who.within:
         return tuple(asked)
-    mine = found.analyst.area_codes(who.within)
+    mine = found.analyst.area_codes(who.within, version=version)
     if any(code not in mine for code in asked):
         raise not_found()
     return tuple(asked) or who.within

@@ -125,13 +125,16 @@ class Analyst:
                 self._parts.clear()
             return self._context
 
-    def context_within(self, within: tuple[str, ...]) -> NetworkContext:
+    def context_within(
+        self, within: tuple[str, ...], *, version: int | None = None
+    ) -> NetworkContext:
         """The network as someone working in the areas ``within`` sees it
         (:meth:`NetworkContext.restricted`): cut from the whole if that is in hand and
         current, else their part read on its own, which for a neighbourhood of a city takes
         a fraction of the whole's load (the two are the same network, tests hold them to it).
+        ``version``: the stored graph's, if just read.
         """
-        whole = self.current_context()
+        whole = self.current_context(version)
         if whole is not None:
             return whole.restricted(within)
         key = tuple(sorted(set(within)))
@@ -144,11 +147,11 @@ class Analyst:
                 part = self._parts[key] = NetworkContext.load(self.store, areas=key)
             return part
 
-    def area_codes(self, within: tuple[str, ...]) -> set[str]:
+    def area_codes(self, within: tuple[str, ...], *, version: int | None = None) -> set[str]:
         """The areas ``within`` and every area inside them (a wijk's buurten), from the context
         in hand; if none is current, from the part of ``within`` (which a question about them
         reads next anyway), so a coach's first request after a write loads no whole city."""
-        return self.context_within(within).area_codes(within)
+        return self.context_within(within, version=version).area_codes(within)
 
     def _cached(
         self,
@@ -222,19 +225,25 @@ class Analyst:
 
     # --- without computing: for a server's event loop, which must not wait on a computation ---
 
-    def current_context(self) -> NetworkContext | None:
+    # A server's event loop reads the version once for a request (and shares the read with
+    # others, ``api.http.VersionReads``): these take it as ``version``; else they read it.
+
+    def current_context(self, version: int | None = None) -> NetworkContext | None:
         """The context in hand if it is still the stored graph's version, else None (nothing
         is loaded)."""
         context = self._context
-        return context if context is not None and context.version == self.store.version() else None
+        if context is None:
+            return None
+        return context if context.version == self._version(version) else None
 
-    def has_current(self, within: tuple[str, ...] = ()) -> bool:
+    def has_current(self, within: tuple[str, ...] = (), *, version: int | None = None) -> bool:
         """Whether what a question ``within`` these areas stands on is in hand and current:
         the whole context, or the part of ``within`` read on its own."""
-        if self.current_context() is not None:
+        version = self._version(version)
+        if self.current_context(version) is not None:
             return True
         part = self._parts.get(tuple(sorted(set(within)))) if within else None
-        return part is not None and part.version == self.store.version()
+        return part is not None and part.version == version
 
     def cached(
         self,
@@ -243,9 +252,10 @@ class Analyst:
         *,
         limit: int = 20,
         within: tuple[str, ...] = (),
+        version: int | None = None,
     ) -> Answer | None:
         """What :meth:`ask` would answer, if that is cached and current; else None."""
-        return self._current((question, scope or Scope(), limit, within))
+        return self._current((question, scope or Scope(), limit, within), version)
 
     def cached_recommendation(
         self,
@@ -255,15 +265,21 @@ class Analyst:
         neighbourhood: str | None = None,
         limit: int = 20,
         within: tuple[str, ...] = (),
+        version: int | None = None,
     ) -> Answer | None:
         """What :meth:`recommend` would answer, if that is cached and current; else None."""
         kind, target = recommendation_subject(
             resident=resident, initiative=initiative, neighbourhood=neighbourhood
         )
-        return self._current((f"recommend:{kind}", target, limit, within))
+        return self._current((f"recommend:{kind}", target, limit, within), version)
 
-    def _current(self, key: tuple[str, Scope | str, int, tuple[str, ...]]) -> Answer | None:
+    def _current(
+        self, key: tuple[str, Scope | str, int, tuple[str, ...]], version: int | None = None
+    ) -> Answer | None:
         answer = self._answers.get(key)
-        if answer is not None and answer.version == self.store.version():
+        if answer is not None and answer.version == self._version(version):
             return answer
         return None
+
+    def _version(self, known: int | None) -> int:
+        return self.store.version() if known is None else known
