@@ -36,6 +36,7 @@ from graph.model import (
     FABRIC_LABELS,
     FABRIC_NODE_FIELDS,
     KEYED_LABELS,
+    LOCATED_LABELS,
     NodeLabel,
     RelType,
 )
@@ -362,18 +363,21 @@ class FalkorDBStore(GraphStore):
     # --- schema ----------------------------------------------------------------------------
 
     def _ensure_schema(self) -> None:
-        """An index and an enforced uniqueness constraint on ``id`` for every label.
+        """An index and an enforced uniqueness constraint on ``id`` for every label, and an
+        index on ``neighbourhood`` where nodes are located (one area's part is read by it).
 
         The index must exist before the first MERGE (without it MERGE scans every node), and
         FalkorDB enforces uniqueness only through ``GRAPH.CONSTRAINT`` on an indexed property.
         """
         with translate_errors("schema"):
             exists = self.settings.graph_name in self._db.list_graphs()
-            indexed = self._indexed_labels() if exists else set()
-            for label in KEYED_LABELS:
-                if label.value not in indexed:
+            indexed = self._indexed() if exists else set()
+            wanted = [(label, "id") for label in KEYED_LABELS]
+            wanted += [(label, "neighbourhood") for label in LOCATED_LABELS]
+            for label, field in wanted:
+                if (label.value, field) not in indexed:
                     with _already_there():
-                        self._graph.create_node_range_index(label.value, "id")
+                        self._graph.create_node_range_index(label.value, field)
             pending = self._constraint_states()
             for label in KEYED_LABELS:
                 if label.value not in pending:
@@ -388,9 +392,10 @@ class FalkorDBStore(GraphStore):
                     )
                 time.sleep(0.02)
 
-    def _indexed_labels(self) -> set[str]:
+    def _indexed(self) -> set[tuple[str, str]]:
+        """(label, property) of every index."""
         result = self._graph.list_indices()
-        return {row[0] for row in result.result_set if "id" in row[1]}
+        return {(row[0], field) for row in result.result_set for field in row[1]}
 
     def _constraint_states(self) -> dict[str, str]:
         return {

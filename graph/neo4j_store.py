@@ -14,7 +14,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graph import errors, queries
-from graph.model import KEYED_LABELS
+from graph.model import KEYED_LABELS, LOCATED_LABELS
 from graph.queries import Query
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -138,3 +138,5 @@ class Neo4jStore(GraphStore):
     def _ensure_schema(self) -> None:
         for label in KEYED_LABELS:
             self._write(queries.neo4j_unique_id(label), {})
+        for located in LOCATED_LABELS:
+            self._write(queries.neo4j_area_index(located), {})

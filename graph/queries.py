@@ -508,6 +508,19 @@ def neo4j_unique_id(label: NodeLabel | SystemLabel) -> Query:
 
 
 @cache
+def neo4j_area_index(label: NodeLabel) -> Query:
+    """Neo4j's index on ``neighbourhood``, from which one area's part is read."""
+    return Query(
+        f"neo4j_area_index[{label}]",
+        _fill(
+            "CREATE INDEX wijkgraaf_<label>_neighbourhood IF NOT EXISTS "
+            "FOR (n:<label>) ON (n.neighbourhood)",
+            label=label,
+        ),
+    )
+
+
+@cache
 def all_nodes(label: NodeLabel | SystemLabel) -> Query:
     """Every node of a label with its properties (for the portable dump)."""
     return Query(

@@ -134,3 +134,24 @@ def test_a_question_within_areas_reads_only_their_part_until_the_whole_is_in_han
 
     analyst.context()  # once the whole is in hand, a part is cut from it
     assert analyst.context_within(codes) is analyst.context().restricted(codes)
+
+
+def test_located_labels_are_indexed_by_neighbourhood(store: GraphStore) -> None:
+    """One area's part is read from the ``neighbourhood`` index, not by scanning a city."""
+    from graph.falkordb_store import FalkorDBStore
+    from graph.model import LOCATED_LABELS
+    from graph.queries import Query
+
+    if isinstance(store, FalkorDBStore):
+        indexed = store._indexed()
+    else:
+        show = Query("show_indexes", "SHOW INDEXES YIELD labelsOrTypes, properties")
+        indexed = {
+            (labels[0], field)
+            for labels, fields in store._read(show, {})
+            if labels
+            for field in fields
+        }
+    assert LOCATED_LABELS
+    for label in LOCATED_LABELS:
+        assert (label.value, "neighbourhood") in indexed, label
