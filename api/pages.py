@@ -78,7 +78,7 @@ def _question_title(question: str, lang: Lang) -> str:
 
 
 def _area_rows(found: Services, who: Caller, lang: Lang) -> list[AreaRow]:
-    context = _world(found, who)
+    context = found.analyst.context_within(who.within)
     codes = sorted(context.area_codes(who.within) if who.within else context.areas)
     residents: dict[str, int] = {}
     initiatives: dict[str, int] = {}
@@ -143,11 +143,6 @@ def index(
 # --- maps -----------------------------------------------------------------------------------
 
 
-def _world(found: Services, who: Caller) -> NetworkContext:
-    """The network as this caller may see it: a coach's own areas only."""
-    return found.analyst.context_within(who.within) if who.within else found.analyst.context()
-
-
 @router.get("/map")
 def map_page(
     request: Request,
@@ -165,7 +160,7 @@ def map_page(
     if question is not None and question not in OVERLAY_QUESTIONS:
         raise not_found()
     codes = coach_codes(found, who, [neighbourhood] if neighbourhood else [])
-    context = _world(found, who)
+    context = found.analyst.context_within(who.within)
     if ego is not None:
         kind = KINDS[ego[0]][1]
         if ego not in context.fabric:
@@ -284,7 +279,7 @@ def question_page(
         title=_question_title(question, lang),
         answer=answer,
         links=links,
-        item_links=_item_links(_world(found, who), answer, lang),
+        item_links=_item_links(found.analyst.context_within(who.within), answer, lang),
     )
     return html_page(page)
 

@@ -109,7 +109,7 @@ def organisation(
 
 
 def _areas(found: Services, who: Caller) -> list[AreaInfo]:
-    context = found.analyst.context_within(who.within) if who.within else found.analyst.context()
+    context = found.analyst.context_within(who.within)
     codes = context.area_codes(who.within) if who.within else set(context.areas)
     return [
         AreaInfo(

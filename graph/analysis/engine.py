@@ -98,6 +98,11 @@ def recommendation_subject(
     return given[0]
 
 
+def _part_key(within: tuple[str, ...]) -> tuple[str, ...]:
+    """The areas of a part, as its context is kept under."""
+    return tuple(sorted(set(within)))
+
+
 class Analyst:
     """Answers network questions about one store, cached per graph version."""
 
@@ -132,12 +137,14 @@ class Analyst:
         (:meth:`NetworkContext.restricted`): cut from the whole if that is in hand and
         current, else their part read on its own, which for a neighbourhood of a city takes
         a fraction of the whole's load (the two are the same network, tests hold them to it).
-        ``version``: the stored graph's, if just read.
+        No areas: the whole network. ``version``: the stored graph's, if just read.
         """
+        if not within:
+            return self.context()
         whole = self.current_context(version)
         if whole is not None:
             return whole.restricted(within)
-        key = tuple(sorted(set(within)))
+        key = _part_key(within)
         with self._lock:
             version = self.store.version()
             part = self._parts.get(key)
@@ -166,7 +173,7 @@ class Analyst:
         if answer is not None:
             return answer
         with self._lock:
-            context = self.context_within(within) if within else self.context()
+            context = self.context_within(within)
             answer = self._answers.get(key)
             if answer is None or answer.version != context.version:
                 answer = self._answers[key] = compute(context)
@@ -242,7 +249,7 @@ class Analyst:
         version = self._version(version)
         if self.current_context(version) is not None:
             return True
-        part = self._parts.get(tuple(sorted(set(within)))) if within else None
+        part = self._parts.get(_part_key(within)) if within else None
         return part is not None and part.version == version
 
     def cached(
