@@ -3,47 +3,116 @@
 Every command takes ``--db`` (and the group does too: ``wijkgraaf --db embedded:/x status``).
 A Wijkgraaf error becomes one line on standard error and exit code 1, never a traceback;
 messages are Dutch by default, English with ``--lang en`` or ``WIJKGRAAF_LANG=en``.
+
+The commands load lazily (:data:`COMMANDS`): ``wijkgraaf --help`` and a mistyped command
+import only click, and a command imports the analytics, the maps or the database driver only
+when it runs, so the command line answers at once.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import importlib
 
 import click
 
-from api.audit import audit_command
-from api.cli_common import WijkgraafGroup, db_option, settings_for
-from api.cli_data import DATA_COMMANDS
-from api.cli_demo import demo_command
-from api.cli_keys import keys_command
-from api.cli_map import MAP_COMMANDS
-from api.cli_questions import ask_command, recommend_command
-from api.cli_serve import serve_command
-from graph.model import NodeLabel
-from graph.store import GraphStore, open_store
+from api.cli_common import WijkgraafGroup
 
-LABEL_NAMES_NL: dict[NodeLabel, str] = {
-    NodeLabel.RESIDENT: "Bewoners",
-    NodeLabel.PROFESSIONAL: "Professionals",
-    NodeLabel.INITIATIVE: "Initiatieven",
-    NodeLabel.ORGANISATION: "Organisaties",
-    NodeLabel.NEIGHBOURHOOD: "Buurten en wijken",
-    NodeLabel.THEME: "Thema's",
-    NodeLabel.SKILL: "Krachten",
+#: name -> (module, attribute, one line of help): the help is here so that listing the
+#: commands needs none of their modules.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "ask": ("api.cli_questions", "ask_command", "Stel een netwerkvraag / ask a network question."),
+    "audit": ("api.audit", "audit_command", "Het auditlog / the audit log."),
+    "demo": (
+        "api.cli_demo",
+        "demo_command",
+        "Laad de voorbeeldbuurt, beantwoord elke vraag, start de pagina's / load the sample, "
+        "answer every question, start the pages.",
+    ),
+    "export": (
+        "api.cli_data",
+        "export_command",
+        "Schrijf de hele graaf naar een dump / write the whole graph to a dump.",
+    ),
+    "export-graph": (
+        "api.cli_map",
+        "export_graph_command",
+        "Schrijf het sociale weefsel als GraphML of GEXF / write the fabric as GraphML or GEXF.",
+    ),
+    "generate": (
+        "api.cli_data",
+        "generate_command",
+        "Schrijf synthetische gegevens als CSV / write synthetic data as CSV templates.",
+    ),
+    "import": (
+        "api.cli_data",
+        "import_command",
+        "Lees bestanden in / import files (CSV, xlsx, JSON, GraphML, edge lists).",
+    ),
+    "keys": (
+        "api.cli_keys",
+        "keys_command",
+        "API-sleutels maken, tonen en intrekken / make, list and revoke API keys.",
+    ),
+    "map": (
+        "api.cli_map",
+        "map_command",
+        "Teken een interactieve netwerkkaart (HTML) / draw an interactive network map.",
+    ),
+    "recommend": (
+        "api.cli_questions",
+        "recommend_command",
+        "Aanbevelingen voor een bewoner, initiatief of buurt / recommendations.",
+    ),
+    "restore": (
+        "api.cli_data",
+        "restore_command",
+        "Laad een dump in deze database / load a dump into this database.",
+    ),
+    "serve": (
+        "api.cli_serve",
+        "serve_command",
+        "Start de HTTP-API en de pagina's / start the HTTP API and the pages.",
+    ),
+    "status": (
+        "api.cli_status",
+        "status_command",
+        "Toon de database en het aantal knopen per soort / show the database and node counts.",
+    ),
+    "stop": (
+        "api.cli_status",
+        "stop_command",
+        "Stop de ingebouwde database nu / stop the embedded database now.",
+    ),
+    "template": (
+        "api.cli_data",
+        "template_command",
+        "Schrijf lege sjablonen (CSV en .xlsx) / write blank templates (CSV and .xlsx).",
+    ),
 }
-LABEL_NAMES_EN: dict[NodeLabel, str] = {
-    NodeLabel.RESIDENT: "Residents",
-    NodeLabel.PROFESSIONAL: "Professionals",
-    NodeLabel.INITIATIVE: "Initiatives",
-    NodeLabel.ORGANISATION: "Organisations",
-    NodeLabel.NEIGHBOURHOOD: "Neighbourhoods",
-    NodeLabel.THEME: "Themes",
-    NodeLabel.SKILL: "Skills",
-}
 
 
-@click.group(cls=WijkgraafGroup)
+class LazyGroup(WijkgraafGroup):
+    """A group whose commands are imported when they are run, not when the group is."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module}.{attribute} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
 @click.option(
     "--db",
     default=None,
@@ -63,51 +132,6 @@ def main(ctx: click.Context, db: str | None, lang: str | None) -> None:
     """Wijkgraaf: de kennisgraaf van netwerken in de wijk / the knowledge graph of
     community networks."""
     ctx.obj = {"db": db, "lang": lang}
-
-
-@main.command()
-@db_option
-@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON / output as JSON.")
-@click.pass_context
-def status(ctx: click.Context, db: str | None, as_json: bool) -> None:
-    """Toon de database en het aantal knopen per soort / show the database and node counts."""
-    settings = settings_for(ctx, db)
-    with open_store(settings) as store:
-        report = status_report(store)
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
-        return
-    names = LABEL_NAMES_NL if settings.lang == "nl" else LABEL_NAMES_EN
-    click.echo(f"Database: {report['database']}")
-    click.echo(
-        ("Versie van de graaf" if settings.lang == "nl" else "Graph version")
-        + f": {report['version']}"
-    )
-    width = max(len(name) for name in names.values())
-    for label in NodeLabel:
-        click.echo(f"  {names[label]:<{width}}  {report['counts'][label.value]:>9}")
-
-
-def status_report(store: GraphStore) -> dict[str, Any]:
-    return {
-        "backend": store.backend,
-        "database": store.describe(),
-        "version": store.version(),
-        "counts": store.count_by_label(),
-    }
-
-
-for command in [
-    *DATA_COMMANDS,
-    ask_command,
-    recommend_command,
-    *MAP_COMMANDS,
-    audit_command,
-    serve_command,
-    keys_command,
-    demo_command,
-]:
-    main.add_command(command)
 
 
 def run() -> None:

@@ -220,7 +220,7 @@ class FalkorDBStore(GraphStore):
         super().__init__(settings)
         self.data_dir = data_dir
         self._server = EmbeddedServer.for_directory(
-            data_dir, startup_timeout=settings.startup_timeout
+            data_dir, startup_timeout=settings.startup_timeout, idle=settings.embedded_idle
         )
         self._server.acquire()
         self._closed = False
@@ -237,6 +237,15 @@ class FalkorDBStore(GraphStore):
 
     def describe(self) -> str:
         return f"embedded FalkorDB, {self.data_dir} (graph {self.settings.graph_name})"
+
+    def compact(self) -> None:
+        self._server.compact()
+
+    def server_state(self) -> dict[str, Any] | None:
+        state: dict[str, Any] = self._server.state()
+        state["was_running"] = not self._server.started_here
+        state["start_seconds"] = round(self._server.start_seconds, 3)
+        return state
 
     def close(self) -> None:
         if self._closed:

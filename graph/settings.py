@@ -70,6 +70,16 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds to wait for the embedded database to start or finish loading.",
     )
+    embedded_idle: float = Field(
+        default=900.0,
+        ge=0,
+        description=(
+            "Seconds the embedded database keeps running after the last Wijkgraaf command or "
+            "server using it has ended, so consecutive commands start warm; a keeper process "
+            "then compacts its file and stops it. 0 stops it with the last user. "
+            "`wijkgraaf stop` stops it at once."
+        ),
+    )
     query_timeout: float = Field(
         default=60.0,
         ge=0,

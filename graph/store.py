@@ -237,6 +237,20 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release connections (and, for the embedded database, possibly the server)."""
 
+    def compact(self) -> None:  # noqa: B027 - a hook: a database that manages its files skips it
+        """Make what is on disk quick to load and free of what was overwritten or erased.
+
+        Called after bulk writes (an import, a restore) and after an erasure. The embedded
+        database rewrites its append-only file into a snapshot; Neo4j manages its own files,
+        so there it does nothing.
+        """
+
+    def server_state(self) -> dict[str, Any] | None:
+        """The state of a database server Wijkgraaf runs itself (the embedded one): whether it
+        was already running when this store opened, how long the start took, its pid, size
+        on disk and idle time. None for a server Wijkgraaf does not run (Neo4j)."""
+        return None
+
     def __enter__(self) -> Self:
         return self
 
@@ -417,6 +431,7 @@ class GraphStore(ABC):
         rows = self._write(queries.erase_node(label), {"id": node_id, "meta_id": queries.META_ID})
         if not rows:
             raise self._not_found(label, node_id)
+        self.compact()  # the erased person's statements leave the files on disk too
         return int(rows[0][0])
 
     def add_tombstones(self, ids: Iterable[str]) -> None:

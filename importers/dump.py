@@ -133,4 +133,5 @@ def restore_dump(store: GraphStore, path: Path) -> dict[str, WriteCounts]:
         )
         result.setdefault(rel, WriteCounts())
         result[rel] += counts
+    store.compact()  # the next start loads a snapshot, not every statement of the restore
     return result

@@ -133,6 +133,8 @@ def run_import(
             report.relationships[rel.value] += counts
     report.written = not options.dry_run
     _record_run(store, report, started, status="partial" if report.rejected else "written")
+    if report.written:
+        store.compact()  # the next start loads a snapshot, not every statement of this import
     return report
 
 

@@ -35,6 +35,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("WIJKGRAAF_") and name not in _TEST_ENV:
             monkeypatch.delenv(name)
     monkeypatch.setenv("WIJKGRAAF_KEY_FILE", str(tmp_path / "secret.key"))
+    # A test stops the embedded servers it starts: none may outlive it waiting for more work.
+    monkeypatch.setenv("WIJKGRAAF_EMBEDDED_IDLE", "0")
 
 
 def neo4j_required() -> bool:
