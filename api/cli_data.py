@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from api.cli_common import db_option, settings_for
 from graph.errors import ConfigurationError
-from graph.store import open_store
-from importers.dump import export_dump, restore_dump
-from importers.load import ImportOptions, run_import
-from importers.report import ImportReport
-from importers.template_files import write_templates
+
+if TYPE_CHECKING:
+    from importers.report import ImportReport
+
+# Each command imports the store, the importers and the generator when it runs, so that
+# ``--help`` and argument errors answer at once.
 
 INPUT_SUFFIXES = {".csv", ".txt", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges"}
 
@@ -33,6 +35,8 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def template_command(directory: Path) -> None:
     """Schrijf lege sjablonen (CSV en .xlsx) / write blank templates (CSV and .xlsx)."""
+    from importers.template_files import write_templates
+
     for path in write_templates(directory):
         click.echo(str(path))
 
@@ -70,6 +74,9 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Lees bestanden in / import files (CSV, xlsx, JSON, GraphML, GEXF, edge list)."""
+    from graph.store import open_store
+    from importers.load import ImportOptions, run_import
+
     settings = settings_for(ctx, db)
     files = _expand(paths)
     if not files:
@@ -135,6 +142,9 @@ def print_report(report: ImportReport, lang: str) -> None:
 @click.pass_context
 def export_command(ctx: click.Context, file: Path, db: str | None) -> None:
     """Schrijf de hele graaf naar een dump / write the whole graph to a portable dump."""
+    from graph.store import open_store
+    from importers.dump import export_dump
+
     with open_store(settings_for(ctx, db)) as store:
         counts = export_dump(store, file)
     click.echo(json.dumps({"file": str(file), "counts": counts}, ensure_ascii=False))
@@ -147,6 +157,9 @@ def export_command(ctx: click.Context, file: Path, db: str | None) -> None:
 @click.pass_context
 def restore_command(ctx: click.Context, file: Path, db: str | None, replace: bool) -> None:
     """Laad een dump in deze database / load a dump into this database."""
+    from graph.store import open_store
+    from importers.dump import restore_dump
+
     with open_store(settings_for(ctx, db)) as store:
         if any(store.count_by_label().values()):
             if not replace:

@@ -8,19 +8,20 @@ it. ``export-graph`` writes the social fabric as GraphML or GEXF, beside the por
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from api.cli_common import db_option, settings_for
-from graph.analysis.engine import Analyst
-from graph.analysis.results import Lang, Scope
 from graph.errors import ConfigurationError
-from graph.store import open_store
-from visualise import COLOUR_MODES, FORMATS, OVERLAY_QUESTIONS, SIZE_MODES, build_map
-from visualise.aggregate import GROUP_CHOICES
-from visualise.export import GraphFormat, export_graph
-from visualise.page import render_page
-from visualise.style import count
+from visualise.choices import COLOUR_MODES, FORMATS, GROUP_CHOICES, OVERLAY_QUESTIONS, SIZE_MODES
+
+if TYPE_CHECKING:
+    from graph.analysis.results import Lang
+    from visualise.choices import GraphFormat
+
+# The commands import the analytics, the store and the drawing code when they run, so that
+# ``--help`` and argument errors answer at once.
 
 
 def _lang(option: str | None, default: str) -> Lang:
@@ -120,6 +121,13 @@ def map_command(
     output: Path,
 ) -> None:
     """Teken een interactieve netwerkkaart (HTML) / draw an interactive network map (HTML)."""
+    from graph.analysis.engine import Analyst
+    from graph.analysis.results import Scope
+    from graph.store import open_store
+    from visualise.maps import build_map
+    from visualise.page import render_page
+    from visualise.style import count
+
     if ego and neighbourhoods:
         raise ConfigurationError(
             "Kies --neighbourhood of --ego, niet allebei.",
@@ -195,6 +203,12 @@ def export_graph_command(
 ) -> None:
     """Schrijf het sociale weefsel als GraphML of GEXF (voor Gephi) / write the social fabric
     as GraphML or GEXF (for Gephi)."""
+    from graph.analysis.engine import Analyst
+    from graph.analysis.results import Scope
+    from graph.store import open_store
+    from visualise.export import export_graph
+    from visualise.style import count
+
     chosen = fmt or output.suffix.lower().lstrip(".")
     if chosen not in FORMATS:
         raise ConfigurationError(

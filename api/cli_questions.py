@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from api.cli_common import F, db_option, settings_for
-from graph.analysis.engine import CATALOGUE, Analyst
-from graph.analysis.results import Answer, Lang, Scope
-from graph.store import open_store
+from graph.analysis.questions import QUESTION_KEYS
+
+if TYPE_CHECKING:
+    from graph.analysis.results import Answer, Lang
 
 
 def answer_json(answer: Answer, lang: Lang) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def answer_options(command: F) -> F:
 
 
 @click.command("ask")
-@click.argument("question", type=click.Choice(sorted(CATALOGUE)))
+@click.argument("question", type=click.Choice(sorted(QUESTION_KEYS)))
 @db_option
 @click.option(
     "--neighbourhood",
@@ -81,6 +82,10 @@ def ask_command(
     as_json: bool,
 ) -> None:
     """Stel een netwerkvraag / ask a network question."""
+    from graph.analysis.engine import CATALOGUE, Analyst
+    from graph.analysis.results import Scope
+    from graph.store import open_store
+
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
     scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme)
@@ -124,6 +129,9 @@ def recommend_command(
     as_json: bool,
 ) -> None:
     """Aanbevelingen voor een bewoner, initiatief of buurt / recommendations."""
+    from graph.analysis.engine import Analyst
+    from graph.store import open_store
+
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
     with open_store(settings) as store:

@@ -9,12 +9,44 @@ network question's :class:`~graph.analysis.results.Answer`) and returns HTML; it
 - the page, its element ids and ``window.wijkgraafMap``: :mod:`visualise.page`
 """
 
-from visualise.aggregate import MAX_DRAWN_NODES
-from visualise.draw import COLOUR_MODES, SIZE_MODES, ColourMode, SizeMode
-from visualise.export import FORMATS, GraphFormat, export_graph
-from visualise.maps import build_map, render_map, write_map
-from visualise.overlay import OVERLAY_QUESTIONS
-from visualise.selection import select
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from visualise.choices import (
+    COLOUR_MODES,
+    FORMATS,
+    OVERLAY_QUESTIONS,
+    SIZE_MODES,
+    ColourMode,
+    GraphFormat,
+    SizeMode,
+)
+
+if TYPE_CHECKING:
+    from visualise.aggregate import MAX_DRAWN_NODES
+    from visualise.export import export_graph
+    from visualise.maps import build_map, render_map, write_map
+    from visualise.selection import select
+
+# The drawing code (networkx, pyvis) loads on first use, so that importing the plain choices
+# above — as the command line does to check its arguments — stays quick.
+_LAZY = {
+    "MAX_DRAWN_NODES": "visualise.aggregate",
+    "export_graph": "visualise.export",
+    "build_map": "visualise.maps",
+    "render_map": "visualise.maps",
+    "write_map": "visualise.maps",
+    "select": "visualise.selection",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'visualise' has no attribute {name!r}")
+
 
 __all__ = [
     "COLOUR_MODES",

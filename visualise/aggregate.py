@@ -32,6 +32,7 @@ from typing import Literal, TypeAlias
 import networkx as nx
 
 from graph.analysis.brokerage import communities
+from visualise.choices import GroupChoice
 
 #: Above this many nodes a map draws groups instead of people.
 MAX_DRAWN_NODES = 2000
@@ -41,8 +42,6 @@ MAX_GROUPS = 300
 OTHER = "~other"
 
 GroupBy: TypeAlias = Literal["neighbourhood", "community"]
-GroupChoice: TypeAlias = Literal["auto", "neighbourhood", "community"]
-GROUP_CHOICES: tuple[GroupChoice, ...] = ("auto", "neighbourhood", "community")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any, Literal, TypeAlias
+from typing import Any, TypeAlias
 
 import networkx as nx
 
@@ -46,11 +46,6 @@ from visualise.style import (
     value_name,
     word,
 )
-
-ColourMode: TypeAlias = Literal["kind", "sector", "community"]
-SizeMode: TypeAlias = Literal["degree", "betweenness", "score"]
-COLOUR_MODES: tuple[ColourMode, ...] = ("kind", "sector", "community")
-SIZE_MODES: tuple[SizeMode, ...] = ("degree", "betweenness", "score")
 
 MIN_SIZE, MAX_SIZE = 10.0, 34.0
 #: Betweenness on a map counts paths of at most this many ties (fast, and what a map shows).

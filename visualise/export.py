@@ -25,16 +25,14 @@ value is left out.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 import networkx as nx
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Scope
+from visualise.choices import FORMATS, GraphFormat
 from visualise.selection import select
-
-GraphFormat: TypeAlias = Literal["graphml", "gexf"]
-FORMATS: tuple[GraphFormat, ...] = ("graphml", "gexf")
 
 Value: TypeAlias = str | int | float | bool
 

@@ -32,8 +32,9 @@ from typing import Any
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Lang, Scope
-from visualise.aggregate import MAX_DRAWN_NODES, GroupChoice, group_nodes
-from visualise.draw import COLOUR_MODES, SIZE_MODES, ColourMode, SizeMode, draw
+from visualise.aggregate import MAX_DRAWN_NODES, group_nodes
+from visualise.choices import COLOUR_MODES, SIZE_MODES, ColourMode, GroupChoice, SizeMode
+from visualise.draw import draw
 from visualise.overlay import overlay_for
 from visualise.overview import GROUP_TIE, grouped_view
 from visualise.page import legend_entries, render_page

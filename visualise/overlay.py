@@ -34,15 +34,6 @@ from graph.analysis.engine import CATALOGUE
 from graph.analysis.results import Answer, Item, Lang
 from visualise.style import ROLE_ORDER
 
-#: The questions whose answers are people, initiatives or organisations, so a map can show them.
-OVERLAY_QUESTIONS: tuple[str, ...] = (
-    "bridges",
-    "isolated",
-    "unused-strengths",
-    "opportunities",
-    "five-o",
-)
-
 
 @dataclass(frozen=True)
 class Suggestion:

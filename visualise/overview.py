@@ -25,7 +25,8 @@ from visualise.aggregate import (
     between_groups,
     inner_ties,
 )
-from visualise.draw import COLOUR_MODES, SIZE_MODES, draw
+from visualise.choices import COLOUR_MODES, SIZE_MODES
+from visualise.draw import draw
 from visualise.layout import positions, separate
 from visualise.overlay import Overlay
 from visualise.style import GROUP_SHAPE, community_colour, count, word
