@@ -377,7 +377,13 @@ class FalkorDBStore(GraphStore):
 
         The index must exist before the first MERGE (without it MERGE scans every node), and
         FalkorDB enforces uniqueness only through ``GRAPH.CONSTRAINT`` on an indexed property.
+
+        A schema just created is compacted into the snapshot base at once: indexes that a
+        start rebuilds by replaying their statements are not ready while the rest of the log
+        replays, so every MERGE after them scans all nodes (a 5,000-resident log took 5 s to
+        replay, a 10,000-resident import 220 s); with the indexes in the base it takes 0.1 s.
         """
+        created = False
         with translate_errors("schema"):
             exists = self.settings.graph_name in self._db.list_graphs()
             indexed = self._indexed() if exists else set()
@@ -385,11 +391,13 @@ class FalkorDBStore(GraphStore):
             wanted += [(label, "neighbourhood") for label in LOCATED_LABELS]
             for label, field in wanted:
                 if (label.value, field) not in indexed:
+                    created = True
                     with _already_there():
                         self._graph.create_node_range_index(label.value, field)
             pending = self._constraint_states()
             for label in KEYED_LABELS:
                 if label.value not in pending:
+                    created = True
                     with _already_there():
                         self._graph.create_node_unique_constraint(label.value, "id")
             deadline = time.monotonic() + self.settings.startup_timeout
@@ -400,6 +408,8 @@ class FalkorDBStore(GraphStore):
                         "The embedded database's uniqueness constraints did not become active.",
                     )
                 time.sleep(0.02)
+        if created:
+            self._server.compact()
 
     def _indexed(self) -> set[tuple[str, str]]:
         """(label, property) of every index."""
