@@ -5,7 +5,8 @@ detection, the fabric projection); a backend only runs a named query and sets up
 Open one with :func:`open_store`; nothing outside ``graph/`` sees a driver or a line of Cypher.
 
 >>> from graph.settings import load_settings
->>> with open_store(load_settings(db="embedded:/tmp/wijkgraaf-doctest")) as store:
+>>> settings = load_settings(db="embedded:/tmp/wijkgraaf-doctest", embedded_idle=0)
+>>> with open_store(settings) as store:  # embedded_idle=0: the server stops as it closes
 ...     store.clear()
 ...     store.upsert_nodes(NodeLabel.THEME, [{"id": "groen", "name": "Groen"}]).created
 1

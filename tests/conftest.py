@@ -26,6 +26,10 @@ _TEST_ENV = (
 )
 _graph_names = itertools.count(1)
 
+# No embedded server a test run starts may outlive it: not even one opened while tests are
+# collected or by a doctest, before the fixture below sets the same for each test.
+os.environ["WIJKGRAAF_EMBEDDED_IDLE"] = "0"
+
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

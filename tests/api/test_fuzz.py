@@ -7,6 +7,9 @@ matches the schema the API publishes.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,8 +36,11 @@ from importers.synthetic import sample_files
 from tests.conftest import embedded_settings
 
 # The app is made at import, so its schema can be read when tests are collected; the
-# fixture below gives it its store, keys and audit log.
-APP = create_app(load_settings(db="embedded:/nonexistent-until-the-fixture-runs"))
+# fixture below gives it its store, keys and audit log. Reading the schema runs the app's
+# start-up, which opens its own store: in a folder of its own, stopped as it closes.
+_SCHEMA_DIR = tempfile.mkdtemp(prefix="wijkgraaf-fuzz-schema-")
+atexit.register(shutil.rmtree, _SCHEMA_DIR, True)
+APP = create_app(load_settings(db=f"embedded:{_SCHEMA_DIR}", embedded_idle=0))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 TOKEN: dict[str, str] = {}
 #: What the issue asks of every answer: no 5xx, and status, content type, headers and body
