@@ -22,7 +22,7 @@ from importers.keys import installation_key, pseudonym
 from importers.reader import read_inputs
 from importers.report import ImportReport, Place, RowError, Skipped
 from importers.templates import SHEETS, ColumnType
-from importers.validate import CBS_CODE, Record, Validated, validate_tables
+from importers.validate import CBS_CODE, Record, Validated, Validator
 from importers.vocabulary import SKILLS, THEMES
 
 L, T = NodeLabel, RelType
@@ -98,12 +98,22 @@ def run_import(
     """Import ``paths`` into ``store``; the report says what happened to every row."""
     started = _now()
     report = ImportReport(uuid.uuid4().hex, [p.name for p in paths], dry_run=options.dry_run)
-    read = read_inputs(paths, neighbourhood=options.neighbourhood)
-    validated = validate_tables(read.tables)
-    report.errors = read.errors + validated.errors
+    # one file at a time, each checked as soon as it is read: a city's files as text and
+    # as records never sit in memory side by side
+    read_errors: list[RowError] = []
+    validator = Validator()
+    for path in paths:
+        read = read_inputs([path], neighbourhood=options.neighbourhood)
+        read_errors += read.errors
+        for table in read.tables:
+            validator.add(table)
+        del read
+    validated = validator.result
+    report.errors = read_errors + validated.errors
     builder = _PlanBuilder(store, installation_key(settings), validated, options, report)
     plan = builder.build()
     report.unknown_terms = builder.unknown_terms()
+    validated.records.clear()  # the plan holds what is written: free the records first
     if report.errors and not options.skip_invalid:
         _record_run(store, report, started, status="rejected")
         return report

@@ -13,7 +13,7 @@ from graph.errors import Language
 from graph.store import WriteCounts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """Where in the input something is: file, sheet (xlsx/JSON), row and column."""
 
