@@ -240,6 +240,13 @@ class FalkorDBStore(GraphStore):
 
     def compact(self) -> None:
         self._server.compact()
+        # the contexts kept on disk go too: after an erasure no copy of the person is left
+        from graph.analysis.context_cache import ContextCache
+
+        ContextCache(self.data_dir / "projection", self.settings.graph_name, key=b"").purge()
+
+    def projection_cache_dir(self) -> Path | None:
+        return self.data_dir / "projection" if self.settings.projection_cache else None
 
     def server_state(self) -> dict[str, Any] | None:
         state: dict[str, Any] = self._server.state()

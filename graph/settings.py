@@ -80,6 +80,15 @@ class Settings(BaseSettings):
             "`wijkgraaf stop` stops it at once."
         ),
     )
+    projection_cache: bool = Field(
+        default=True,
+        description=(
+            "Keep the network questions' projection of the embedded database on disk, in its "
+            "data folder, one signed file per graph version, so a command loads it in a "
+            "fraction of the time; deleted at every import, restore and erasure. Never kept "
+            "for Neo4j."
+        ),
+    )
     query_timeout: float = Field(
         default=60.0,
         ge=0,

@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -245,6 +246,12 @@ class GraphStore(ABC):
         database rewrites its append-only file into a snapshot; Neo4j manages its own files,
         so there it does nothing.
         """
+
+    def projection_cache_dir(self) -> Path | None:
+        """Where the network context may be kept on disk per graph version (it holds what the
+        database holds about people), or None where nothing may be kept: only the embedded
+        database has a data folder of its own for it."""
+        return None
 
     def server_state(self) -> dict[str, Any] | None:
         """The state of a database server Wijkgraaf runs itself (the embedded one): whether it

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
 
-from graph.errors import ConfigurationError
-from graph.settings import Settings
+from graph.installation import installation_key
+
+__all__ = ["installation_key", "pseudonym"]
 
 _PREFIX = {"resident": "r-", "professional": "p-", "organisation": "o-", "initiative": "i-"}
 
@@ -35,37 +33,3 @@ def pseudonym(key: bytes, kind: str, source_id: str) -> str:
     """
     digest = hmac.new(key, f"{kind}:{source_id.strip()}".encode(), hashlib.sha256).hexdigest()
     return _PREFIX[kind] + digest[:32]
-
-
-def installation_key(settings: Settings) -> bytes:
-    """The installation's secret key: from the setting, or from the key file (made if absent)."""
-    given = settings.secret_key.get_secret_value()
-    if given:
-        if len(given) < 32:
-            raise ConfigurationError(
-                "WIJKGRAAF_SECRET_KEY is te kort: gebruik minstens 32 tekens.",
-                "WIJKGRAAF_SECRET_KEY is too short: use at least 32 characters.",
-            )
-        return given.encode()
-    path = Path(settings.key_file)
-    if path.exists():
-        if path.stat().st_mode & 0o077:
-            raise ConfigurationError(
-                f"Het sleutelbestand {path} is leesbaar voor anderen; maak het alleen voor u "
-                "leesbaar (chmod 600).",
-                f"The key file {path} is readable by others; make it readable by you only "
-                "(chmod 600).",
-            )
-        key = path.read_bytes().strip()
-        if len(key) < 32:
-            raise ConfigurationError(
-                f"Het sleutelbestand {path} is beschadigd (te kort).",
-                f"The key file {path} is damaged (too short).",
-            )
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_hex(32).encode()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key + b"\n")
-    return key
