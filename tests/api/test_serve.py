@@ -98,3 +98,70 @@ def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
     result = verify(tmp_path / "audit.jsonl")
     assert result.ok and result.lines == 13, "sign-in and 12 answers, one chain from both"
     assert not (tmp_path / "db" / "falkordb.pid").exists(), "the embedded database stopped"
+
+
+def test_serve_answers_again_by_itself_when_the_database_is_killed_during_an_import(
+    tmp_path: Path,
+) -> None:
+    """As a power cut of the database or an out-of-memory kill would: the running server and
+    an import in progress both carry on once the database is back, without a restart by hand."""
+    data = tmp_path / "db"
+    env = {
+        **os.environ,
+        "WIJKGRAAF_DB": f"embedded:{data}",
+        "WIJKGRAAF_API_KEYS_FILE": str(tmp_path / "keys.json"),
+        "WIJKGRAAF_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+    }
+    settings = load_settings(db=env["WIJKGRAAF_DB"], api_keys_file=tmp_path / "keys.json")
+    with open_store(settings) as store:
+        assert not run_import(store, settings, sample_files(), ImportOptions()).errors
+    city = tmp_path / "city"
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "generate", "--residents", "3000", "--seed", "4",
+         str(city)], env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    token = KeyStore(tmp_path / "keys.json").create(Role.ADMIN)[1]
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    importer = None
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                assert server.poll() is None, f"the server stopped: {log.read_text()}"
+                assert time.monotonic() < deadline, f"the server did not start: {log.read_text()}"
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            importer = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "import", str(city)],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            aof = data / "falkordb" / "appendonlydir"
+            before = sum(f.stat().st_size for f in aof.iterdir())
+            while importer.poll() is None:  # once the import writes, the database dies
+                if sum(f.stat().st_size for f in aof.iterdir()) > before + 50_000:
+                    break
+                time.sleep(0.005)
+            killed = int((data / "falkordb.pid").read_text())
+            os.kill(killed, signal.SIGKILL)
+            _, err = importer.communicate(timeout=300)
+            assert importer.returncode == 0, f"the import carries on after the restart: {err}"
+            health = client.get("/health")
+            assert health.status_code == 200, health.text
+            assert int((data / "falkordb.pid").read_text()) != killed
+            answer = client.get("/questions/isolated", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["items"], "the answer covers the city just imported"
+    finally:
+        if importer is not None and importer.poll() is None:
+            importer.kill()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
