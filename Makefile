@@ -28,6 +28,7 @@ bench: install
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/questions.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/cold.py
 
 lint: install
 	$(BIN)/ruff check graph api importers visualise tests bench

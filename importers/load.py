@@ -10,6 +10,7 @@ graph a clean import gives. Erased people (tombstones) are never brought back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -352,7 +353,7 @@ class _PlanBuilder:
             for sheet in ENTITY_SHEETS
         }
         self._declared = {r.values["code"] for r in self.records.get("neighbourhoods", [])}
-        for record in self.records.get("neighbourhoods", []):
+        for record in self._take("neighbourhoods"):
             values = record.values
             parent = self._code(record, "parent") if "parent" in values else None
             code = values["code"]
@@ -363,20 +364,28 @@ class _PlanBuilder:
                 level=values.get("level") or neighbourhood_level(code),
                 parent=parent,
             )
-        for record in self.records.get("organisations", []):
+        for record in self._take("organisations"):
             self._organisation(record)
-        for record in self.records.get("professionals", []):
+        for record in self._take("professionals"):
             self._professional(record)
-        for record in self.records.get("initiatives", []):
+        for record in self._take("initiatives"):
             self._initiative(record)
-        for record in self.records.get("residents", []):
+        for record in self._take("residents"):
             self._resident(record)
-        for record in self.records.get("support", []):
+        for record in self._take("support"):
             self._support(record)
         for sheet, (rel, start, end) in LINK_SHEETS.items():
-            for record in self.records.get(sheet, []):
+            for record in self._take(sheet):
                 self._link(record, rel, start, end)
         return self.plan
+
+    def _take(self, sheet: str) -> Iterator[Record]:
+        """A sheet's records in order, each let go once planned, so a city's records and its
+        plan do not sit in memory side by side."""
+        records = self.records.pop(sheet, [])
+        records.reverse()
+        while records:
+            yield records.pop()
 
     def _entity(self, record: Record, sheet: str) -> str | None:
         node_id = self.pid(sheet, record.values["source_id"])

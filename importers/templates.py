@@ -12,6 +12,7 @@ writes it out; the reader and validator read it back.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -70,7 +71,13 @@ class Sheet:
     columns: tuple[Column, ...] = field(default_factory=tuple)
 
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        return _columns_by_key(self)[key]
+
+
+@functools.cache
+def _columns_by_key(sheet: Sheet) -> dict[str, Column]:
+    """A sheet's columns by key, made once: an import looks one up for millions of cells."""
+    return {column.key: column for column in sheet.columns}
 
 
 def _id(help_nl: str, help_en: str, example: str) -> Column:

@@ -7,6 +7,7 @@ yields :class:`RowError` s with file, sheet, 1-based row, column, value and what
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,11 +84,17 @@ def looks_like_bsn(text: str) -> bool:
     return (total - int(text[8])) % 11 == 0
 
 
-def _choice(column: Column, text: str) -> str:
+@functools.cache
+def _allowed(column: Column) -> frozenset[str]:
+    """A choice column's values, worked out once per column rather than once per cell."""
     assert column.choices is not None
+    return frozenset(c.value for c in column.choices)
+
+
+def _choice(column: Column, text: str) -> str:
     word = text.strip().lower()
     word = DUTCH_VALUES.get(word, word)
-    allowed = {c.value for c in column.choices}
+    allowed = _allowed(column)
     if word not in allowed:
         values = ", ".join(sorted(allowed))
         raise CellError(f"Kies een van: {values}.", f"Choose one of: {values}.")

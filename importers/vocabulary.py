@@ -15,11 +15,13 @@ and reported, so the vocabulary can grow (extensible, as DOMAIN.md asks).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 
+@functools.lru_cache(maxsize=65_536)  # a city writes the same few hundred terms millions of times
 def normalise_term(text: str) -> str:
     """Lower case, no accents, words joined by underscores.
 
