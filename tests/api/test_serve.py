@@ -46,7 +46,8 @@ def _workers(supervisor: int) -> list[int]:
     return found
 
 
-def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
+def _sample_installation(tmp_path: Path) -> dict[str, str]:
+    """The environment of an installation in ``tmp_path`` (data in ``db/``) holding the sample."""
     env = {
         **os.environ,
         "WIJKGRAAF_DB": f"embedded:{tmp_path / 'db'}",
@@ -56,6 +57,24 @@ def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
     settings = load_settings(db=env["WIJKGRAAF_DB"], api_keys_file=tmp_path / "keys.json")
     with open_store(settings) as store:
         assert not run_import(store, settings, sample_files(), ImportOptions()).errors
+    return env
+
+
+def _wait_healthy(client: httpx.Client, server: subprocess.Popen[bytes], log: Path) -> None:
+    """Until ``/health`` answers 200; fails at once if the server stops, with its log."""
+    deadline = time.monotonic() + 120
+    while True:
+        assert server.poll() is None, f"the server stopped: {log.read_text()}"
+        assert time.monotonic() < deadline, f"the server did not start: {log.read_text()}"
+        try:
+            if client.get("/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+
+
+def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
+    env = _sample_installation(tmp_path)
     token = KeyStore(tmp_path / "keys.json").create(Role.ADMIN)[1]
     port = _free_port()
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"]
@@ -65,14 +84,7 @@ def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as browser:
             deadline = time.monotonic() + 120
-            while True:
-                assert server.poll() is None, f"the server stopped: {log.read_text()}"
-                assert time.monotonic() < deadline, f"the server did not start: {log.read_text()}"
-                try:
-                    if browser.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            _wait_healthy(browser, server, log)
             while len(_workers(server.pid)) < 2:  # the second may still be starting
                 assert server.poll() is None, f"the server stopped: {log.read_text()}"
                 assert time.monotonic() < deadline, f"no second server process: {log.read_text()}"
@@ -106,15 +118,7 @@ def test_serve_answers_again_by_itself_when_the_database_is_killed_during_an_imp
     """As a power cut of the database or an out-of-memory kill would: the running server and
     an import in progress both carry on once the database is back, without a restart by hand."""
     data = tmp_path / "db"
-    env = {
-        **os.environ,
-        "WIJKGRAAF_DB": f"embedded:{data}",
-        "WIJKGRAAF_API_KEYS_FILE": str(tmp_path / "keys.json"),
-        "WIJKGRAAF_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-    }
-    settings = load_settings(db=env["WIJKGRAAF_DB"], api_keys_file=tmp_path / "keys.json")
-    with open_store(settings) as store:
-        assert not run_import(store, settings, sample_files(), ImportOptions()).errors
+    env = _sample_installation(tmp_path)
     city = tmp_path / "city"
     subprocess.run(
         [sys.executable, "-m", "api.cli", "generate", "--residents", "3000", "--seed", "4",
@@ -131,15 +135,7 @@ def test_serve_answers_again_by_itself_when_the_database_is_killed_during_an_imp
     importer = None
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            deadline = time.monotonic() + 120
-            while True:
-                assert server.poll() is None, f"the server stopped: {log.read_text()}"
-                assert time.monotonic() < deadline, f"the server did not start: {log.read_text()}"
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            _wait_healthy(client, server, log)
             importer = subprocess.Popen(
                 [sys.executable, "-m", "api.cli", "import", str(city)],
                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

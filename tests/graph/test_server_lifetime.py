@@ -61,6 +61,20 @@ def _pid_in(path: Path) -> int | None:
         return None
 
 
+def _holder(data: Path, *, idle: str) -> subprocess.Popen[str]:
+    """Another process that opens the store and holds it until its stdin closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from graph.settings import load_settings; from graph.store import open_store\n"
+         f"s = open_store(load_settings(db='embedded:{data}'))\n"
+         "print('open', flush=True); sys.stdin.read(); s.close()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        env={**os.environ, "WIJKGRAAF_EMBEDDED_IDLE": idle},
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    return holder
+
+
 @pytest.fixture
 def data(tmp_path: Path) -> Iterator[Path]:
     """A data folder whose server and keeper this test stops, whatever the test did."""
@@ -94,16 +108,8 @@ def test_the_server_stays_warm_between_commands_then_its_keeper_stops_it(data: P
 
 
 def test_a_server_in_use_is_not_stopped_by_its_keeper(data: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from graph.settings import load_settings; from graph.store import open_store\n"
-         f"s = open_store(load_settings(db='embedded:{data}'))\n"
-         "print('open', flush=True); sys.stdin.read(); s.close()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "WIJKGRAAF_EMBEDDED_IDLE": IDLE},
-    )  # fmt: skip
+    holder = _holder(data, idle=IDLE)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         pid = _pid_in(data / "falkordb.pid")
         assert pid is not None
         time.sleep(float(IDLE) * 3)
@@ -117,16 +123,8 @@ def test_a_server_in_use_is_not_stopped_by_its_keeper(data: Path) -> None:
 def test_stop_stops_an_unused_server_at_once_and_refuses_one_in_use(data: Path) -> None:
     pid = _status(data, idle="600")["pid"]
     assert isinstance(pid, int)
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from graph.settings import load_settings; from graph.store import open_store\n"
-         f"s = open_store(load_settings(db='embedded:{data}'))\n"
-         "print('open', flush=True); sys.stdin.read(); s.close()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "WIJKGRAAF_EMBEDDED_IDLE": "600"},
-    )  # fmt: skip
+    holder = _holder(data, idle="600")
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         refused = _cli(data, "stop", idle="600")
         assert refused.returncode == 1
         assert "nog door 1 proces" in refused.stderr, refused.stderr
