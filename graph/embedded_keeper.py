@@ -21,7 +21,8 @@ import os
 import time
 from pathlib import Path
 
-from graph.embedded_server import EmbeddedServer, is_our_server
+from graph.embedded_server import EmbeddedServer
+from graph.server_files import is_our_server
 
 _POLL_SECONDS = 0.5
 

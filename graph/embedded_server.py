@@ -39,12 +39,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
-import hashlib
 import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -58,41 +56,14 @@ from redis.retry import Retry
 from graph import append_only
 from graph.errors import StoreError, StoreUnavailableError
 from graph.progress import report
-
-# A Unix socket path must be shorter than 108 bytes (sun_path); keep a margin.
-_MAX_SOCKET_PATH = 100
-
-
-def socket_path_for(data_dir: Path) -> Path:
-    """The socket inside ``data_dir``, or in a short per-user runtime dir if that is too long."""
-    inside = data_dir / "falkordb.sock"
-    if len(os.fsencode(inside)) <= _MAX_SOCKET_PATH:
-        return inside
-    runtime = Path(tempfile.gettempdir()) / f"wijkgraaf-{os.getuid()}"
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:24]
-    return runtime / f"{digest}.sock"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def is_our_server(pid: int) -> bool:
-    """Whether ``pid`` is a live redis-server (not a recycled pid of another program)."""
-    if not _pid_alive(pid):
-        return False
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return True  # no /proc (macOS): trust the pid file
-    return b"redis-server" in cmdline
+from graph.server_files import (
+    FileLock,
+    is_our_server,
+    locked,
+    pid_alive,
+    socket_path_for,
+    wait_exit,
+)
 
 
 def no_retry() -> Retry:
@@ -208,7 +179,7 @@ class EmbeddedServer:
             "running": running,
             "pid": pid if running else None,
             "clients": self.live_clients() if running else 0,
-            "keeper": running and _locked(self.keeper_lock),
+            "keeper": running and locked(self.keeper_lock),
             "idle_seconds": self.idle,
             "disk_bytes": append_only.disk_bytes(self.store_dir) if self.store_dir.exists() else 0,
         }
@@ -237,7 +208,7 @@ class EmbeddedServer:
             self._stop()
             return True
 
-    def exclusive(self) -> _FileLock:
+    def exclusive(self) -> FileLock:
         """The lock the server's start and stop hold, for other set-up that processes sharing
         the data folder must do one at a time (the schema: two ``serve`` workers opening a
         fresh folder would otherwise both create the same index, and one would fail)."""
@@ -252,9 +223,9 @@ class EmbeddedServer:
 
     # --- locking and registration ----------------------------------------------------------
 
-    def _server_lock(self) -> _FileLock:
+    def _server_lock(self) -> FileLock:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return _FileLock(self.data_dir / "server.lock")
+        return FileLock(self.data_dir / "server.lock")
 
     def _clients_dir(self) -> Path:
         path = self.data_dir / "clients"
@@ -308,7 +279,7 @@ class EmbeddedServer:
 
     def _ensure_keeper(self) -> None:
         """Start a keeper for the running server unless one already watches it."""
-        if _locked(self.keeper_lock):
+        if locked(self.keeper_lock):
             return
         subprocess.Popen(
             [sys.executable, "-m", "graph.embedded_keeper", str(self.data_dir),
@@ -413,7 +384,7 @@ class EmbeddedServer:
                     )
                 return
             exited = (
-                process.poll() is not None if process else (pid is not None and not _pid_alive(pid))
+                process.poll() is not None if process else (pid is not None and not pid_alive(pid))
             )
             if exited:
                 raise StoreUnavailableError(
@@ -477,52 +448,7 @@ class EmbeddedServer:
             pass  # already gone, or refusing: fall back to the signal below
         finally:
             client.close()
-        if pid is not None and is_our_server(pid) and not _wait_exit(pid, 15):
+        if pid is not None and is_our_server(pid) and not wait_exit(pid, 15):
             os.kill(pid, signal.SIGTERM)
-            _wait_exit(pid, 15)
+            wait_exit(pid, 15)
         self._clear_stale_files()
-
-
-def _locked(path: Path) -> bool:
-    """Whether a live process holds an exclusive ``flock`` on ``path``."""
-    try:
-        with open(path) as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return False
-    except BlockingIOError:
-        return True
-    except FileNotFoundError:
-        return False
-
-
-def _wait_exit(pid: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            waited, _ = os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-            if waited == pid:
-                return True
-        except ChildProcessError:
-            if not _pid_alive(pid):
-                return True
-        time.sleep(0.05)
-    return False
-
-
-class _FileLock:
-    """An exclusive ``flock`` on a file, as a context manager."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle: IO[str] | None = None
-
-    def __enter__(self) -> _FileLock:
-        self._handle = open(self.path, "a")
-        fcntl.flock(self._handle, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._handle is not None
-        fcntl.flock(self._handle, fcntl.LOCK_UN)
-        self._handle.close()
-        self._handle = None

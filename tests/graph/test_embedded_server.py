@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from graph.embedded_server import EmbeddedServer, socket_path_for
+from graph.embedded_server import EmbeddedServer
 from graph.model import NodeLabel
+from graph.server_files import socket_path_for
 from graph.settings import load_settings
 from graph.store import open_store
 
