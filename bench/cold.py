@@ -142,17 +142,21 @@ def _stop_server(env: dict[str, str], cwd: Path) -> None:
     _command(env, "stop", cwd=cwd)
 
 
-def measure_size(residents: int, work: Path, base_env: dict[str, str]) -> SizeResult:
+def measure_size(
+    residents: int, work: Path, base_env: dict[str, str], *, imported: Path | None = None
+) -> SizeResult:
+    """Generate and import a city (or take the one ``imported`` holds), then the commands."""
     result = SizeResult(residents)
-    data, csv, out = work / "data", work / "csv", work / "out"
+    data, csv, out = imported or work / "data", work / "csv", work / "out"
     out.mkdir(parents=True, exist_ok=True)
     env = {**base_env, "WIJKGRAAF_DB": f"embedded:{data}"}
-    result.generate = _command(env, "generate", "--residents", str(residents), "--seed", "7",
-                               str(csv), cwd=work)  # fmt: skip
     # the import keeps its server up afterwards, so its peak memory can be read
     keep = {**env, "WIJKGRAAF_EMBEDDED_IDLE": "600", "WIJKGRAAF_STARTUP_TIMEOUT": "600"}
-    result.imported = _command(keep, "import", str(csv), cwd=work)
-    result.server_peak_mib["import"] = _server_peak_mib(data)
+    if imported is None:
+        result.generate = _command(env, "generate", "--residents", str(residents), "--seed", "7",
+                                   str(csv), cwd=work)  # fmt: skip
+        result.imported = _command(keep, "import", str(csv), cwd=work)
+        result.server_peak_mib["import"] = _server_peak_mib(data)
     _stop_server(keep, work)
     result.disk_mib = _disk_mib(data)
 
@@ -243,6 +247,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="3000,10000,30000,100000")
     parser.add_argument("--neo4j", action="store_true", help="also against Neo4j")
     parser.add_argument("--keep", type=Path, default=None, help="keep the work in this folder")
+    parser.add_argument(
+        "--imported",
+        type=Path,
+        default=None,
+        help="a data folder that already holds the (one) city of --sizes, imported with the "
+        "key file beside it (KEY_FILE): skip generating and importing it",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     top = args.keep or Path(tempfile.mkdtemp(prefix="wijkgraaf-cold-"))
@@ -250,7 +261,9 @@ def main() -> None:
     base_env = {
         name: value for name, value in os.environ.items() if not name.startswith("WIJKGRAAF_")
     }
-    base_env["WIJKGRAAF_KEY_FILE"] = str(top / "secret.key")
+    base_env["WIJKGRAAF_KEY_FILE"] = str(
+        args.imported.parent / "secret.key" if args.imported else top / "secret.key"
+    )
     base_env["WIJKGRAAF_API_KEYS_FILE"] = str(top / "api-keys.json")
     base_env["WIJKGRAAF_AUDIT_LOG"] = str(top / "audit.jsonl")
     base_env["WIJKGRAAF_QUERY_TIMEOUT"] = "0"
@@ -264,13 +277,13 @@ def main() -> None:
     try:
         for residents in sizes:
             work = top / f"city-{residents}"
-            result = measure_size(residents, work, base_env)
+            result = measure_size(residents, work, base_env, imported=args.imported)
             report(result, "embedded FalkorDB")
             if args.neo4j:
                 neo = measure_neo4j(residents, work, base_env)
                 if neo is not None:
                     report(neo, "Neo4j, fresh process against a running server")
-            if args.keep is None:
+            if args.keep is None and args.imported is None:
                 shutil.rmtree(work / "data", ignore_errors=True)
     finally:
         if args.keep is None:
