@@ -82,6 +82,21 @@ def existing_nodes(label: NodeLabel | SystemLabel) -> Query:
 
 
 @cache
+def any_node(label: NodeLabel | SystemLabel) -> Query:
+    """A row if any node of ``label`` is stored: where none is, a write needs no read first."""
+    return Query(f"any_node[{label}]", _fill("MATCH (n:<label>) RETURN 1 LIMIT 1", label=label))
+
+
+@cache
+def any_relationship(rel: RelType) -> Query:
+    """A row if any ``rel`` relationship is stored, between whatever labels (a scan of the
+    type, which both databases keep apart): where none is, a write needs no read first."""
+    return Query(
+        f"any_relationship[{rel}]", _fill("MATCH ()-[r:<rel>]->() RETURN 1 LIMIT 1", rel=rel)
+    )
+
+
+@cache
 def present_ids(label: NodeLabel | SystemLabel) -> Query:
     """Which of ``$ids`` are stored: ids only, which is much cheaper than their properties."""
     return Query(

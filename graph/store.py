@@ -295,11 +295,19 @@ class GraphStore(ABC):
             merged.setdefault(node_id, {}).update(props)
         counts = WriteCounts()
         items = list(merged.items())
+        # a first import of a label reads nothing back: none of its rows can be stored yet
+        none_stored = not self._read(queries.any_node(label), {})
         for batch in _chunks(items, batch_size or self.settings.batch_size):
-            stored = {
-                row[0]: row[1]
-                for row in self._read(queries.existing_nodes(label), {"ids": [i for i, _ in batch]})
-            }
+            stored = (
+                {}
+                if none_stored
+                else {
+                    row[0]: row[1]
+                    for row in self._read(
+                        queries.existing_nodes(label), {"ids": [i for i, _ in batch]}
+                    )
+                }
+            )
             changed = [
                 {"id": node_id, "props": props}
                 for node_id, props in _changed(batch, stored, counts)
@@ -356,15 +364,20 @@ class GraphStore(ABC):
             self._require_nodes(target_label, sorted({t for _, t in merged}))
         counts = WriteCounts()
         items = list(merged.items())
+        # a first import of a type reads nothing back: none of its rows can be stored yet
+        none_stored = not self._read(queries.any_relationship(rel_type), {})
         for batch in _chunks(items, size):
-            pairs = [{"source": s, "target": t} for (s, t), _ in batch]
-            stored = {
-                (row[0], row[1]): row[2]
-                for row in self._read(
-                    queries.existing_relationships(rel_type, source_label, target_label),
-                    {"pairs": pairs},
-                )
-            }
+            stored = (
+                {}
+                if none_stored
+                else {
+                    (row[0], row[1]): row[2]
+                    for row in self._read(
+                        queries.existing_relationships(rel_type, source_label, target_label),
+                        {"pairs": [{"source": s, "target": t} for (s, t), _ in batch]},
+                    )
+                }
+            )
             changed = [
                 {"source": source, "target": target, "props": props}
                 for (source, target), props in _changed(batch, stored, counts)
