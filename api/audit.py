@@ -39,7 +39,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Self
 
-import click
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -50,7 +49,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.cli_common import WijkgraafGroup, settings_for
+from api.roles import Role as Role  # re-exported: where the routes and tests take it from
 from graph.errors import ConfigurationError, Language, NotFoundError, WijkgraafError
 from importers.validate import CBS_CODE, LOCAL_CODE
 
@@ -67,13 +66,6 @@ _GRAPH = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 
 class AuditLogError(WijkgraafError):
     """The audit log is damaged where it must be read: nothing is logged or read past it."""
-
-
-class Role(StrEnum):
-    COACH = "coach"
-    POLICYMAKER = "policymaker"
-    INTEGRATION = "integration"
-    ADMIN = "admin"
 
 
 class Action(StrEnum):
@@ -455,37 +447,3 @@ def read_for_subject(path: str | os.PathLike[str], subject_id: str) -> list[Audi
     if not Path(path).exists():
         return []
     return [record for record in read_records(path) if record.subject_id == subject_id]
-
-
-# --- the command line ---------------------------------------------------------------------
-
-
-@click.group("audit", cls=WijkgraafGroup)
-def audit_command() -> None:
-    """Het auditlog / the audit log."""
-
-
-@audit_command.command("verify")
-@click.option(
-    "--log",
-    "log_path",
-    default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Het auditlog (standaard WIJKGRAAF_AUDIT_LOG) / the audit log (default "
-    "WIJKGRAAF_AUDIT_LOG).",
-)
-@click.option(
-    "--lang", "lang_option", type=click.Choice(["nl", "en"]), default=None, help="Taal / language."
-)
-@click.option("--json", "as_json", is_flag=True, help="Als JSON / as JSON.")
-@click.pass_context
-def verify_command(
-    ctx: click.Context, log_path: Path | None, lang_option: str | None, as_json: bool
-) -> None:
-    """Controleer de keten van het auditlog / check the audit log's chain."""
-    settings = settings_for(ctx, None)
-    lang: Language = "en" if (lang_option or settings.lang) == "en" else "nl"
-    result = verify(log_path or settings.audit_log)
-    click.echo(json.dumps(result.as_json()) if as_json else result.message(lang))
-    if not result.ok:
-        ctx.exit(1)

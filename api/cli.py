@@ -21,7 +21,7 @@ from api.cli_common import WijkgraafGroup
 #: commands needs none of their modules.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "ask": ("api.cli_questions", "ask_command", "Stel een netwerkvraag / ask a network question."),
-    "audit": ("api.audit", "audit_command", "Het auditlog / the audit log."),
+    "audit": ("api.cli_audit", "audit_command", "Het auditlog / the audit log."),
     "demo": (
         "api.cli_demo",
         "demo_command",

@@ -9,24 +9,31 @@ it is revoked when the demo stops. ``--no-serve`` does all but the serving, and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from api.cli_common import db_option, settings_for
 from api.cli_data import print_report
 from api.cli_serve import loopback, run_server
-from graph.analysis.engine import CATALOGUE, Analyst
-from graph.analysis.results import Lang, Scope
-from graph.store import GraphStore, open_store
-from importers.load import ImportOptions, run_import
-from importers.synthetic import sample_files
-from visualise import OVERLAY_QUESTIONS, write_map
+from visualise.choices import OVERLAY_QUESTIONS
+
+if TYPE_CHECKING:
+    from graph.analysis.engine import Analyst
+    from graph.analysis.results import Lang
+    from graph.store import GraphStore
+
+# The analytics, the store, the importer and the maps load when the demo runs, so that its
+# ``--help`` answers at once.
 
 #: How many items of each answer the demo prints.
 HEADLINES = 3
 
 
 def _headlines(analyst: Analyst, lang: Lang) -> None:
+    from graph.analysis.engine import CATALOGUE
+    from graph.analysis.results import Scope
+
     for key, entry in CATALOGUE.items():
         answer = analyst.ask(key, Scope(), limit=HEADLINES)
         click.echo("")
@@ -43,6 +50,9 @@ def _headlines(analyst: Analyst, lang: Lang) -> None:
 
 def _maps(analyst: Analyst, out: Path, lang: Lang) -> list[Path]:
     """The whole sample, each buurt, and each question drawn on the whole sample."""
+    from graph.analysis.results import Scope
+    from visualise.maps import write_map
+
     out.mkdir(parents=True, exist_ok=True)
     context = analyst.context()
     written = [write_map(context, out / "kaart.html", lang=lang)]
@@ -58,8 +68,8 @@ def _maps(analyst: Analyst, out: Path, lang: Lang) -> list[Path]:
 
 def _serve(store: GraphStore, host: str, port: int, lang: Lang) -> None:
     from api.app import create_app
-    from api.audit import Role
     from api.keys import KeyStore
+    from api.roles import Role
 
     settings = store.settings
     keys = KeyStore(settings.api_keys_file)
@@ -105,6 +115,11 @@ def demo_command(
             f"De demo luistert alleen op loopback, niet op {host} / "
             f"the demo listens on loopback only, not on {host}."
         )
+    from graph.analysis.engine import Analyst
+    from graph.store import open_store
+    from importers.load import ImportOptions, run_import
+    from importers.synthetic import sample_files
+
     settings = settings_for(ctx, db)
     lang: Lang = settings.lang
     with open_store(settings) as store:

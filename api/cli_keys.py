@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from api.audit import Role
 from api.cli_common import WijkgraafGroup, settings_for
-from api.keys import KeyStore
+from api.roles import Role
+
+if TYPE_CHECKING:
+    from api.keys import KeyStore
 
 
 def _store(ctx: click.Context) -> KeyStore:
+    from api.keys import KeyStore  # pydantic and the importers' codes: only when it runs
+
     return KeyStore(settings_for(ctx, None).api_keys_file)
 
 

@@ -24,10 +24,10 @@ from api.audit import (
     AuditLog,
     AuditLogError,
     Problem,
-    audit_command,
     read_for_subject,
     verify,
 )
+from api.cli_audit import audit_command
 from graph.errors import ConfigurationError
 
 RESIDENT = "r-" + "1a" * 16

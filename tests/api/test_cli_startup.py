@@ -46,6 +46,13 @@ print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
         (["status", "--help"], 0),
         (["stop", "--help"], 0),
         (["serve", "--port", "0"], 2),
+        (["keys", "--help"], 0),
+        (["keys", "create", "--role", "no-such-role"], 2),
+        (["audit", "--help"], 0),
+        (["audit", "verify", "--lang", "fr"], 2),
+        (["demo", "--help"], 0),
+        (["demo", "--port", "0"], 2),
+        (["recommend", "--limit", "0"], 2),
     ],
 )
 def test_help_and_argument_errors_load_no_heavy_module(args: list[str], code: int) -> None:
