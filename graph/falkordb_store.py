@@ -29,6 +29,7 @@ from graph.errors import (
     StoreError,
     StoreUnavailableError,
 )
+from graph.installation import derived_key
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
     ATTRIBUTE_TIES,
@@ -40,6 +41,7 @@ from graph.model import (
     NodeLabel,
     RelType,
 )
+from graph.projection_cache import ProjectionCache
 from graph.queries import Query
 from graph.settings import Settings
 from graph.store import (
@@ -222,6 +224,11 @@ class FalkorDBStore(GraphStore):
         self._server = EmbeddedServer.for_directory(
             data_dir, startup_timeout=settings.startup_timeout, idle=settings.embedded_idle
         )
+        self._projections = ProjectionCache(
+            data_dir / "projection",
+            settings.graph_name,
+            key=lambda: derived_key(settings, "projection-cache"),
+        )
         self._server.acquire()
         self._closed = False
         try:
@@ -240,13 +247,11 @@ class FalkorDBStore(GraphStore):
 
     def compact(self) -> None:
         self._server.compact()
-        # the contexts kept on disk go too: after an erasure no copy of the person is left
-        from graph.analysis.context_cache import ContextCache
+        # the projections kept on disk go too: after an erasure no copy of the person is left
+        self._projections.purge()
 
-        ContextCache(self.data_dir / "projection", self.settings.graph_name, key=b"").purge()
-
-    def projection_cache_dir(self) -> Path | None:
-        return self.data_dir / "projection" if self.settings.projection_cache else None
+    def projection_cache(self) -> ProjectionCache | None:
+        return self._projections if self.settings.projection_cache else None
 
     def server_state(self) -> dict[str, Any] | None:
         state: dict[str, Any] = self._server.state()

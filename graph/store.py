@@ -19,7 +19,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -38,6 +37,7 @@ from graph.model import (
     RelType,
     SystemLabel,
 )
+from graph.projection_cache import ProjectionCache
 from graph.queries import Query
 from graph.settings import Settings, parse_db
 
@@ -247,10 +247,10 @@ class GraphStore(ABC):
         so there it does nothing.
         """
 
-    def projection_cache_dir(self) -> Path | None:
-        """Where the network context may be kept on disk per graph version (it holds what the
-        database holds about people), or None where nothing may be kept: only the embedded
-        database has a data folder of its own for it."""
+    def projection_cache(self) -> ProjectionCache | None:
+        """The projection kept on disk per graph version (:mod:`graph.projection_cache`), or
+        None where nothing may be kept: it holds what the database holds about people, and
+        only the embedded database has a data folder of its own for it."""
         return None
 
     def server_state(self) -> dict[str, Any] | None:
@@ -285,6 +285,11 @@ class GraphStore(ABC):
         Idempotent: rows equal to what is stored are counted unchanged and not written.
         Later rows for the same ``id`` in one call refine earlier ones. With ``dry_run`` the
         counts are what would happen; nothing is written.
+
+        What is stored is read back per batch to tell created, updated and unchanged apart,
+        unless a write of several batches finds no node of the label at all (a first import):
+        then nothing can be stored yet, and one probe replaces every read. The same holds for
+        :meth:`upsert_relationships` and the relationship's type.
         """
         label = _label(label)
         merged: dict[str, dict[str, Value]] = {}
@@ -295,9 +300,9 @@ class GraphStore(ABC):
             merged.setdefault(node_id, {}).update(props)
         counts = WriteCounts()
         items = list(merged.items())
-        # a first import of a label reads nothing back: none of its rows can be stored yet
-        none_stored = not self._read(queries.any_node(label), {})
-        for batch in _chunks(items, batch_size or self.settings.batch_size):
+        size = batch_size or self.settings.batch_size
+        none_stored = len(items) > size and not self._read(queries.any_node(label), {})
+        for batch in _chunks(items, size):
             stored = (
                 {}
                 if none_stored
@@ -364,8 +369,7 @@ class GraphStore(ABC):
             self._require_nodes(target_label, sorted({t for _, t in merged}))
         counts = WriteCounts()
         items = list(merged.items())
-        # a first import of a type reads nothing back: none of its rows can be stored yet
-        none_stored = not self._read(queries.any_relationship(rel_type), {})
+        none_stored = len(items) > size and not self._read(queries.any_relationship(rel_type), {})
         for batch in _chunks(items, size):
             stored = (
                 {}

@@ -16,9 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis.context_cache import ContextCache
 from graph.analysis.results import Lang, Scope
-from graph.installation import derived_key
 from graph.model import SYSTEM_LABELS as SYSTEM_WORLD
 from graph.model import NodeLabel, RelType
 from graph.store import GraphStore, Projection, areas_within, ordered_subgraph
@@ -80,7 +78,7 @@ class NetworkContext:
     _ordered: bool = field(default=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """What is kept on disk (:mod:`graph.analysis.context_cache`): not the scoped graphs
+        """What is kept on disk (:mod:`graph.projection_cache`): not the scoped graphs
         and igraph twins cut from it, which are made again as questions need them."""
         state = dict(self.__dict__)
         state.update(_scoped={}, _worlds={}, _twins={})
@@ -90,7 +88,7 @@ class NetworkContext:
     def load(cls, store: GraphStore, *, areas: tuple[str, ...] | None = None) -> NetworkContext:
         """One read of the projection (one statement on the embedded database), or, for the
         whole graph, the file the store keeps of this graph version if there is one
-        (:mod:`graph.analysis.context_cache`), written here after a read if there is not.
+        (:meth:`GraphStore.projection_cache`), written here after a read if there is not.
 
         With ``areas``, only their part is read: the context equals what
         ``load(store).restricted(areas)`` holds for every node in it (the attributes of
@@ -98,11 +96,11 @@ class NetworkContext:
         the part takes rather than the city. It knows nothing outside that part: scope or
         restrict it within the areas only.
         """
-        cache = context_cache(store) if areas is None else None
+        cache = store.projection_cache() if areas is None else None
         with _collector_paused():
             if cache is not None:
                 kept = cache.load(store.version())
-                if kept is not None:
+                if isinstance(kept, NetworkContext):
                     return kept
             context = cls._from(store.projection(areas), ordered=areas is not None)
         if cache is not None:
@@ -232,14 +230,3 @@ class NetworkContext:
         if self._ordered and len(keep) == len(nodes):
             return graph
         return ordered_subgraph(graph, keep)
-
-
-def context_cache(store: GraphStore) -> ContextCache | None:
-    """The on-disk contexts of ``store``'s graph, where the store keeps them (the embedded
-    database's data folder, unless ``WIJKGRAAF_PROJECTION_CACHE=false``); else None."""
-    directory = store.projection_cache_dir()
-    if directory is None:
-        return None
-    return ContextCache(
-        directory, store.settings.graph_name, key=derived_key(store.settings, "projection-cache")
-    )

@@ -1,4 +1,4 @@
-"""The network context kept on disk: equal to a fresh read, signed, and gone with the data."""
+"""The projection kept on disk: equal to a fresh read, signed, and gone with the data."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis.context import NetworkContext, context_cache
-from graph.analysis.context_cache import FORMAT, ContextCache
+from graph.analysis.context import NetworkContext
 from graph.model import NodeLabel
+from graph.projection_cache import FORMAT, ProjectionCache
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 from importers.load import ImportOptions, run_import
@@ -37,9 +37,9 @@ def sample(embedded_dir: Path) -> Iterator[tuple[GraphStore, Settings]]:
 
 
 def _files(store: GraphStore) -> list[Path]:
-    directory = store.projection_cache_dir()
-    assert directory is not None
-    return sorted(directory.glob(f"{store.settings.graph_name}.v*.context"))
+    cache = store.projection_cache()
+    assert cache is not None
+    return sorted(cache.directory.glob(f"{store.settings.graph_name}.v*.context"))
 
 
 def _same(a: NetworkContext, b: NetworkContext) -> None:
@@ -61,7 +61,7 @@ def test_the_second_load_reads_the_file_and_equals_a_fresh_read(
     assert kept.name == f"{settings.graph_name}.v{store.version()}.context"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
-    cache = context_cache(store)
+    cache = store.projection_cache()
     assert cache is not None
     from_file = cache.load(store.version())
     assert from_file is not None and from_file is not first
@@ -103,7 +103,7 @@ def test_a_file_without_a_valid_signature_is_never_unpickled(
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (os.system, (f"touch {marker}",))
 
-    cache = context_cache(store)
+    cache = store.projection_cache()
     assert cache is not None
     version = store.version()
     cache.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -115,7 +115,7 @@ def test_a_file_without_a_valid_signature_is_never_unpickled(
     again = cache.load(version)
     assert again is not None and again.version == version
     # signed under another installation key: refused as well
-    other = ContextCache(cache.directory, cache.graph, key=b"x" * 32)
+    other = ProjectionCache(cache.directory, cache.graph, key=lambda: b"x" * 32)
     assert other.load(version) is None
 
 
@@ -123,10 +123,10 @@ def test_neo4j_and_a_setting_keep_nothing_on_disk(
     store_settings: Settings, store: GraphStore
 ) -> None:
     if store.backend == "neo4j":
-        assert store.projection_cache_dir() is None
+        assert store.projection_cache() is None
         return
     with open_store(store_settings.model_copy(update={"projection_cache": False})) as plain:
-        assert plain.projection_cache_dir() is None
+        assert plain.projection_cache() is None
         plain.upsert_nodes(R, [{"id": "r-1"}])
         NetworkContext.load(plain)
     folder = Path(store_settings.db.removeprefix("embedded:")) / "projection"

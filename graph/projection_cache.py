@@ -1,10 +1,13 @@
-"""The network context kept on disk, one file per graph version, so a command loads it fast.
+"""The projection kept on disk, one file per graph version, so a command loads it fast.
 
 Reading the projection from the database and building the networkx graph is what a
 question's command spends most on: 2.5 s for a city of 100,000 residents, 22–30 s for a
 million. The same context read back from a file takes about a seventh of that. So the first
 command after a change writes the context it loaded, and later commands, in other processes,
-read it as long as the graph version is the same (every write to the store bumps it).
+read it as long as the graph version is the same (every write to the store bumps it). The
+store owns the files (:meth:`graph.store.GraphStore.projection_cache`) and deletes them when it
+compacts; what is kept is the questions' :class:`~graph.analysis.context.NetworkContext`, any
+object with the ``version`` it was read at.
 
 What is in the file is what the database holds about people (pseudonymous ids, names where
 consent allows, support-need themes), so it lives beside the embedded database's own files,
@@ -17,7 +20,7 @@ installation key (kept outside the data folder): a file that does not carry a va
 
 >>> import networkx as nx
 >>> from graph.analysis.context import NetworkContext
->>> cache = ContextCache(Path(tempfile.mkdtemp()), "example", key=b"k" * 32)
+>>> cache = ProjectionCache(Path(tempfile.mkdtemp()), "example", key=lambda: b"k" * 32)
 >>> cache.save(NetworkContext(version=7, fabric=nx.path_graph(3)))
 True
 >>> cache.load(7).fabric.number_of_edges(), cache.load(8)
@@ -31,21 +34,20 @@ import hmac
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from graph.analysis.context import NetworkContext
-
-#: Bumped whenever the layout of :class:`NetworkContext` changes, so old files are not read.
+#: Bumped whenever the layout of what is kept changes, so old files are not read.
 FORMAT = b"wijkgraaf-context-1\n"
 _SIGNATURE_BYTES = 32
 
 
-class ContextCache:
-    """The files of one graph's contexts in ``directory``, signed with ``key``."""
+class ProjectionCache:
+    """The files of one graph's projections in ``directory``, signed with ``key()``: asked for
+    only when a file is read or written, so deleting them never creates an installation key."""
 
-    def __init__(self, directory: Path, graph: str, *, key: bytes) -> None:
+    def __init__(self, directory: Path, graph: str, *, key: Callable[[], bytes]) -> None:
         self.directory = directory
         self.graph = graph
         self._key = key
@@ -54,8 +56,8 @@ class ContextCache:
         # "." cannot occur in a graph's name, so one graph's files never match another's
         return self.directory / f"{self.graph}.v{version}.context"
 
-    def load(self, version: int) -> NetworkContext | None:
-        """The context of graph version ``version``, or None if no valid file holds it."""
+    def load(self, version: int) -> Any:
+        """What was kept for graph version ``version``, or None if no valid file holds it."""
         try:
             data = self.path(version).read_bytes()
         except OSError:
@@ -66,14 +68,15 @@ class ContextCache:
         signature, body = data[len(FORMAT) : head], memoryview(data)[head:]
         if not hmac.compare_digest(signature, self._sign(version, body)):
             return None
-        context = pickle.loads(body)
-        return context if getattr(context, "version", None) == version else None
+        kept = pickle.loads(body)
+        return kept if getattr(kept, "version", None) == version else None
 
-    def save(self, context: NetworkContext) -> bool:
-        """Write ``context`` atomically and remove this graph's other versions; False if the
-        disk refused (the cache only saves time, so that is no error)."""
-        body = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
-        target = self.path(context.version)
+    def save(self, projection: Any) -> bool:
+        """Write ``projection`` (which has a ``version``) atomically and remove this graph's
+        other versions; False if the disk refused (it only saves time: no error)."""
+        version: int = projection.version
+        body = pickle.dumps(projection, protocol=pickle.HIGHEST_PROTOCOL)
+        target = self.path(version)
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".context-")
@@ -82,7 +85,7 @@ class ContextCache:
         try:
             with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
                 handle.write(FORMAT)
-                handle.write(self._sign(context.version, body))
+                handle.write(self._sign(version, body))
                 handle.write(body)
             os.replace(temporary, target)
         except OSError:
@@ -104,6 +107,6 @@ class ContextCache:
                 path.unlink(missing_ok=True)
 
     def _sign(self, version: int, body: bytes | memoryview) -> bytes:
-        mac = hmac.new(self._key, FORMAT + f"{self.graph}:{version}\n".encode(), hashlib.sha256)
+        mac = hmac.new(self._key(), FORMAT + f"{self.graph}:{version}\n".encode(), hashlib.sha256)
         mac.update(body)
         return mac.digest()
