@@ -154,8 +154,8 @@ class EmbeddedServer:
                 if self.idle > 0:
                     if self._ping() != "down":
                         self._ensure_keeper()
-                elif not self._other_clients_alive():
-                    self._stop()
+                elif not self.live_clients():
+                    self.shutdown()
 
     def compact(self) -> None:
         """Rewrite the database file into a snapshot base (see :mod:`graph.append_only`)."""
@@ -184,10 +184,6 @@ class EmbeddedServer:
             "disk_bytes": append_only.disk_bytes(self.store_dir) if self.store_dir.exists() else 0,
         }
 
-    def shutdown(self) -> None:
-        """Compact and stop the server whoever uses it; callers hold :meth:`exclusive`."""
-        self._stop()
-
     def stop_unused(self) -> bool:
         """Compact and stop the server now, if no process uses it; False if none was running.
 
@@ -205,7 +201,7 @@ class EmbeddedServer:
                     f"The embedded database is still used by {users} process(es) "
                     "(wijkgraaf serve, for instance); stop those first.",
                 )
-            self._stop()
+            self.shutdown()
             return True
 
     def exclusive(self) -> FileLock:
@@ -253,10 +249,6 @@ class EmbeddedServer:
             if self._users:
                 self._users = 1
                 self.release()
-
-    def _other_clients_alive(self) -> bool:
-        """Whether another live process holds a client lock; clears those of dead ones."""
-        return self.live_clients() > 0
 
     def live_clients(self) -> int:
         """How many live processes other than this one hold a client lock; clears the lock
@@ -435,8 +427,9 @@ class EmbeddedServer:
             f"The embedded database is loading its data: {loading.describe('en')}…",
         )
 
-    def _stop(self) -> None:
-        """Compact the file (the next start loads a snapshot), then shut the server down."""
+    def shutdown(self) -> None:
+        """Compact the file (the next start loads a snapshot), then stop the server, whoever
+        uses it; callers hold :meth:`exclusive`."""
         pid = self.server_pid()
         client = self._client(timeout=None)
         try:

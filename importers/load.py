@@ -108,13 +108,11 @@ def run_import(
         read_errors += read.errors
         for table in read.tables:
             validator.add(table)
-        del read
     validated = validator.result
     report.errors = read_errors + validated.errors
     builder = _PlanBuilder(store, installation_key(settings), validated, options, report)
     plan = builder.build()
     report.unknown_terms = builder.unknown_terms()
-    validated.records.clear()  # the plan holds what is written: free the records first
     if report.errors and not options.skip_invalid:
         _record_run(store, report, started, status="rejected")
         return report
