@@ -15,8 +15,10 @@ For each city size, in one run:
    lifetime), as a coordinator's consecutive commands meet it.
 
 Each command is its own process; its wall time is measured from outside and its peak
-memory read from the kernel (``wait4``). Printed: a table per size with cold and warm seconds,
-peak memory and the ratio cold/warm, and a summary with the targets of issue 11. With
+memory read from the kernel (``wait4``; a cold command's peak includes the database server it
+started and stopped, a child it waited for). Printed first: ``wijkgraaf --help`` against
+``python -c pass`` as the baseline; then per size a table of cold and warm seconds, peak
+memory and the ratio cold/warm, and the six questions' total. With
 ``--neo4j`` the same commands run against a Neo4j server (``WIJKGRAAF_BENCH_NEO4J_URI``, or a
 test server started here): there "cold" is a fresh process connecting to a running server.
 """
@@ -24,6 +26,8 @@ test server started here): there "cold" is a fresh process connecting to a runni
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import shutil
 import signal
@@ -38,6 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from graph.append_only import disk_bytes  # noqa: E402 - after the path is set
 
 QUESTIONS = ("bridges", "isolated", "unused-strengths", "opportunities", "five-o", "ownership")
 BUURT = "BU99980101"  # the synthetic city's first buurt (about 5,000 residents when full)
@@ -63,9 +69,8 @@ class SizeResult:
     phases: dict[str, dict[str, Run]] = field(default_factory=dict)
 
 
-def _command(env: dict[str, str], *args: str, cwd: Path) -> Run:
-    """Run ``wijkgraaf ARGS`` as its own process; wall time and peak memory from outside."""
-    command = [sys.executable, "-m", "api.cli", *args]
+def _process(env: dict[str, str], command: list[str], *, cwd: Path) -> Run:
+    """Run ``command`` as its own process; wall time and peak memory from outside."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -76,6 +81,11 @@ def _command(env: dict[str, str], *args: str, cwd: Path) -> Run:
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+
+
+def _command(env: dict[str, str], *args: str, cwd: Path) -> Run:
+    """``wijkgraaf ARGS`` as its own process."""
+    return _process(env, [sys.executable, "-m", "api.cli", *args], cwd=cwd)
 
 
 def _free_port() -> int:
@@ -111,19 +121,12 @@ def _serve_until_healthy(env: dict[str, str], cwd: Path) -> Run:
 
 def _server_peak_mib(data: Path) -> float:
     """Peak memory of the running embedded server (VmHWM), or 0 when none runs."""
-    try:
+    with contextlib.suppress(OSError, ValueError):  # no pid file, or the server is gone
         pid = int((data / "falkordb.pid").read_text())
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
     return 0.0
-
-
-def _disk_mib(data: Path) -> float:
-    store = data / "falkordb"
-    return sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1_048_576
 
 
 def _commands(env: dict[str, str], cwd: Path, out: Path) -> dict[str, Run]:
@@ -136,10 +139,6 @@ def _commands(env: dict[str, str], cwd: Path, out: Path) -> dict[str, Run]:
     )
     runs["serve ready"] = _serve_until_healthy(env, cwd)
     return runs
-
-
-def _stop_server(env: dict[str, str], cwd: Path) -> None:
-    _command(env, "stop", cwd=cwd)
 
 
 def measure_size(
@@ -157,8 +156,8 @@ def measure_size(
                                    str(csv), cwd=work)  # fmt: skip
         result.imported = _command(keep, "import", str(csv), cwd=work)
         result.server_peak_mib["import"] = _server_peak_mib(data)
-    _stop_server(keep, work)
-    result.disk_mib = _disk_mib(data)
+    _command(keep, "stop", cwd=work)
+    result.disk_mib = disk_bytes(data / "falkordb") / 1_048_576
 
     cold = {**env, "WIJKGRAAF_EMBEDDED_IDLE": "0", "WIJKGRAAF_STARTUP_TIMEOUT": "600"}
     result.phases["cold"] = _commands(cold, work, out)
@@ -166,7 +165,7 @@ def measure_size(
     _command(keep, "status", cwd=work)  # start the server, as an earlier command would
     result.phases["warm"] = _commands(keep, work, out)
     result.server_peak_mib["questions"] = _server_peak_mib(data)
-    _stop_server(keep, work)
+    _command(keep, "stop", cwd=work)
     return result
 
 
@@ -202,11 +201,8 @@ def _row(name: str, cold: Run | None, warm: Run | None) -> str:
         mark = "" if run.code == 0 else " !"
         return f"{run.seconds:>8.2f}s{mark} {run.peak_mib:>6.0f}MB"
 
-    ratio = (
-        f"{cold.seconds / warm.seconds:>6.2f}×"
-        if cold and warm and warm.seconds and cold.seconds == cold.seconds
-        else ""
-    )
+    measured = cold and warm and warm.seconds and not math.isnan(cold.seconds)
+    ratio = f"{cold.seconds / warm.seconds:>6.2f}×" if cold and warm and measured else ""
     return f"  {name:<24} {cell(cold)}   {cell(warm)}   {ratio}"
 
 
@@ -272,7 +268,10 @@ def main() -> None:
         (_command(base_env, "--help", cwd=top) for _ in range(5)), key=lambda run: run.seconds
     )
     print(f"wijkgraaf --help: {help_run.seconds:.3f} s (best of 5), {help_run.peak_mib:.0f} MB")
-    baseline = min((_python_start(base_env, top) for _ in range(5)), key=lambda run: run.seconds)
+    baseline = min(
+        (_process(base_env, [sys.executable, "-c", "pass"], cwd=top) for _ in range(5)),
+        key=lambda run: run.seconds,
+    )
     print(f"python -c pass (baseline): {baseline.seconds:.3f} s")
     try:
         for residents in sizes:
@@ -288,13 +287,6 @@ def main() -> None:
     finally:
         if args.keep is None:
             shutil.rmtree(top, ignore_errors=True)
-
-
-def _python_start(env: dict[str, str], cwd: Path) -> Run:
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", "pass"], cwd=cwd, env=env)
-    _, _, usage = os.wait4(process.pid, 0)
-    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024, 0)
 
 
 if __name__ == "__main__":
