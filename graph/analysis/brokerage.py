@@ -138,10 +138,13 @@ def component_sizes(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str,
     return {node: sizes[part] for node, part in zip(names, membership, strict=True)}
 
 
-def constraint(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, float]:
+def constraint(
+    graph: nx.Graph, *, ig: Prepared | None = None, nodes: Iterable[str] | None = None
+) -> dict[str, float]:
     """Burt's constraint: how much a node's contacts are tied to each other (high = closed in).
 
-    Equal to networkx's unweighted ``constraint``; ``math.nan`` for isolated nodes.
+    Equal to networkx's unweighted ``constraint``; ``math.nan`` for isolated nodes. Every
+    node, or only ``nodes``.
 
     >>> star = nx.star_graph(3)
     >>> star = nx.relabel_nodes(star, str)
@@ -149,26 +152,40 @@ def constraint(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, floa
     {'0': 0.333, '1': 1.0, '2': 1.0, '3': 1.0}
     """
     g, names = _prepared(graph, ig)
-    values: list[float] = g.constraint()
-    return dict(zip(names, values, strict=True))
+    if nodes is None:
+        values: list[float] = g.constraint()
+        return dict(zip(names, values, strict=True))
+    chosen = list(nodes)
+    return dict(zip(chosen, g.constraint(_vertices(names, chosen)), strict=True))
 
 
-def effective_size(graph: nx.Graph, *, ig: Prepared | None = None) -> dict[str, float]:
+def _vertices(names: list[str], nodes: list[str]) -> list[int]:
+    """The vertex numbers of ``nodes`` in a graph prepared with ``names``."""
+    wanted = set(nodes)
+    number = {node: vertex for vertex, node in enumerate(names) if node in wanted}
+    return [number[node] for node in nodes]
+
+
+def effective_size(
+    graph: nx.Graph, *, ig: Prepared | None = None, nodes: Iterable[str] | None = None
+) -> dict[str, float]:
     """Burt's effective size: non-redundant contacts, ``n - 2t/n`` for ``n`` contacts with ``t``
     ties among them.
 
     Equal to networkx's unweighted ``effective_size`` (the same closed form), computed from
     igraph's degrees and local clustering instead of one ego network per node; ``math.nan`` for
-    isolated nodes.
+    isolated nodes. Every node, or only ``nodes``.
 
     >>> effective_size(nx.Graph([("a", "b"), ("a", "c"), ("b", "c"), ("a", "d")]))
     {'a': 2.3333333333333335, 'b': 1.0, 'c': 1.0, 'd': 1.0}
     """
     g, names = _prepared(graph, ig)
-    degrees: list[int] = g.degree()
-    clustering: list[float] = g.transitivity_local_undirected(mode="zero")
+    chosen = names if nodes is None else list(nodes)
+    vertices = None if nodes is None else _vertices(names, chosen)
+    degrees: list[int] = g.degree(vertices)
+    clustering: list[float] = g.transitivity_local_undirected(vertices, mode="zero")
     result: dict[str, float] = {}
-    for node, n, share in zip(names, degrees, clustering, strict=True):
+    for node, n, share in zip(chosen, degrees, clustering, strict=True):
         ties = round(share * n * (n - 1) / 2)  # exact: the share is ties / (n choose 2)
         result[node] = n - (2 * ties) / n if n else math.nan
     return result
@@ -275,9 +292,15 @@ def brokerage_roles(
     >>> brokerage_roles(graph, {"a": "x", "b": "y", "c": "x", "d": "z"})["b"]
     {'coordinator': 0, 'consultant': 1, 'representative_gatekeeper': 0, 'liaison': 1}
     """
+    chosen: Iterable[str] = graph if nodes is None else list(nodes)
+    # with nodes, only they and their contacts are looked at: only they get a label
+    labelled: Iterable[str] = graph
+    if nodes is not None:
+        labelled = {other for node in chosen for other in graph.adj[node]} | set(chosen)
+        labelled = sorted(labelled)
     codes: dict[str, int] = {}
     labels: dict[str, int] = {}
-    for node in graph:
+    for node in labelled:
         group = groups.get(node)
         if group is None:
             labels[node] = -1 - len(labels)  # negative: a group of its own, never shared
@@ -294,9 +317,7 @@ def brokerage_roles(
             counts[y][_role(ly, lx, lz)] += 1
             counts[z][_role(lz, lx, ly)] += 1
         closed = dict(zip(names, counts, strict=True))
-        chosen: Iterable[str] = graph
     else:
-        chosen = list(nodes)
         for node in chosen:
             contacts = set(graph.adj[node]) - {node}
             tally = [0, 0, 0, 0]
@@ -354,11 +375,12 @@ def parts_from_blocks(blocks: list[list[T]], cuts: set[T]) -> dict[T, list[int]]
     >>> parts_from_blocks([["a", "b"], ["b", "c", "d"], ["d", "e"]], {"b", "d"})
     {'b': [3, 1], 'd': [3, 1]}
     """
+    # a city's main block holds most of its nodes: each block's members are walked once, here
+    cuts_in = [[vertex for vertex in members if vertex in cuts] for members in blocks]
     blocks_at: dict[T, list[int]] = defaultdict(list)
-    for number, members in enumerate(blocks):
+    for number, members in enumerate(cuts_in):
         for vertex in members:
-            if vertex in cuts:
-                blocks_at[vertex].append(number)
+            blocks_at[vertex].append(number)
     parts: dict[T, list[int]] = {}
     placed = [False] * len(blocks)
     for root in range(len(blocks)):
@@ -372,8 +394,8 @@ def parts_from_blocks(blocks: list[list[T]], cuts: set[T]) -> dict[T, list[int]]
         while stack:
             block, parent = stack.pop()
             order.append((block, parent))
-            for vertex in blocks[block]:
-                if vertex in cuts and vertex != parent:
+            for vertex in cuts_in[block]:
+                if vertex != parent:
                     children = [b for b in blocks_at[vertex] if not placed[b]]
                     for child in children:
                         placed[child] = True
@@ -383,7 +405,7 @@ def parts_from_blocks(blocks: list[list[T]], cuts: set[T]) -> dict[T, list[int]]
         size: dict[int, int] = {}
         for block, parent in reversed(order):
             own = len(blocks[block]) - (parent is not None)
-            under = [below.get(vertex, []) for vertex in blocks[block] if vertex != parent]
+            under = [below.get(vertex, []) for vertex in cuts_in[block] if vertex != parent]
             size[block] = own + sum(size[child] for children in under for child in children)
         component = size[root]
         for vertex, children in below.items():

@@ -27,11 +27,16 @@ WEIGHTS = {
 #: A component counts as cut off when it is at most this share of the largest one.
 SMALL_COMPONENT_SHARE = 0.1
 ACTIVE = {"active", None}
+_ONLY_SUPPORT = {"SUPPORTED_BY"}
+_ONLY_NO_PARTICIPATION = ["no_participation"]
 
 
-def _types(ties: dict[str, dict[str, object]], node: str) -> list[str]:
-    """The types of a node's ties (its adjacency dict), a tie to itself left out."""
-    return [str(tie.get("type")) for other, tie in ties.items() if other != node]
+def _types(ties: dict[str, dict[str, object]], node: str) -> tuple[set[object], int]:
+    """The types of a node's ties (its adjacency dict) and how many there are, a tie to itself
+    left out."""
+    if node in ties:
+        return {tie.get("type") for other, tie in ties.items() if other != node}, len(ties) - 1
+    return {tie.get("type") for tie in ties.values()}, len(ties)
 
 
 def _fitting_initiative(
@@ -90,28 +95,30 @@ def answer_isolated(
     found: list[tuple[tuple[bool, float, str], list[str], int]] = []
     counts = dict.fromkeys(WEIGHTS, 0)
     residents = 0
+    small = max(1, SMALL_COMPONENT_SHARE * largest)
+    total = sum(WEIGHTS.values())
     for node, data in graph.nodes(data=True):
         if data.get("label") != "Resident":
             continue
         residents += 1
-        types = _types(adjacency[node], node)
+        types, ties = _types(adjacency[node], node)
         signals = []
-        if not types:
+        if not ties:
             signals.append("no_ties")
-        elif all(t == "SUPPORTED_BY" for t in types):
+        elif types == _ONLY_SUPPORT:
             signals.append("only_support")
-        if types and component_of[node] <= max(1, SMALL_COMPONENT_SHARE * largest):
+        if ties and component_of[node] <= small:
             signals.append("cut_off")
-        if types and core.get(node, 0) <= 1:
+        if ties and core.get(node, 0) <= 1:
             signals.append("low_coreness")
         if "PARTICIPATES_IN" not in types:
             signals.append("no_participation")
-        if not signals or signals == ["no_participation"]:
+        if not signals or signals == _ONLY_NO_PARTICIPATION:
             continue
         for signal in signals:
             counts[signal] += 1
-        score = sum(WEIGHTS[s] for s in signals) / sum(WEIGHTS.values())
-        found.append(((node not in context.needs, -score, node), signals, len(types)))
+        score = sum(WEIGHTS[s] for s in signals) / total
+        found.append(((node not in context.needs, -score, node), signals, ties))
     found.sort()
 
     items = []

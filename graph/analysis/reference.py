@@ -56,20 +56,27 @@ def component_sizes(graph: nx.Graph, *, ig: Any = None) -> dict[str, int]:
     return {node: len(part) for part in nx.connected_components(graph) for node in part}
 
 
-def constraint(graph: nx.Graph, *, ig: Any = None) -> dict[str, float]:
-    return {node: float(value) for node, value in nx.constraint(graph).items()}
+def constraint(
+    graph: nx.Graph, *, ig: Any = None, nodes: Iterable[str] | None = None
+) -> dict[str, float]:
+    chosen = None if nodes is None else list(nodes)
+    return {node: float(value) for node, value in nx.constraint(graph, chosen).items()}
 
 
-def effective_size(graph: nx.Graph, *, ig: Any = None) -> dict[str, float]:
+def effective_size(
+    graph: nx.Graph, *, ig: Any = None, nodes: Iterable[str] | None = None
+) -> dict[str, float]:
     """Burt's closed form ``n - 2t/n`` with networkx's triangle counts.
 
     ``nx.effective_size`` itself builds an undirected copy of the whole graph for every node
     (through ``ego_graph``): on a 100,000-node city that ran for over half an hour without
     finishing, which measures a quirk, not networkx. The closed form is what it computes.
     """
-    triangles = nx.triangles(graph)
+    chosen = list(graph if nodes is None else nodes)
+    triangles = nx.triangles(graph, chosen)
     result = {}
-    for node, neighbours in graph.adj.items():
+    for node in chosen:
+        neighbours = graph.adj[node]
         n = len(neighbours) - (node in neighbours)
         result[node] = n - 2 * triangles[node] / n if n else float("nan")
     return result

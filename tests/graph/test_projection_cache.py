@@ -131,3 +131,38 @@ def test_neo4j_and_a_setting_keep_nothing_on_disk(
         NetworkContext.load(plain)
     folder = Path(store_settings.db.removeprefix("embedded:")) / "projection"
     assert not list(folder.glob(f"{store_settings.graph_name}.v*.context"))
+
+
+def test_the_whole_fabrics_igraph_twin_is_kept_beside_the_context(
+    sample: tuple[GraphStore, Settings],
+) -> None:
+    from graph.analysis import brokerage
+    from graph.analysis.results import Scope
+
+    store, settings = sample
+    made = NetworkContext.load(store).prepared(Scope(), brokerage)
+    cache = store.projection_cache()
+    assert cache is not None
+    twin = cache.path(store.version(), "twin-brokerage")
+    assert twin.exists(), "the first use keeps the twin"
+    context = NetworkContext.load(store)  # read from the file, as the next command would
+    read_back = context.prepared(Scope(), brokerage)
+    assert read_back is not made
+    assert read_back[1] == made[1] == list(context.fabric)
+    assert read_back[0].get_edgelist() == made[0].get_edgelist()
+    # a neighbourhood's graph is not the whole fabric: its twin is made, never kept
+    context.prepared(Scope(neighbourhoods=("BU99990101",)), brokerage)
+    assert sorted(
+        p.name.split(".")[-1] for p in cache.directory.glob(f"{settings.graph_name}.v*")
+    ) == [
+        "context",
+        "twin-brokerage",
+    ]
+    # a twin that does not fit the fabric is made again, not used
+    cache.save_part(
+        store.version(),
+        "twin-brokerage",
+        brokerage.to_igraph(context.fabric.subgraph(list(context.fabric)[:5]).copy()),
+    )
+    again = NetworkContext.load(store).prepared(Scope(), brokerage)
+    assert again[1] == list(context.fabric)

@@ -210,3 +210,26 @@ def test_what_hangs_on_a_cut_point_equals_removing_it(graph: nx.Graph) -> None:
         components = sorted(nx.connected_components(rest), key=len, reverse=True)
         size, _ = _hanging(graph, node, parts)
         assert size == sum(len(c) for c in components[1:]), node
+
+
+def test_communities_found_in_a_forked_child_give_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graph.analysis import bridges, forked
+    from graph.analysis.context import NetworkContext
+
+    if not forked.can_fork():
+        pytest.skip("fork needs one thread and a second core")
+    graph = nx.relabel_nodes(nx.connected_caveman_graph(12, 6), lambda n: f"r-{n:03d}")
+    graph.add_edges_from([("r-000", "x-1"), ("x-1", "x-2")])  # something to cut off
+    nx.set_node_attributes(graph, "Resident", "label")
+    context = NetworkContext(version=1, fabric=graph)
+    here = bridges.answer_bridges(context, Scope())
+    monkeypatch.setattr(bridges, "BACKGROUND_FROM", 0)
+    children: list[int] = []
+    real_fork = forked.os.fork
+    monkeypatch.setattr(forked.os, "fork", lambda: children.append(1) or real_fork())
+    in_child = bridges.answer_bridges(NetworkContext(version=1, fabric=graph), Scope())
+    assert children == [1], "the communities were found in a child"
+    assert in_child.model_dump() == here.model_dump()
+    assert here.summary["communities"] > 1

@@ -163,6 +163,23 @@ def test_the_reference_effective_size_equals_networkx(graph: nx.Graph) -> None:
     _assert_same(reference.effective_size(graph), nx.effective_size(graph))
 
 
+def test_constraint_and_effective_size_of_some_nodes_equal_those_of_all(graph: nx.Graph) -> None:
+    from graph.analysis import reference
+
+    some = sorted(graph)[::3]
+    assert some, "the fixture graph has nodes"
+    prepared = brokerage.to_igraph(graph)
+    for metrics, twin in ((brokerage, prepared), (reference, None)):
+        every = metrics.constraint(graph, ig=twin)
+        chosen = metrics.constraint(graph, ig=twin, nodes=some)
+        assert list(chosen) == some
+        _assert_same(chosen, {node: every[node] for node in some})
+        every = metrics.effective_size(graph, ig=twin)
+        chosen = metrics.effective_size(graph, ig=twin, nodes=some)
+        assert list(chosen) == some
+        _assert_same(chosen, {node: every[node] for node in some})
+
+
 def test_measures_agree_on_a_shared_twin(graph: nx.Graph) -> None:
     prepared = brokerage.to_igraph(graph)
     _assert_same(brokerage.constraint(graph, ig=prepared), brokerage.constraint(graph))
@@ -308,7 +325,13 @@ def test_brokerage_roles_equal_brute_force(seed: int) -> None:
             groups[node] = None
         elif draw < 0.85:
             groups[node] = rng.choice("ABC")
-    assert brokerage.brokerage_roles(graph, groups) == _brute_force_roles(graph, groups)
+    expected = _brute_force_roles(graph, groups)
+    assert brokerage.brokerage_roles(graph, groups) == expected
+    # for some nodes only, given only the groups of those nodes and their contacts
+    some = sorted(graph)[::4]
+    near = set(some).union(*(graph.adj[node] for node in some))
+    only = brokerage.brokerage_roles(graph, {n: groups.get(n) for n in near}, nodes=some)
+    assert only == {node: expected[node] for node in some}
 
 
 def test_brokerage_roles_ignore_self_loops() -> None:
