@@ -24,10 +24,13 @@ then by community.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from itertools import accumulate, chain
+from operator import contains
+from typing import Literal, TypeAlias, cast
 
 import networkx as nx
 
@@ -69,26 +72,43 @@ def group_nodes(
 
 
 def _by_neighbourhood(graph: nx.Graph, areas: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    located = {
-        node: str(code) for node, code in graph.nodes(data="neighbourhood") if code is not None
+    # one pass over the node data as the plain dicts they are (``nodes(data="neighbourhood")``
+    # is a generator: a third of a grouped city map's time); then the few without an area
+    membership: dict[str, str | None] = {
+        node: None if (code := data.get("neighbourhood")) is None else str(code)
+        for node, data in graph.nodes(data=True)
     }
-    membership: dict[str, str] = {}
-    for node in graph:
-        if node in located:
-            membership[node] = located[node]
-            continue
-        around = Counter(located[other] for other in graph.adj[node] if other in located)
-        # most ties first, then the smallest code: the same answer every time
-        membership[node] = min(around, key=lambda code: (-around[code], code)) if around else OTHER
-    while len(set(membership.values())) > MAX_GROUPS:
-        parent = {
-            code: areas.get(code, {}).get("parent") or code for code in set(membership.values())
-        }
-        rolled = {node: parent[code] for node, code in membership.items()}
-        if rolled == membership:
+    elsewhere = {
+        node: _most_tied(graph.adj[node], membership)
+        for node, code in membership.items()
+        if code is None
+    }
+    membership.update(elsewhere)
+    return _rolled_up(cast(dict[str, str], membership), areas)
+
+
+def _most_tied(neighbours: Iterable[str], located: Mapping[str, str | None]) -> str:
+    around = Counter(code for other in neighbours if (code := located[other]) is not None)
+    # most ties first, then the smallest code: the same answer every time
+    return min(around, key=lambda code: (-around[code], code)) if around else OTHER
+
+
+def _rolled_up(
+    membership: dict[str, str], areas: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Areas rolled up to their parents until at most :data:`MAX_GROUPS` remain (or no area
+    has a parent). Worked out on the distinct codes, then applied to the nodes once."""
+    codes = set(membership.values())
+    final = {code: code for code in codes}
+    while len(codes) > MAX_GROUPS:
+        parent = {code: areas.get(code, {}).get("parent") or code for code in codes}
+        if all(parent[code] == code for code in codes):
             break
-        membership = rolled
-    return membership
+        final = {code: parent[now] for code, now in final.items()}
+        codes = set(parent.values())
+    if all(code == now for code, now in final.items()):
+        return membership
+    return {node: final[code] for node, code in membership.items()}
 
 
 def _by_community(graph: nx.Graph, *, seed: int) -> dict[str, str]:
@@ -100,19 +120,63 @@ def _by_community(graph: nx.Graph, *, seed: int) -> dict[str, str]:
 
 
 def between_groups(graph: nx.Graph, membership: Mapping[str, str]) -> Counter[tuple[str, str]]:
-    """Ties between each pair of different groups (pair sorted)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for a, b in graph.edges():
-        ga, gb = membership[a], membership[b]
-        if ga != gb:
-            counts[(ga, gb) if ga < gb else (gb, ga)] += 1
-    return counts
+    """Ties between each pair of different groups (pair sorted), in the order the pairs first
+    meet in ``graph.edges()``."""
+    return tie_counts(graph, membership)[1]
 
 
 def inner_ties(graph: nx.Graph, membership: Mapping[str, str]) -> Counter[str]:
     """Ties within each group."""
-    counts: Counter[str] = Counter()
-    for a, b in graph.edges():
-        if membership[a] == membership[b]:
-            counts[membership[a]] += 1
-    return counts
+    return tie_counts(graph, membership)[0]
+
+
+def tie_counts(
+    graph: nx.Graph, membership: Mapping[str, str]
+) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Ties within each group, and between each pair of different groups (pair sorted).
+
+    The same counts, with the pairs in the same order, as a walk over ``graph.edges()``, but
+    worked out a group at a time: the groups its members' ties lead to are looked up and
+    counted in passes that run in C (a million residents' 3.3 million ties: about a second
+    instead of fifteen). A tie inside a group is met from both of its ends, a self-loop from
+    its one end. The order matters: the overview's layout is seeded and takes the pairs in it.
+    """
+    group_of = membership.__getitem__
+    members: dict[str, list[str]] = {}
+    adjacent: dict[str, list[Mapping[str, object]]] = {}
+    for node, neighbours in graph.adjacency():
+        group = group_of(node)
+        if group in members:
+            members[group].append(node)
+            adjacent[group].append(neighbours)
+        else:
+            members[group], adjacent[group] = [node], [neighbours]
+    inner: Counter[str] = Counter()
+    between: dict[tuple[str, str], int] = {}
+    # where each pair is first met, as (node, place among its neighbours), from either side
+    first_met: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for group, people in members.items():
+        neighbours = adjacent[group]
+        reached = list(map(group_of, chain.from_iterable(neighbours)))
+        counts = Counter(reached)
+        loops = sum(map(contains, neighbours, people))
+        within = (counts.pop(group, 0) + loops) // 2
+        if within:
+            inner[group] = within
+        if not counts:
+            continue
+        # the first place each group is reached: a key's last write in a dict wins
+        first = dict(zip(reversed(reached), range(len(reached) - 1, -1, -1), strict=True))
+        starts = list(accumulate(map(len, neighbours), initial=0))
+        for other, ties in counts.items():
+            place = first[other]
+            member = bisect_right(starts, place) - 1
+            pair = (group, other) if group < other else (other, group)
+            between[pair] = ties
+            first_met.setdefault(pair, []).append((people[member], place - starts[member]))
+    wanted = {node for met in first_met.values() for node, _ in met}
+    rank = {node: number for number, node in enumerate(graph.adj) if node in wanted}
+    order = {
+        pair: min((rank[node], place) for node, place in met) for pair, met in first_met.items()
+    }
+    return inner, Counter({pair: between[pair] for pair in sorted(order, key=order.__getitem__)})

@@ -11,6 +11,9 @@ details panel says how to make the group's own map.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from itertools import compress, repeat
+from operator import add, contains, ge
 from typing import Any
 from urllib.parse import quote
 
@@ -18,13 +21,7 @@ import networkx as nx
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Lang
-from visualise.aggregate import (
-    MAX_DRAWN_NODES,
-    OTHER,
-    Grouping,
-    between_groups,
-    inner_ties,
-)
+from visualise.aggregate import MAX_DRAWN_NODES, OTHER, Grouping, tie_counts
 from visualise.choices import COLOUR_MODES, SIZE_MODES
 from visualise.draw import draw
 from visualise.layout import positions, separate
@@ -66,8 +63,8 @@ def grouped_view(
     members: dict[str, list[str]] = {}
     for node, key in grouping.membership.items():
         members.setdefault(key, []).append(node)
-    inside = inner_ties(graph, grouping.membership)
-    between = between_groups(graph, grouping.membership)
+    inside, between = tie_counts(graph, grouping.membership)
+    adjacency = dict(graph.adjacency())
     outside: dict[str, int] = dict.fromkeys(members, 0)
     for (a, b), ties in between.items():
         outside[a] += ties
@@ -83,17 +80,16 @@ def grouped_view(
     radius = {key: _group_size(len(people), largest) for key, people in members.items()}
     # room for the label under each hexagon too
     spots = separate(positions(quotient, seed=seed, spacing=GROUP_SPACING), radius, gap=40.0)
-    degree = dict(graph.degree())
     groups: dict[str, MapData] = {}
     nodes = []
     for rank, key in enumerate(order):
         name = _group_name(context, grouping, key, lang)
         people = members[key]
-        marked = [n for n in people if overlay and overlay.primary_role(n) == "answer"]
+        marked = [n for n in people if overlay.primary_role(n) == "answer"] if overlay else []
         drill = None
         if not embeddable and drill_url and grouping.by == "neighbourhood" and key != OTHER:
             drill = drill_url.replace("{code}", _quote(key))
-        best = sorted(people, key=lambda n: (-degree[n], n))[:GROUP_NAMES_SHOWN]
+        best = _best_connected(adjacency, people)
         rows = [
             [word(lang, "members"), count(len(people), lang)],
             [word(lang, "inner_ties"), count(inside[key], lang)],
@@ -154,6 +150,20 @@ def grouped_view(
             }
         )
     return {"nodes": nodes, "edges": edges}, groups
+
+
+def _best_connected(adjacency: Mapping[str, Mapping[str, Any]], people: list[str]) -> list[str]:
+    """The :data:`GROUP_NAMES_SHOWN` members with the most ties (then by id), as sorting them
+    all would give, but sorting only those with at least the tenth-highest degree."""
+    neighbours = list(map(adjacency.__getitem__, people))
+    # the degree as networkx counts it: a self-loop twice
+    degrees = list(map(add, map(len, neighbours), map(contains, neighbours, people)))
+    if len(people) > GROUP_NAMES_SHOWN:
+        least = sorted(degrees, reverse=True)[GROUP_NAMES_SHOWN - 1]
+        people = list(compress(people, map(ge, degrees, repeat(least))))
+        degrees = [d for d in degrees if d >= least]
+    degree = dict(zip(people, degrees, strict=True))
+    return sorted(people, key=lambda n: (-degree[n], n))[:GROUP_NAMES_SHOWN]
 
 
 def _group_size(members: int, largest: int) -> float:

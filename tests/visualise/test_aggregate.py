@@ -3,6 +3,7 @@ whole city stays a small page."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from importers.synthetic import synthetic_city, write_csv
 from tests.conftest import embedded_settings
 from tests.visualise.conftest import Tags, city_context, page_data
 from visualise import MAX_DRAWN_NODES, aggregate, build_map, overview, render_map
-from visualise.aggregate import OTHER, group_nodes
+from visualise.aggregate import OTHER, group_nodes, tie_counts
+
+Key = tuple[str, str]
 
 EXTERNAL = ("http://", "https://", "//")
 
@@ -163,3 +166,80 @@ def test_a_city_of_100000_residents_is_a_small_page_of_at_most_2000_nodes(
     assert local["aggregate"]["by"] == "community"
     assert local["drawnNodes"] <= MAX_DRAWN_NODES
     assert sum(len(g["nodes"]) for g in local["groups"].values()) == local["totalNodes"]
+
+
+def _shuffled_city(seed: int) -> nx.Graph:
+    """A city whose nodes come in no particular order, with self-loops, people without an
+    area and ties that reach from group to group in every direction."""
+    rng = random.Random(seed)
+    fabric = city_context(6, 400, seed=seed, cross_ties=300).fabric
+    order = list(fabric)
+    rng.shuffle(order)
+    shuffled = nx.Graph()
+    shuffled.add_nodes_from((node, fabric.nodes[node]) for node in order)
+    ties = list(fabric.edges(data=True))
+    rng.shuffle(ties)
+    shuffled.add_edges_from(ties)
+    for node in rng.sample(order, 20):
+        shuffled.add_edge(node, node, type="KNOWS")
+    for node in rng.sample(order, 30):
+        del shuffled.nodes[node]["neighbourhood"]
+    return shuffled
+
+
+def _walked(graph: nx.Graph, membership: dict[str, str]) -> tuple[Counter[str], Counter[Key]]:
+    """The ties within and between groups, counted tie by tie over ``graph.edges()``."""
+    inner: Counter[str] = Counter()
+    between: Counter[Key] = Counter()
+    for a, b in graph.edges():
+        ga, gb = membership[a], membership[b]
+        if ga == gb:
+            inner[ga] += 1
+        else:
+            between[(ga, gb) if ga < gb else (gb, ga)] += 1
+    return inner, between
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ties_counted_a_group_at_a_time_equal_a_walk_over_every_tie(seed: int) -> None:
+    graph = _shuffled_city(seed)
+    for by in ("neighbourhood", "community"):
+        membership = group_nodes(graph, {}, by=by, seed=seed).membership
+        inner, between = tie_counts(graph, membership)
+        walked_inner, walked_between = _walked(graph, membership)
+        assert dict(inner) == dict(walked_inner)
+        # the pairs in the order the walk meets them: the overview's seeded layout reads them so
+        assert list(between.items()) == list(walked_between.items())
+
+
+def _grouped_by_neighbourhood(graph: nx.Graph) -> dict[str, str]:
+    """Straightforward: a node's own area, else the area most of its ties lead to."""
+    located = {n: str(c) for n, c in graph.nodes(data="neighbourhood") if c is not None}
+    membership = {}
+    for node in graph:
+        around = Counter(located[o] for o in graph.adj[node] if o in located)
+        membership[node] = located.get(node) or (
+            min(around, key=lambda code: (-around[code], code)) if around else OTHER
+        )
+    return membership
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_grouping_by_neighbourhood_equals_the_straightforward_one(seed: int) -> None:
+    graph = _shuffled_city(seed)
+    alone = f"r-alone-{seed}"
+    graph.add_node(alone, label="Resident")  # no area and no ties
+    grouping = group_nodes(graph, {}, by="neighbourhood", seed=seed)
+    assert list(grouping.membership.items()) == list(_grouped_by_neighbourhood(graph).items())
+    assert grouping.membership[alone] == OTHER
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_best_connected_members_are_those_sorting_them_all_gives(seed: int) -> None:
+    graph = _shuffled_city(seed)
+    adjacency = dict(graph.adjacency())
+    people = list(graph)
+    for size in (3, 10, 11, 500, len(people)):
+        group = people[:size]
+        expected = sorted(group, key=lambda n: (-graph.degree(n), n))[: overview.GROUP_NAMES_SHOWN]
+        assert overview._best_connected(adjacency, group) == expected
