@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from api.cli_common import F, db_option, settings_for
-from graph.analysis.questions import QUESTION_KEYS
+from graph.analysis.questions import QUESTION_KEYS, QUESTION_TITLES
 
 if TYPE_CHECKING:
     from graph.analysis.results import Answer, Lang
@@ -82,20 +82,26 @@ def ask_command(
     as_json: bool,
 ) -> None:
     """Stel een netwerkvraag / ask a network question."""
-    from graph.analysis.engine import CATALOGUE, Analyst
+    from graph import question_server
     from graph.analysis.results import Scope
-    from graph.store import open_store
 
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
     scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme)
-    with open_store(settings) as store:
-        answer = Analyst(store).ask(question, scope, limit=limit)
+    # the embedded database's question server keeps the network between commands; where
+    # there is none (Neo4j, embedded_idle 0) or it gives no answer, this command answers
+    answer = question_server.ask(settings, question, scope, limit=limit)
+    if answer is None:
+        from graph.analysis.engine import Analyst
+        from graph.store import open_store
+
+        with open_store(settings) as store:
+            answer = Analyst(store).ask(question, scope, limit=limit)
     if as_json:
         click.echo(json.dumps(answer_json(answer, lang), ensure_ascii=False))
         return
-    entry = CATALOGUE[question]
-    click.echo(f"{entry.title_nl if lang == 'nl' else entry.title_en} ({scope.describe(lang)})")
+    title_nl, title_en = QUESTION_TITLES[question]
+    click.echo(f"{title_nl if lang == 'nl' else title_en} ({scope.describe(lang)})")
     for note in answer.notes:
         click.echo(f"  ({note.text(lang)})")
     if not answer.items:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -61,12 +62,19 @@ def status_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
 
 
 def status_report(store: GraphStore) -> dict[str, Any]:
+    from graph import question_server
+    from graph.settings import parse_db
+
+    server = store.server_state()
+    if server is not None:
+        place = question_server.Place(Path(parse_db(store.settings.db).location).absolute())
+        server["question_server"] = place.pid()
     return {
         "backend": store.backend,
         "database": store.describe(),
         "version": store.version(),
         "counts": store.count_by_label(),
-        "server": store.server_state(),
+        "server": server,
     }
 
 
@@ -85,7 +93,15 @@ def describe_server(state: dict[str, Any], lang: str) -> str:
             if idle
             else "stopt met het laatste commando of de laatste server die haar gebruikt"
         )
-        return f"Ingebouwde database: {start}, pid {state['pid']}, {size} op schijf; {life}."
+        questions = (
+            f" De vragenserver (pid {state['question_server']}) houdt het netwerk in het geheugen."
+            if state.get("question_server")
+            else ""
+        )
+        return (
+            f"Ingebouwde database: {start}, pid {state['pid']}, {size} op schijf; {life}."
+            + questions
+        )
     start = (
         "was running"
         if state["was_running"]
@@ -96,7 +112,12 @@ def describe_server(state: dict[str, Any], lang: str) -> str:
         if idle
         else "stops with the last command or server using it"
     )
-    return f"Embedded database: {start}, pid {state['pid']}, {size} on disk; {life}."
+    questions = (
+        f" The question server (pid {state['question_server']}) keeps the network in memory."
+        if state.get("question_server")
+        else ""
+    )
+    return f"Embedded database: {start}, pid {state['pid']}, {size} on disk; {life}." + questions
 
 
 @click.command("stop")
@@ -104,6 +125,7 @@ def describe_server(state: dict[str, Any], lang: str) -> str:
 @click.pass_context
 def stop_command(ctx: click.Context, db: str | None) -> None:
     """Stop de ingebouwde database nu / stop the embedded database now."""
+    from graph import question_server
     from graph.embedded_server import EmbeddedServer
     from graph.settings import parse_db
 
@@ -120,6 +142,8 @@ def stop_command(ctx: click.Context, db: str | None) -> None:
     server = EmbeddedServer.for_directory(
         target.path, startup_timeout=settings.startup_timeout, idle=settings.embedded_idle
     )
+    if question_server.stop(question_server.Place(target.path.absolute())):
+        click.echo("Vragenserver gestopt." if nl else "Question server stopped.")
     if server.stop_unused():
         click.echo("Ingebouwde database gestopt." if nl else "Embedded database stopped.")
     else:

@@ -19,15 +19,16 @@ from typing import IO
 _MAX_SOCKET_PATH = 100
 
 
-def socket_path_for(data_dir: Path) -> Path:
-    """The socket inside ``data_dir``, or in a short per-user runtime dir if that is too long."""
-    inside = data_dir / "falkordb.sock"
+def socket_path_for(data_dir: Path, name: str = "falkordb.sock") -> Path:
+    """The socket ``name`` inside ``data_dir``, or in a short per-user runtime dir if that
+    path is too long."""
+    inside = data_dir / name
     if len(os.fsencode(inside)) <= _MAX_SOCKET_PATH:
         return inside
     runtime = Path(tempfile.gettempdir()) / f"wijkgraaf-{os.getuid()}"
     runtime.mkdir(mode=0o700, exist_ok=True)
     digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:24]
-    return runtime / f"{digest}.sock"
+    return runtime / (f"{digest}.sock" if name == "falkordb.sock" else f"{digest}.{name}")
 
 
 def pid_alive(pid: int) -> bool:
@@ -40,15 +41,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def is_our_server(pid: int) -> bool:
-    """Whether ``pid`` is a live redis-server (not a recycled pid of another program)."""
+def is_our_server(pid: int, program: bytes = b"redis-server") -> bool:
+    """Whether ``pid`` is a live ``program`` (by default the redis-server; not a recycled pid
+    of another program)."""
     if not pid_alive(pid):
         return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True  # no /proc (macOS): trust the pid file
-    return b"redis-server" in cmdline
+    return program in cmdline
 
 
 def locked(path: Path) -> bool:

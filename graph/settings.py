@@ -11,6 +11,7 @@ override any field. The README documents every field; ``tests/test_docs.py`` kee
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -76,8 +77,10 @@ class Settings(BaseSettings):
         description=(
             "Seconds the embedded database keeps running after the last Wijkgraaf command or "
             "server using it has ended, so consecutive commands start warm; a keeper process "
-            "then compacts its file and stops it. 0 stops it with the last user. "
-            "`wijkgraaf stop` stops it at once."
+            "then compacts its file and stops it. The question server, which keeps the "
+            "network in memory for `wijkgraaf ask`, ends after as many seconds without a "
+            "question. 0 stops the database with the last user and starts no question server. "
+            "`wijkgraaf stop` stops both at once."
         ),
     )
     projection_cache: bool = Field(
@@ -192,6 +195,26 @@ def load_settings(**overrides: Any) -> Settings:
 def env_name(field: str) -> str:
     """The environment variable that sets ``field``."""
     return ENV_PREFIX + field.upper()
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The environment variables that give another process exactly ``settings`` (those the
+    command line chose included).
+
+    >>> settings_environment(Settings(db="embedded:/d", embedded_idle=5))["WIJKGRAAF_EMBEDDED_IDLE"]
+    '5.0'
+    """
+    environment = {}
+    for field in Settings.model_fields:
+        value = getattr(settings, field)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, list | dict):
+            value = json.dumps(value)  # how pydantic reads a complex value from the environment
+        environment[env_name(field)] = str(value)
+    return environment
 
 
 @dataclass(frozen=True)

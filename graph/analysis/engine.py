@@ -16,6 +16,7 @@ from graph.analysis.bridges import answer_bridges
 from graph.analysis.collective import answer_five_o, answer_opportunities, answer_ownership
 from graph.analysis.context import NetworkContext
 from graph.analysis.isolated import answer_isolated
+from graph.analysis.questions import QUESTION_TITLES
 from graph.analysis.recommend import for_initiative, for_neighbourhood, for_resident
 from graph.analysis.results import Answer, Scope
 from graph.analysis.strengths import answer_strengths
@@ -33,47 +34,20 @@ class Question:
     settings: dict[str, str] = field(default_factory=dict)
 
 
+_ANSWERS: dict[str, Callable[..., Answer]] = {
+    "bridges": answer_bridges,
+    "isolated": answer_isolated,
+    "unused-strengths": answer_strengths,
+    "opportunities": answer_opportunities,
+    "five-o": answer_five_o,
+    "ownership": answer_ownership,
+}
+_SETTINGS: dict[str, dict[str, str]] = {
+    "opportunities": {"min_residents": "opportunity_min_residents"},
+}
 CATALOGUE: dict[str, Question] = {
-    q.key: q
-    for q in (
-        Question(
-            "bridges",
-            "Wie houdt het netwerk bij elkaar?",
-            "Who holds the network together?",
-            answer_bridges,
-        ),
-        Question(
-            "isolated",
-            "Wie staat er alleen?",
-            "Who is isolated?",
-            answer_isolated,
-        ),
-        Question(
-            "unused-strengths",
-            "Welke krachten blijven onbenut?",
-            "Which strengths go unused?",
-            answer_strengths,
-        ),
-        Question(
-            "opportunities",
-            "Waar liggen kansen voor iets collectiefs?",
-            "Where are collective opportunities?",
-            answer_opportunities,
-            {"min_residents": "opportunity_min_residents"},
-        ),
-        Question(
-            "five-o",
-            "Welke O's doen mee, welke ontbreken?",
-            "Which of the five O's take part, which are missing?",
-            answer_five_o,
-        ),
-        Question(
-            "ownership",
-            "Wie trekt de initiatieven: bewoners of professionals?",
-            "Who leads the initiatives: residents or professionals?",
-            answer_ownership,
-        ),
-    )
+    key: Question(key, nl, en, _ANSWERS[key], _SETTINGS.get(key, {}))
+    for key, (nl, en) in QUESTION_TITLES.items()
 }
 
 
