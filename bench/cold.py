@@ -12,7 +12,9 @@ For each city size, in one run:
    ``status``, the six ``ask`` commands one after another, ``map`` of one buurt, and
    ``serve`` until ``/health`` answers.
 3. **Warm**: the same with the server kept running between the commands (the default
-   lifetime), as a coordinator's consecutive commands meet it.
+   lifetime), as a coordinator's consecutive commands meet it: the first ``ask`` starts the
+   question server (:mod:`graph.question_server`), which keeps the network in memory for the
+   five after it.
 
 Each command is its own process; its wall time is measured from outside and its peak
 memory read from the kernel (``wait4``; a cold command's peak includes the database server it
@@ -67,6 +69,7 @@ class SizeResult:
     server_peak_mib: dict[str, float] = field(default_factory=dict)
     disk_mib: float = 0.0
     phases: dict[str, dict[str, Run]] = field(default_factory=dict)
+    question_server_peak_mib: float = 0.0
 
 
 def _process(env: dict[str, str], command: list[str], *, cwd: Path) -> Run:
@@ -119,10 +122,11 @@ def _serve_until_healthy(env: dict[str, str], cwd: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
 
 
-def _server_peak_mib(data: Path) -> float:
-    """Peak memory of the running embedded server (VmHWM), or 0 when none runs."""
+def _server_peak_mib(data: Path, pid_file: str = "falkordb.pid") -> float:
+    """Peak memory of the running embedded server (VmHWM), or of the question server
+    (``pid_file="questions.lock"``), or 0 when none runs."""
     with contextlib.suppress(OSError, ValueError):  # no pid file, or the server is gone
-        pid = int((data / "falkordb.pid").read_text())
+        pid = int((data / pid_file).read_text())
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
@@ -165,6 +169,7 @@ def measure_size(
     _command(keep, "status", cwd=work)  # start the server, as an earlier command would
     result.phases["warm"] = _commands(keep, work, out)
     result.server_peak_mib["questions"] = _server_peak_mib(data)
+    result.question_server_peak_mib = _server_peak_mib(data, "questions.lock")
     _command(keep, "stop", cwd=work)
     return result
 
@@ -220,6 +225,8 @@ def report(result: SizeResult, title: str) -> None:
         print(f"  data on disk            {result.disk_mib:>8.1f} MB")
     for phase, peak in result.server_peak_mib.items():
         print(f"  database server peak ({phase}) {peak:,.0f} MB")
+    if result.question_server_peak_mib:
+        print(f"  question server peak (warm)   {result.question_server_peak_mib:,.0f} MB")
     cold, warm = result.phases.get("cold", {}), result.phases.get("warm", {})
     print(f"  {'command':<24} {'cold':>18}   {'warm':>18}   cold/warm")
     for name in cold:
