@@ -21,6 +21,7 @@ import networkx as nx
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Lang
+from graph.store import ordered_subgraph
 from visualise.aggregate import MAX_DRAWN_NODES, OTHER, Grouping, tie_counts
 from visualise.choices import COLOUR_MODES, SIZE_MODES
 from visualise.draw import draw
@@ -130,7 +131,9 @@ def grouped_view(
             item["role"] = "answer"
         nodes.append(item)
         if embeddable:
-            inner = graph.subgraph(people)
+            # in id order: a subgraph view of fewer than half the nodes iterates a set, so its
+            # seeded layout and communities would follow how the ids happen to hash
+            inner = ordered_subgraph(graph, set(people))
             drawn = draw(inner, context, lang=lang, seed=seed, overlay=overlay)
             groups[key] = {"name": name, **drawn}
     edges: list[dict[str, Any]] = []

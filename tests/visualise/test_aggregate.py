@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -19,6 +20,7 @@ from tests.conftest import embedded_settings
 from tests.visualise.conftest import Tags, city_context, page_data
 from visualise import MAX_DRAWN_NODES, aggregate, build_map, overview, render_map
 from visualise.aggregate import OTHER, group_nodes, tie_counts
+from visualise.draw import draw
 
 Key = tuple[str, str]
 
@@ -243,3 +245,20 @@ def test_the_best_connected_members_are_those_sorting_them_all_gives(seed: int) 
         group = people[:size]
         expected = sorted(group, key=lambda n: (-graph.degree(n), n))[: overview.GROUP_NAMES_SHOWN]
         assert overview._best_connected(adjacency, group) == expected
+
+
+def test_a_group_opened_in_the_page_is_drawn_from_its_members_in_id_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not in the order a subgraph view gives, which follows how the ids hash in this process:
+    the same city drew its groups' layout and communities differently from run to run."""
+    drawn: list[list[str]] = []
+
+    def recording(graph: nx.Graph, *args: Any, **kwargs: Any) -> Any:
+        drawn.append(list(graph))
+        return draw(graph, *args, **kwargs)
+
+    monkeypatch.setattr(overview, "draw", recording)
+    data = build_map(city_context(4, 600))
+    assert len(drawn) == len(data["groups"]) == 4
+    assert all(nodes == sorted(nodes) for nodes in drawn)
