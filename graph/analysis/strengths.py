@@ -35,6 +35,20 @@ def _ties(ties: dict[str, dict[str, object]], kind: str) -> set[str]:
     return {other for other, tie in ties.items() if tie.get("type") == kind}
 
 
+def _by_kind(ties: dict[str, dict[str, object]]) -> dict[object, set[str]]:
+    """The other ends of a node's ties (its adjacency dict), by the ties' kind: one pass."""
+    ends: dict[object, set[str]] = {}
+    for other, tie in ties.items():
+        kind = tie.get("type")
+        if kind in ends:
+            ends[kind].add(other)
+        else:
+            ends[kind] = {other}
+    return ends
+
+
+_NONE: frozenset[str] = frozenset()
+
 Candidate = tuple[float, str, str, str, str | None]  # score, skill, initiative, distance, via
 
 
@@ -89,20 +103,29 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
     # each node's ties as the plain dicts they are: read through networkx's views, every tie
     # of a city's residents costs a call
     adjacency = dict(fabric.adjacency())
-    for node, data in graph.nodes(data=True):
+    nodes = graph.nodes
+    # only residents with a skill can have one to share: walk those or the scope's nodes,
+    # whichever are fewer (a city's skilled residents, a buurt's nodes)
+    skilled = context.skills
+    holders = skilled if len(skilled) <= len(nodes) else [n for n in nodes if n in skilled]
+    for node in holders:
+        if node not in nodes:
+            continue
+        offered = skilled[node]
+        data = nodes[node]
         if data.get("label") != "Resident":
             continue
-        shareable = sorted(s for s, willing in context.skills.get(node, {}).items() if willing)
+        shareable = sorted(s for s, willing in offered.items() if willing)
         if not shareable:
             continue
-        ties = adjacency[node]
-        own = _ties(ties, "PARTICIPATES_IN")
-        used = set().union(*(context.skills_needed.get(i, set()) for i in own))
+        ends = _by_kind(adjacency[node])
+        own = ends.get("PARTICIPATES_IN", _NONE)
+        used = set().union(*(context.skills_needed.get(i, _NONE) for i in own))
         unused = [s for s in shareable if s not in used]
         unused_total += len(unused)
-        supported = bool(_ties(ties, "SUPPORTED_BY"))
+        supported = "SUPPORTED_BY" in ends
         home = data.get("neighbourhood") or ""
-        friends = _ties(ties, "KNOWS")
+        friends = ends.get("KNOWS", _NONE)
         reach: set[str] = set()  # where their acquaintances are tied to, once past the buurt
         candidates: list[Candidate] = []
         for distance in ("buurt", "wijk", "further"):
