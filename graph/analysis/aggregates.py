@@ -39,6 +39,10 @@ shows a cell the whole table hides. The selection's own column totals and grand 
 published only when every entry they add up is published; then they say nothing about any
 hidden entry.
 
+A whole table is worked out once per network context (a graph version) and every later
+request, for it or any selection of it, reads from that: at a million residents the first
+takes a pass over everyone, the next a few milliseconds.
+
 Not covered: comparing tables of two graph versions (one person more or less); rounding blurs
 such differences but does not rule them out.
 
@@ -55,7 +59,10 @@ such differences but does not rule them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
@@ -186,22 +193,26 @@ class Counts:
 
     rows: set[str] = field(default_factory=set)  # every neighbourhood of the population
     columns: list[str] = field(default_factory=list)  # empty for one-dimensional tables
-    members: dict[Key, set[str]] = field(default_factory=dict)
+    members: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, row: str, column: str | None, member: str) -> None:
-        self.members.setdefault((row, column), set()).add(member)
+        self.members[(row, column)].add(member)
 
 
-def _nodes(context: NetworkContext, label: str) -> Iterable[tuple[str, str]]:
-    """(id, neighbourhood) of the nodes of a label that have a neighbourhood."""
+def _located(context: NetworkContext, label: str) -> Iterator[tuple[str, str]]:
+    """(id, neighbourhood) of the nodes of a label that have a neighbourhood.
+
+    One pass over the node data as the plain dicts they are: a million residents take a
+    fraction of a second, through networkx's views of each node several times that."""
     for node, data in context.fabric.nodes(data=True):
-        if data.get("label") == label and data.get("neighbourhood"):
-            yield node, str(data["neighbourhood"])
+        if data.get("label") == label and (home := data.get("neighbourhood")):
+            yield node, str(home)
 
 
-def _active_initiatives(context: NetworkContext) -> Iterable[tuple[str, str]]:
-    for node, home in _nodes(context, "Initiative"):
-        if context.fabric.nodes[node].get("status") in ACTIVE:
+def _active_initiatives(context: NetworkContext) -> Iterator[tuple[str, str]]:
+    nodes = context.fabric.nodes
+    for node, home in _located(context, "Initiative"):
+        if nodes[node].get("status") in ACTIVE:
             yield node, home
 
 
@@ -210,20 +221,26 @@ def _themes(context: NetworkContext, used: Iterable[str]) -> list[str]:
 
 
 def count_residents(context: NetworkContext) -> Counts:
-    counts = Counts()
-    for resident, home in _nodes(context, "Resident"):
-        counts.rows.add(home)
-        counts.add(home, None, resident)
+    by_home: defaultdict[str, list[str]] = defaultdict(list)
+    for resident, home in _located(context, "Resident"):
+        by_home[home].append(resident)
+    counts = Counts(rows=set(by_home))
+    counts.members.update(((home, None), set(people)) for home, people in by_home.items())
     return counts
 
 
 def count_needs(context: NetworkContext) -> Counts:
     """Residents with a support need, by their home and the need's theme."""
-    counts = Counts()
-    for resident, home in _nodes(context, "Resident"):
-        counts.rows.add(home)
-        for theme in context.needs.get(resident, {}):
-            counts.add(home, theme, resident)
+    counts = Counts(rows={home for _, home in _located(context, "Resident")})
+    nodes = context.fabric.nodes
+    for resident, themes in context.needs.items():
+        # the residents with a need, not every resident: most have none
+        data = nodes[resident] if themes and resident in nodes else {}
+        home = data.get("neighbourhood")
+        if data.get("label") == "Resident" and home:
+            row = str(home)
+            for theme in themes:
+                counts.add(row, theme, resident)
     counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
     return counts
 
@@ -235,16 +252,22 @@ def count_participants(context: NetworkContext) -> Counts:
     by their ``o_sector``; professionals who coach are not participants.
     """
     fabric = context.fabric
+    nodes = fabric.nodes
     counts = Counts(columns=[o.value for o in OSector])
+    sectors = set(counts.columns)
+    omgeving = OSector.OMGEVING.value
     for initiative, home in _active_initiatives(context):
         counts.rows.add(home)
-        for other in fabric.adj[initiative]:
-            tie = fabric.edges[initiative, other].get("type")
-            data = fabric.nodes[other]
-            if tie == "PARTICIPATES_IN" and data.get("label") == "Resident":
-                counts.add(home, OSector.OMGEVING.value, other)
-            elif tie == "PARTNER_OF" and data.get("o_sector") in counts.columns:
-                counts.add(home, str(data["o_sector"]), other)
+        # the ties as the plain dicts they are, not through an edge view each
+        for other, tie in fabric.adj[initiative].items():
+            kind = tie.get("type")
+            if kind == "PARTICIPATES_IN":
+                if nodes[other].get("label") == "Resident":
+                    counts.add(home, omgeving, other)
+            elif kind == "PARTNER_OF":
+                sector = nodes[other].get("o_sector")
+                if sector in sectors:
+                    counts.add(home, str(sector), other)
     return counts
 
 
@@ -436,6 +459,69 @@ def _members(counts: Counts, rows: Sequence[str]) -> dict[Key, set[str]]:
     return members
 
 
+@dataclass(frozen=True)
+class _Whole:
+    """A whole table after disclosure control: what every selection of it reads from."""
+
+    rows: list[str]
+    columns: list[str]
+    #: the true count of every cell and total
+    true: dict[Key, int]
+    hidden: dict[Key, Suppression]
+    #: the members of each cell and row total, kept only where someone counts in several rows
+    #: (a resident taking part in initiatives of two buurten): a selection's totals count them
+    #: once. Where nobody does, a selection's totals are sums and no one is kept.
+    shared: dict[Key, set[str]] | None
+
+    def selection_total(self, parts: Iterable[Key]) -> int:
+        if self.shared is None:
+            return sum(self.true[part] for part in parts)
+        return len(_union(self.shared[part] for part in parts))
+
+
+def _whole(context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
+    counts = spec.count(context)
+    rows = sorted(counts.rows)
+    members = _members(counts, rows)
+    true = {key: len(ids) for key, ids in members.items()}
+    hidden = _protect(true, rows, counts.columns, min_cell=min_cell)
+    disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
+    shared = None if disjoint else {key: ids for key, ids in members.items() if key[0]}
+    return _Whole(rows, counts.columns, true, hidden, shared)
+
+
+class _LastContext:
+    """The whole tables of the context last asked about, each worked out once.
+
+    A server asks the same few tables of one graph version again and again, for the whole
+    city or any selection, and each is a pass over every person (about a second for a million
+    residents). Held by a weak reference: the tables go with their context, which nothing
+    changes once loaded (a new graph version is a new context)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._context: weakref.ref[NetworkContext] | None = None
+        self._tables: dict[tuple[str, int], _Whole] = {}
+
+    def table(self, context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
+        with self._lock:
+            if self._context is None or self._context() is not context:
+                self._context = weakref.ref(context, self._forget)
+                self._tables = {}
+            key = (spec.name, min_cell)
+            if key not in self._tables:
+                self._tables[key] = _whole(context, spec, min_cell)
+            return self._tables[key]
+
+    def _forget(self, gone: weakref.ref[NetworkContext]) -> None:
+        # no lock: the collector may call this in the middle of table() on this thread
+        if self._context is gone:
+            self._tables = {}
+
+
+_WHOLE_TABLES = _LastContext()
+
+
 def aggregate(
     context: NetworkContext,
     table_name: str,
@@ -459,21 +545,17 @@ def aggregate(
             f"De drempel voor kleine aantallen is minstens {MIN_CELL}, niet {min_cell}.",
             f"The threshold for small counts is at least {MIN_CELL}, not {min_cell}.",
         )
-    counts = spec.count(context)
-    rows = sorted(counts.rows)
-    members = _members(counts, rows)
-    true = {key: len(ids) for key, ids in members.items()}
-    hidden = _protect(true, rows, counts.columns, min_cell=min_cell)
-    selected = _select(context, rows, neighbourhoods or ())
-    if len(selected) < len(rows):
+    whole = _WHOLE_TABLES.table(context, spec, min_cell)
+    true, hidden = whole.true, whole.hidden
+    selected = _select(context, whole.rows, neighbourhoods or ())
+    if len(selected) < len(whole.rows):
         chosen = set(selected)
-        members = {key: ids for key, ids in members.items() if key[0] in chosen}
+        true = {key: n for key, n in true.items() if key[0] in chosen}
         hidden = {key: why for key, why in hidden.items() if key[0] in chosen}
-        for column in [*counts.columns, None]:
+        for column in [*whole.columns, None]:
             parts = [(row, column) for row in selected]
-            total = _union(members[part] for part in parts)
-            members[(None, column)] = total
-            if 0 < len(total) < min_cell:
+            total = true[(None, column)] = whole.selection_total(parts)
+            if 0 < total < min_cell:
                 hidden[(None, column)] = Suppression.PRIMARY
             elif any(part in hidden for part in parts):
                 hidden[(None, column)] = Suppression.SCOPE_TOTAL
@@ -488,11 +570,8 @@ def aggregate(
         version=context.version,
         min_cell=min_cell,
         rounding=ROUNDING,
-        names=_names(context, spec, selected, counts.columns),
-        cells=[
-            _cell(spec, key, len(members[key]), hidden.get(key))
-            for key in sorted(members, key=_order)
-        ],
+        names=_names(context, spec, selected, whole.columns),
+        cells=[_cell(spec, key, true[key], hidden.get(key)) for key in sorted(true, key=_order)],
     )
 
 
