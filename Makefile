@@ -29,6 +29,7 @@ bench: install
 	$(BIN)/python bench/questions.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/cold.py
+	$(BIN)/python bench/projection.py
 
 lint: install
 	$(BIN)/ruff check graph api importers visualise tests bench

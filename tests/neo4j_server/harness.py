@@ -18,6 +18,13 @@ harness with Bolt on 127.0.0.1 and HTTP off) into something Python and bash can 
       python tests/neo4j_server/harness.py start --workdir DIR --pid-file F --uri-file U
       python tests/neo4j_server/harness.py stop --pid-file F
 
+* with the open-source Graph Data Science library loaded, only when asked for (``bench/
+  projection.py`` compares its in-database projection with Wijkgraaf's): ``build(gds=True)``
+  and ``Neo4jTestServer(gds=True)``, or ``build --gds`` and ``start --gds``. That is Maven's
+  ``-Pgds`` profile, built into ``target/gds/`` apart from the default build, which the suite
+  and CI use as before; the server then scans the GDS jars as its plugins and lets ``gds.*``
+  procedures use Neo4j's internal API (``dbms.security.procedures.unrestricted``).
+
 Only the process this module started is ever signalled, by its pid; a pid from a pid file is
 checked to still be this launcher before it is signalled. Standard library only.
 """
@@ -47,6 +54,12 @@ CLASSES = TARGET / "classes"
 LIB = TARGET / "lib"
 #: Written after a successful build; its mtime says how fresh the build is.
 BUILD_STAMP = TARGET / ".harness-build-stamp"
+#: ``mvn -Pgds``: the launcher with GDS, in a folder of its own (see pom.xml's profile).
+GDS_TARGET = TARGET / "gds"
+#: The GDS jars alone: the folder the server scans for procedures.
+GDS_PLUGINS = GDS_TARGET / "plugins"
+#: The procedures GDS needs to be let use Neo4j's internal API.
+GDS_UNRESTRICTED = "gds.*"
 MAIN_CLASS = "nl.wijkgraaf.test.Neo4jTestServer"
 #: The flags Neo4j asks for on Java 17: without them its page cache falls back to a slower
 #: buffer mode (java.nio) and its transaction-log native calls fail with "Incorrect file
@@ -100,9 +113,11 @@ def _java_major_version() -> int | None:
     return int(match.group(2) or 0) if major == 1 else major  # "1.8.0" is Java 8
 
 
-def classpath() -> str:
-    """The launcher's runtime classpath (Java expands the ``*`` itself)."""
-    return os.pathsep.join([str(CLASSES), str(LIB / "*")])
+def classpath(*, gds: bool = False) -> str:
+    """The launcher's runtime classpath (Java expands the ``*`` itself); with ``gds``, that of
+    the ``-Pgds`` build, GDS and its kernel extensions included."""
+    target = GDS_TARGET if gds else TARGET
+    return os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
 
 
 def java_command(
@@ -112,13 +127,14 @@ def java_command(
     port: int = 0,
     password: str | None = None,
     watch_pid: int | None = None,
+    gds: bool = False,
 ) -> list[str]:
-    """The full ``java`` command line that runs the launcher."""
+    """The full ``java`` command line that runs the launcher (with ``gds``: with GDS loaded)."""
     command = [
         "java",
         *JVM_FLAGS,
         "-cp",
-        classpath(),
+        classpath(gds=gds),
         MAIN_CLASS,
         "--dir",
         str(db_dir),
@@ -131,6 +147,8 @@ def java_command(
         command += ["--password", password]
     if watch_pid is not None:
         command += ["--watch-pid", str(watch_pid)]
+    if gds:
+        command += ["--plugin-dir", str(GDS_PLUGINS), "--unrestricted", GDS_UNRESTRICTED]
     return command
 
 
@@ -138,12 +156,23 @@ def _build_inputs() -> list[Path]:
     return [HERE / "pom.xml", *(path for path in (HERE / "src").rglob("*") if path.is_file())]
 
 
-def is_built() -> bool:
-    """True when the last successful build is newer than pom.xml and every source file."""
-    if not BUILD_STAMP.exists() or not CLASSES.is_dir() or not any(LIB.glob("neo4j-harness-*.jar")):
+def _stamp(gds: bool) -> Path:
+    return GDS_TARGET / BUILD_STAMP.name if gds else BUILD_STAMP
+
+
+def is_built(*, gds: bool = False) -> bool:
+    """True when the last successful build is newer than pom.xml and every source file (with
+    ``gds``: the last ``-Pgds`` build, which the default build neither needs nor makes)."""
+    target, stamp = (GDS_TARGET if gds else TARGET), _stamp(gds)
+    lib = target / "lib"
+    if not stamp.exists() or not (target / "classes").is_dir():
+        return False
+    if not any(lib.glob("neo4j-harness-*.jar")):
+        return False
+    if gds and not any(GDS_PLUGINS.glob("opengds-extension-*.jar")):
         return False
     newest_input = max(path.stat().st_mtime for path in _build_inputs())
-    return BUILD_STAMP.stat().st_mtime >= newest_input
+    return stamp.stat().st_mtime >= newest_input
 
 
 @contextmanager
@@ -158,29 +187,33 @@ def _build_lock() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build(*, quiet: bool = True) -> None:
+def build(*, quiet: bool = True, gds: bool = False) -> None:
     """Compile the launcher and copy its dependencies to ``target/lib``, unless up to date.
 
     A second call is instant: Maven only runs when pom.xml or a source file changed since the
     last successful build. When pom.xml changed, ``target/lib`` is emptied first, so jars of a
     previous Neo4j version never end up on the same classpath as the new ones. Raises
     RuntimeError with the tail of Maven's output when the build fails.
+
+    With ``gds``, the same for Maven's ``-Pgds`` build in ``target/gds/`` (the launcher with
+    the open-source Graph Data Science library), which leaves the default build alone.
     """
-    if is_built():
+    if is_built(gds=gds):
         return
+    stamp = _stamp(gds)
     with _build_lock():
-        if is_built():  # another process built it while we waited for the lock
+        if is_built(gds=gds):  # another process built it while we waited for the lock
             return
-        if (
-            not BUILD_STAMP.exists()
-            or (HERE / "pom.xml").stat().st_mtime > BUILD_STAMP.stat().st_mtime
-        ):
+        if not stamp.exists() or (HERE / "pom.xml").stat().st_mtime > stamp.stat().st_mtime:
             # The dependency set may have changed: no stale jars next to the new ones. (A
             # source-only change leaves target/lib alone, so a running server keeps its jars.)
-            shutil.rmtree(LIB, ignore_errors=True)
-        BUILD_STAMP.unlink(missing_ok=True)
+            for folder in (GDS_TARGET / "lib", GDS_PLUGINS) if gds else (LIB,):
+                shutil.rmtree(folder, ignore_errors=True)
+        stamp.unlink(missing_ok=True)
         started = time.time()
         command = ["mvn", "-B", "-DskipTests", "package"]
+        if gds:
+            command.insert(1, "-Pgds")
         if quiet:
             command.insert(1, "-q")
         try:
@@ -204,9 +237,9 @@ def build(*, quiet: bool = True) -> None:
         if not quiet:
             sys.stdout.write(result.stdout)
             sys.stderr.write(result.stderr)
-        BUILD_STAMP.write_text(f"built in {time.time() - started:.1f} s\n")
+        stamp.write_text(f"built in {time.time() - started:.1f} s\n")
         # Stamp with the build's start: an input edited during the build makes it stale.
-        os.utime(BUILD_STAMP, (started, started))
+        os.utime(stamp, (started, started))
 
 
 def _tail(text: str, lines: int = 40) -> str:
@@ -245,9 +278,13 @@ class Neo4jTestServer:
     Each server has its own working directory (its database, its URI file and its log) and
     its own Bolt port, so several can run at once. Usable as a context manager: leaving the
     ``with`` block stops the server.
+
+    With ``gds`` it runs the ``-Pgds`` build (see :func:`build`): the open-source Graph Data
+    Science library loaded, its ``gds.*`` procedures allowed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, gds: bool = False) -> None:
+        self.gds = gds
         self.process: subprocess.Popen[bytes] | None = None
         self.uri: str | None = None
         self.log_path: Path | None = None
@@ -291,6 +328,7 @@ class Neo4jTestServer:
             port=port,
             password=password,
             watch_pid=os.getpid() if watch_pid == "self" else watch_pid,
+            gds=self.gds,
         )
         with open(self.log_path, "wb") as log:  # a file, not a pipe: it never fills up
             self.process = subprocess.Popen(
@@ -413,6 +451,9 @@ def _main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="compile the launcher (no-op when up to date)")
     build_parser.add_argument("--verbose", action="store_true", help="show Maven's full output")
+    build_parser.add_argument(
+        "--gds", action="store_true", help="build the launcher with Graph Data Science (-Pgds)"
+    )
     start = commands.add_parser("start", help="start a server that outlives this script")
     start.add_argument("--workdir", type=Path, required=True, help="database, log, URI file")
     start.add_argument("--pid-file", type=Path, required=True, help="java's pid is written here")
@@ -421,15 +462,18 @@ def _main(argv: list[str]) -> int:
     start.add_argument("--password", default=None, help="turn authentication on (user neo4j)")
     start.add_argument("--timeout", type=float, default=120, help="seconds to wait for it")
     start.add_argument("--watch-pid", type=int, default=None, help="stop when this pid ends")
+    start.add_argument(
+        "--gds", action="store_true", help="with Graph Data Science loaded (builds -Pgds)"
+    )
     stop = commands.add_parser("stop", help="stop the server of a pid file (no-op when it is gone)")
     stop.add_argument("--pid-file", type=Path, required=True)
     args = parser.parse_args(argv)
 
     if args.command == "build":
-        build(quiet=not args.verbose)
+        build(quiet=not args.verbose, gds=args.gds)
     elif args.command == "start":
-        build()
-        server = Neo4jTestServer()
+        build(gds=args.gds)
+        server = Neo4jTestServer(gds=args.gds)
         try:
             uri = server.start(
                 args.workdir,

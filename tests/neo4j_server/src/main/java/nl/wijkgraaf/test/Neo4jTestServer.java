@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,7 +31,14 @@ import org.neo4j.harness.Neo4jBuilders;
  *   <li>{@code --password PW}: turn authentication on, user {@code neo4j} with this password
  *       (the default is the harness's: no authentication);
  *   <li>{@code --watch-pid PID}: stop when that process ends, so a test run that is killed
- *       without cleaning up does not leave a 1 GiB JVM behind.
+ *       without cleaning up does not leave a 1 GiB JVM behind;
+ *   <li>{@code --plugin-dir PATH}: the folder of procedure jars the server scans, as a real
+ *       Neo4j scans its {@code plugins} folder (their kernel extensions must be on the classpath
+ *       as well, as a real Neo4j puts them); by default none: {@code harness.py} passes the
+ *       Graph Data Science jars of {@code mvn -Pgds} here, and only when asked for them;
+ *   <li>{@code --unrestricted PATTERNS}: comma-separated procedure names or patterns allowed
+ *       to use Neo4j's internal API ({@code dbms.security.procedures.unrestricted}), e.g.
+ *       {@code gds.*}; by default none.
  * </ul>
  *
  * <p>Prints exactly one line, {@code BOLT_URI=bolt://127.0.0.1:PORT}, to stdout and then runs
@@ -48,6 +57,8 @@ public final class Neo4jTestServer {
         Path uriFile = null;
         String password = null;
         Long watchPid = null;
+        Path pluginDir = null;
+        List<String> unrestricted = List.of();
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 usage("missing value for " + args[i]);
@@ -59,6 +70,8 @@ public final class Neo4jTestServer {
                 case "--uri-file" -> uriFile = Path.of(value);
                 case "--password" -> password = value;
                 case "--watch-pid" -> watchPid = (long) parseInt(value);
+                case "--plugin-dir" -> pluginDir = Path.of(value);
+                case "--unrestricted" -> unrestricted = Arrays.asList(value.split(","));
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -69,7 +82,7 @@ public final class Neo4jTestServer {
             usage("--port must be between 0 and 65535");
         }
         try {
-            serve(dir, port, uriFile, password, watchPid);
+            serve(dir, port, uriFile, password, watchPid, pluginDir, unrestricted);
         } catch (Throwable failure) {
             // Neo4j's own threads would keep a half-started JVM alive: end it, so whoever
             // started it sees it exit and can show this trace, instead of waiting in vain.
@@ -80,10 +93,10 @@ public final class Neo4jTestServer {
     }
 
     /** Start the server, announce its URI and block until the JVM is told to stop. */
-    private static void serve(Path dir, int port, Path uriFile, String password, Long watchPid)
-            throws IOException, InterruptedException {
+    private static void serve(Path dir, int port, Path uriFile, String password, Long watchPid,
+            Path pluginDir, List<String> unrestricted) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Neo4j neo4j = start(dir, port, password);
+        Neo4j neo4j = start(dir, port, password, pluginDir, unrestricted);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("neo4j-test-server: stopping");
             neo4j.close();
@@ -108,10 +121,12 @@ public final class Neo4jTestServer {
     /**
      * Build and start the harness: Bolt only, on 127.0.0.1, with the harness's own small (8 MiB)
      * page cache. Port 0 is passed through as is: the harness binds a free port and
-     * {@code boltURI()} reports it.
+     * {@code boltURI()} reports it. A plugin folder and unrestricted procedures are set only
+     * when given, so the default server is configured exactly as without them.
      */
-    private static Neo4j start(Path dir, int port, String password) {
-        Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(dir)
+    private static Neo4j start(
+            Path dir, int port, String password, Path pluginDir, List<String> unrestricted) {
+        var builder = Neo4jBuilders.newInProcessBuilder(dir)
                 .withDisabledServer()
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress(HOST, port))
@@ -121,8 +136,14 @@ public final class Neo4jTestServer {
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 // A throw-away test database needs no pre-allocated transaction log files.
                 .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .withConfig(GraphDatabaseSettings.udc_enabled, false)
-                .build();
+                .withConfig(GraphDatabaseSettings.udc_enabled, false);
+        if (pluginDir != null) {
+            builder = builder.withConfig(GraphDatabaseSettings.plugin_dir, pluginDir.toAbsolutePath());
+        }
+        if (!unrestricted.isEmpty()) {
+            builder = builder.withConfig(GraphDatabaseSettings.procedure_unrestricted, unrestricted);
+        }
+        Neo4j neo4j = builder.build();
         if (password != null) {
             try {
                 setPassword(neo4j, password);
@@ -174,7 +195,8 @@ public final class Neo4jTestServer {
     private static void usage(String problem) {
         System.err.println("neo4j-test-server: " + problem);
         System.err.println(
-                "usage: --dir PATH [--port N] [--uri-file PATH] [--password PW] [--watch-pid PID]");
+                "usage: --dir PATH [--port N] [--uri-file PATH] [--password PW] [--watch-pid PID]"
+                        + " [--plugin-dir PATH] [--unrestricted PATTERNS]");
         System.exit(2);
     }
 }
