@@ -11,7 +11,7 @@ details panel says how to make the group's own map.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import compress, repeat
 from operator import add, contains, ge
 from typing import Any
@@ -22,7 +22,7 @@ import networkx as nx
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Lang
 from graph.store import ordered_subgraph
-from visualise.aggregate import MAX_DRAWN_NODES, OTHER, Grouping, tie_counts
+from visualise.aggregate import MAX_DRAWN_NODES, OTHER, Grouping, group_ties
 from visualise.choices import COLOUR_MODES, SIZE_MODES
 from visualise.draw import draw
 from visualise.layout import positions, separate
@@ -61,11 +61,8 @@ def grouped_view(
 ) -> tuple[MapData, dict[str, MapData]]:
     """One node per group and one edge per tied pair of groups; the groups' own maps where
     they may be embedded."""
-    members: dict[str, list[str]] = {}
-    for node, key in grouping.membership.items():
-        members.setdefault(key, []).append(node)
-    inside, between = tie_counts(graph, grouping.membership)
-    adjacency = dict(graph.adjacency())
+    grouped = group_ties(graph, grouping.membership)
+    members, inside, between = grouped.members, grouped.inner, grouped.between
     outside: dict[str, int] = dict.fromkeys(members, 0)
     for (a, b), ties in between.items():
         outside[a] += ties
@@ -90,7 +87,7 @@ def grouped_view(
         drill = None
         if not embeddable and drill_url and grouping.by == "neighbourhood" and key != OTHER:
             drill = drill_url.replace("{code}", _quote(key))
-        best = _best_connected(adjacency, people)
+        best = _best_connected(people, grouped.neighbours[key])
         rows = [
             [word(lang, "members"), count(len(people), lang)],
             [word(lang, "inner_ties"), count(inside[key], lang)],
@@ -155,10 +152,10 @@ def grouped_view(
     return {"nodes": nodes, "edges": edges}, groups
 
 
-def _best_connected(adjacency: Mapping[str, Mapping[str, Any]], people: list[str]) -> list[str]:
+def _best_connected(people: list[str], neighbours: Sequence[Mapping[str, object]]) -> list[str]:
     """The :data:`GROUP_NAMES_SHOWN` members with the most ties (then by id), as sorting them
-    all would give, but sorting only those with at least the tenth-highest degree."""
-    neighbours = list(map(adjacency.__getitem__, people))
+    all would give, but sorting only those with at least the tenth-highest degree;
+    ``neighbours`` holds each one's neighbours."""
     # the degree as networkx counts it: a self-loop twice
     degrees = list(map(add, map(len, neighbours), map(contains, neighbours, people)))
     if len(people) > GROUP_NAMES_SHOWN:

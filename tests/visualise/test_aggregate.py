@@ -19,7 +19,7 @@ from importers.synthetic import synthetic_city, write_csv
 from tests.conftest import embedded_settings
 from tests.visualise.conftest import Tags, city_context, page_data
 from visualise import MAX_DRAWN_NODES, aggregate, build_map, overview, render_map
-from visualise.aggregate import OTHER, group_nodes, tie_counts
+from visualise.aggregate import OTHER, group_nodes, group_ties
 from visualise.draw import draw
 
 Key = tuple[str, str]
@@ -207,11 +207,17 @@ def test_ties_counted_a_group_at_a_time_equal_a_walk_over_every_tie(seed: int) -
     graph = _shuffled_city(seed)
     for by in ("neighbourhood", "community"):
         membership = group_nodes(graph, {}, by=by, seed=seed).membership
-        inner, between = tie_counts(graph, membership)
+        ties = group_ties(graph, membership)
         walked_inner, walked_between = _walked(graph, membership)
-        assert dict(inner) == dict(walked_inner)
+        assert dict(ties.inner) == dict(walked_inner)
         # the pairs in the order the walk meets them: the overview's seeded layout reads them so
-        assert list(between.items()) == list(walked_between.items())
+        assert list(ties.between.items()) == list(walked_between.items())
+        # each group's nodes in the graph's order, beside their own neighbours
+        groups = list(dict.fromkeys(membership[n] for n in graph))
+        assert list(ties.members) == groups
+        for key, people in ties.members.items():
+            assert people == [n for n in graph if membership[n] == key]
+            assert ties.neighbours[key] == [graph.adj[n] for n in people]
 
 
 def _grouped_by_neighbourhood(graph: nx.Graph) -> dict[str, str]:
@@ -239,12 +245,11 @@ def test_grouping_by_neighbourhood_equals_the_straightforward_one(seed: int) -> 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_best_connected_members_are_those_sorting_them_all_gives(seed: int) -> None:
     graph = _shuffled_city(seed)
-    adjacency = dict(graph.adjacency())
     people = list(graph)
     for size in (3, 10, 11, 500, len(people)):
         group = people[:size]
         expected = sorted(group, key=lambda n: (-graph.degree(n), n))[: overview.GROUP_NAMES_SHOWN]
-        assert overview._best_connected(adjacency, group) == expected
+        assert overview._best_connected(group, [graph.adj[n] for n in group]) == expected
 
 
 def test_a_group_opened_in_the_page_is_drawn_from_its_members_in_id_order(
