@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import signal
@@ -39,7 +40,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from graph import errors
 from graph.progress import report
@@ -53,10 +54,26 @@ if TYPE_CHECKING:
 SOCKET = "questions.sock"
 LOCK = "questions.lock"
 LOG = "questions.log"
+#: Bumped when a request or answer changes shape: a server of older code is not asked.
+PROTOCOL = 1
+#: The settings a server answers with; a client whose settings differ answers itself.
+FIELDS = (
+    "db",
+    "graph_name",
+    "startup_timeout",
+    "embedded_idle",
+    "projection_cache",
+    "query_timeout",
+    "secret_key",
+    "key_file",
+    "opportunity_min_residents",
+)
 _PROGRAM = b"graph.question_server"
 _MAX_REQUEST = 64 * 1024
 #: How long a client waits for a server it started to listen (it imports the analysis first).
 _START_SECONDS = 30.0
+#: How long either side waits for the other to send a request, or to take it.
+_TALK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,13 @@ class Place:
         return pid if pid and is_our_server(pid, _PROGRAM) else None
 
 
+def fingerprint(settings: Settings) -> str:
+    """What a server and a client must share for the server's answer to be the client's:
+    the protocol and the settings that shape an answer (a digest: the secret stays out)."""
+    chosen = json.dumps([PROTOCOL, settings_environment(settings, FIELDS)], sort_keys=True)
+    return hashlib.sha256(chosen.encode()).hexdigest()
+
+
 def place_for(settings: Settings) -> Place | None:
     """Where this installation's question server lives, or None where there is none: on
     Neo4j, or with ``embedded_idle`` 0 (each command then stands on its own)."""
@@ -107,6 +131,7 @@ def ask(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answe
     if place is None or not place.data_dir.is_dir():
         return None
     request = {
+        "fingerprint": fingerprint(settings),
         "question": question,
         "neighbourhoods": list(scope.neighbourhoods),
         "theme": scope.theme,
@@ -114,38 +139,50 @@ def ask(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answe
     }
     connection = _connect(place.socket)
     if connection is None:
-        _start(place, settings)
-        connection = _wait_for(place, _START_SECONDS)
+        connection = _wait_for(place, _start(place, settings), _START_SECONDS)
     if connection is None:
         return None
     with connection:
         try:
+            connection.settimeout(_TALK_SECONDS)
             connection.sendall(json.dumps(request).encode() + b"\n")
-            reply = _read_all(connection)
+            reply = _read_reply(connection, place)
         except OSError:
             return None
     try:
         message = json.loads(reply)
-    except ValueError:
-        return None  # the server died while answering
-    if "answer" in message:
-        return Answer.model_validate(message["answer"])
-    raise _error(message.get("error") or {})
+        if not isinstance(message, dict):
+            return None
+        if "answer" in message:
+            return Answer.model_validate(message["answer"])
+    except ValueError:  # the server died while answering, or spoke another version
+        return None
+    if "error" not in message:
+        return None  # a server of other settings: not ours to answer
+    raise _error(message["error"])
 
 
 def stop(place: Place, *, seconds: float = 10.0) -> bool:
-    """Stop the server of ``place`` if one runs (SIGTERM, then its exit awaited); whether one
-    ran. Only a process that holds the lock and is this program gets the signal."""
+    """Stop the server of ``place`` if one runs (SIGTERM, then its exit awaited; SIGKILL if
+    it is deep in a computation that long); whether one ran. Only a process that holds the
+    lock and is this program gets the signal, with its process group: a child it forked to
+    compute on a second core goes with it (it started its own session, so the group is its)."""
     pid = place.pid()
     if pid is None:
         return False
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
+    _signal_group(pid, signal.SIGTERM)
     if not wait_exit(pid, seconds) and pid_alive(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+        _signal_group(pid, signal.SIGKILL)
         wait_exit(pid, seconds)
     return True
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signum)
+        else:
+            os.kill(pid, signum)
 
 
 def _connect(path: Path) -> socket.socket | None:
@@ -158,16 +195,22 @@ def _connect(path: Path) -> socket.socket | None:
     return connection
 
 
-def _start(place: Place, settings: Settings) -> None:
+def _start(place: Place, settings: Settings) -> subprocess.Popen[bytes] | None:
+    """Start a server for ``place`` unless one is starting; the process started, if any."""
     if place.pid() is not None:
-        return  # one is starting: wait for it to listen
+        return None  # one is starting: wait for it to listen
     report(
         "De vragenserver start en leest het netwerk; volgende vragen gaan sneller.",
         "The question server starts and reads the network; later questions go faster.",
     )
-    environment = {**os.environ, **settings_environment(settings)}
+    # only the settings an answer needs: no database password or API settings in a process
+    # that outlives the command
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("WIJKGRAAF_")
+    }
+    environment.update(settings_environment(settings, FIELDS))
     with open(place.data_dir / LOG, "ab") as log:
-        subprocess.Popen(
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -184,21 +227,35 @@ def _start(place: Place, settings: Settings) -> None:
         )
 
 
-def _wait_for(place: Place, seconds: float) -> socket.socket | None:
+def _wait_for(
+    place: Place, started: subprocess.Popen[bytes] | None, seconds: float
+) -> socket.socket | None:
+    """A connection to the server of ``place`` once it listens; None if it does not within
+    ``seconds``, or if the one started here ended and no other holds the place."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         connection = _connect(place.socket)
         if connection is not None:
             return connection
+        if started is not None and started.poll() is not None and place.pid() is None:
+            return None  # it could not start (its log says why): answer here
         time.sleep(0.05)
     return None
 
 
-def _read_all(connection: socket.socket) -> bytes:
-    chunks = []
-    while chunk := connection.recv(1 << 20):
+def _read_reply(connection: socket.socket, place: Place) -> bytes:
+    """All the server sends, however long the question takes, as long as it lives."""
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = connection.recv(1 << 20)
+        except TimeoutError:
+            if place.pid() is None:
+                return b""  # it died without closing (a child of it holds the socket)
+            continue
+        if not chunk:
+            return b"".join(chunks)
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _error(fields: dict[str, Any]) -> errors.WijkgraafError:
@@ -222,9 +279,7 @@ def serve(data_dir: Path, *, idle: float) -> str:
     if target.kind != "embedded" or target.path.absolute() != place.data_dir:
         return f"the settings name another database ({target.kind}), not {place.data_dir}"
     with open(place.lock, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _take(lock):
             return "another question server answers here"
         lock.truncate(0)
         lock.write(str(os.getpid()))
@@ -239,7 +294,7 @@ def serve(data_dir: Path, *, idle: float) -> str:
         listener.listen(16)
         listener.settimeout(idle)
         signal.signal(signal.SIGTERM, _exit_on_signal)
-        analyst: list[Analyst] = []  # the one Analyst, once the first question made it
+        held = _Held(fingerprint(settings))
         try:
             while True:
                 try:
@@ -247,8 +302,13 @@ def serve(data_dir: Path, *, idle: float) -> str:
                 except TimeoutError:
                     return f"unused for {idle:g} s"
                 with connection:
-                    connection.settimeout(None)
-                    reply, fatal = _answer(settings, analyst, _read_request(connection))
+                    try:
+                        connection.settimeout(_TALK_SECONDS)
+                        request = _read_request(connection)
+                        connection.settimeout(None)
+                    except OSError:
+                        continue  # a client that sent nothing in time: the next one
+                    reply, fatal = _answer(settings, held, request)
                     with contextlib.suppress(OSError):  # the client gave up: its loss
                         connection.sendall(reply)
                 if fatal:
@@ -278,7 +338,31 @@ def _read_request(connection: socket.socket) -> bytes:
     return data
 
 
-def _answer(settings: Settings, analyst: list[Analyst], raw: bytes) -> tuple[bytes, bool]:
+def _take(lock: IO[str], seconds: float = 2.0) -> bool:
+    """Take the server's lock; a moment's patience, as ``status`` tests it by taking it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+@dataclass
+class _Held:
+    """What the server keeps between questions."""
+
+    fingerprint: str
+    analyst: Analyst | None = None
+    #: the database server's pid when the network was read: a restarted database may hold
+    #: other data under the same version number (a data folder restored from a backup)
+    database: object = None
+
+
+def _answer(settings: Settings, held: _Held, raw: bytes) -> tuple[bytes, bool]:
     """The reply to one request, and whether the server must stop (its store failed)."""
     from graph.analysis.engine import Analyst
     from graph.analysis.results import Scope
@@ -286,6 +370,8 @@ def _answer(settings: Settings, analyst: list[Analyst], raw: bytes) -> tuple[byt
 
     try:
         request = json.loads(raw)
+        if request.get("fingerprint") != held.fingerprint:
+            return json.dumps({"other_settings": True}).encode() + b"\n", False
         question = str(request["question"])
         scope = Scope(
             neighbourhoods=tuple(str(code) for code in request.get("neighbourhoods") or ()),
@@ -297,10 +383,11 @@ def _answer(settings: Settings, analyst: list[Analyst], raw: bytes) -> tuple[byt
         return _reply(error=refused), False
     try:
         with open_store(settings) as store:
-            if not analyst:
-                analyst.append(Analyst(store))
-            analyst[0].store = store  # this question's connection; the caches stay
-            answer = analyst[0].ask(question, scope, limit=limit)
+            database = (store.server_state() or {}).get("pid")
+            if held.analyst is None or held.database != database:
+                held.analyst, held.database = Analyst(store), database
+            held.analyst.store = store  # this question's connection; the caches stay
+            answer = held.analyst.ask(question, scope, limit=limit)
     except errors.WijkgraafError as error:
         return _reply(error=error), isinstance(error, errors.StoreError)
     except Exception as error:

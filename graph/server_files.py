@@ -10,10 +10,13 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
 from typing import IO
+
+from graph.errors import ConfigurationError
 
 # A Unix socket path must be shorter than 108 bytes (sun_path); keep a margin.
 _MAX_SOCKET_PATH = 100
@@ -27,6 +30,13 @@ def socket_path_for(data_dir: Path, name: str = "falkordb.sock") -> Path:
         return inside
     runtime = Path(tempfile.gettempdir()) / f"wijkgraaf-{os.getuid()}"
     runtime.mkdir(mode=0o700, exist_ok=True)
+    found = runtime.lstat()
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        # someone else made it first, to plant sockets where ours would be looked for
+        raise ConfigurationError(
+            f"{runtime} is niet alleen van u; kies een kortere datamap (--db embedded:PAD).",
+            f"{runtime} is not yours alone; choose a shorter data folder (--db embedded:PATH).",
+        )
     digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:24]
     return runtime / (f"{digest}.sock" if name == "falkordb.sock" else f"{digest}.{name}")
 

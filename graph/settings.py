@@ -12,6 +12,7 @@ override any field. The README documents every field; ``tests/test_docs.py`` kee
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -197,15 +198,17 @@ def env_name(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
 
-def settings_environment(settings: Settings) -> dict[str, str]:
-    """The environment variables that give another process exactly ``settings`` (those the
-    command line chose included).
+def settings_environment(
+    settings: Settings, fields: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The environment variables that give another process ``settings`` (those the command
+    line chose included): all of them, or only ``fields``.
 
-    >>> settings_environment(Settings(db="embedded:/d", embedded_idle=5))["WIJKGRAAF_EMBEDDED_IDLE"]
-    '5.0'
+    >>> settings_environment(Settings(db="embedded:/d", embedded_idle=5), ["embedded_idle"])
+    {'WIJKGRAAF_EMBEDDED_IDLE': '5.0'}
     """
     environment = {}
-    for field in Settings.model_fields:
+    for field in Settings.model_fields if fields is None else fields:
         value = getattr(settings, field)
         if isinstance(value, SecretStr):
             value = value.get_secret_value()

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -46,16 +47,16 @@ def _wait_gone(pid: int, seconds: float = 30) -> bool:
     return False
 
 
-def _cli(data: Path, *args: str, idle: str = WARM) -> subprocess.CompletedProcess[str]:
+def _cli(data: Path, *args: str, idle: str = WARM, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "api.cli", "--db", f"embedded:{data}", *args],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
-        env={**os.environ, "WIJKGRAAF_EMBEDDED_IDLE": idle},
+        env={**os.environ, "WIJKGRAAF_EMBEDDED_IDLE": idle, **env},
     )  # fmt: skip
 
 
-def _ask(data: Path, *args: str, idle: str = WARM) -> tuple[dict[str, Any], str]:
-    result = _cli(data, "ask", *args, "--json", idle=idle)
+def _ask(data: Path, *args: str, idle: str = WARM, **env: str) -> tuple[dict[str, Any], str]:
+    result = _cli(data, "ask", *args, "--json", idle=idle, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout), result.stderr
 
@@ -168,3 +169,28 @@ def test_without_an_idle_time_each_command_answers_itself(data: Path) -> None:
     assert answer["question"] == "opportunities" and "vragenserver" not in told
     assert question_server.Place(data).pid() is None
     assert not (data / "questions.sock").exists()
+
+
+def test_a_command_with_other_settings_is_not_answered_with_the_servers(data: Path) -> None:
+    _ask(data, "opportunities")  # the server answers with at least 10 residents per cell
+    pid = question_server.Place(data).pid()
+    assert pid is not None
+    fewer = {"WIJKGRAAF_OPPORTUNITY_MIN_RESIDENTS": "2"}
+    other, _ = _ask(data, "opportunities", **fewer)
+    itself, _ = _ask(data, "opportunities", idle="0", **fewer)
+    assert other == itself
+    assert other != _ask(data, "opportunities")[0], "the setting changes the answer"
+    assert question_server.Place(data).pid() == pid, "the server of the folder stays"
+
+
+def test_a_client_that_sends_nothing_holds_up_no_one(data: Path) -> None:
+    _ask(data, "ownership")
+    place = question_server.Place(data)
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.connect(str(place.socket))
+    try:
+        answer, _ = _ask(data, "five-o")
+    finally:
+        silent.close()
+    assert answer["question"] == "five-o"
+    assert answer == _ask(data, "five-o", idle="0")[0]
