@@ -125,9 +125,12 @@ def answer_bridges(
     prepared = context.prepared(scope, metrics)
     n = graph.number_of_nodes()
     steps = bound(n)
-    with forked.in_background(
-        lambda: metrics.communities(graph, seed=SEED, ig=prepared), wanted=n >= BACKGROUND_FROM
-    ) as finding:
+
+    def community_numbers() -> list[int]:  # in node order: a list of ints travels fast
+        found = metrics.communities(graph, seed=SEED, ig=prepared)
+        return [found[node] for node in graph]
+
+    with forked.in_background(community_numbers, wanted=n >= BACKGROUND_FROM) as finding:
         between = metrics.betweenness(graph, cutoff=steps, ig=prepared)
         cuts = metrics.articulation_points(graph, ig=prepared)
         top_between = max(max(between.values(), default=0.0), 1e-12)
@@ -140,7 +143,7 @@ def answer_bridges(
                 limit, ((-score, node) for node, score in scores.items() if score > 0)
             )
         ]
-        membership = finding.result()
+        membership = dict(zip(graph, finding.result(), strict=True))
     # The rest describes only the nodes shown: ranks, Burt, groups spanned, roles, reach.
     place = _places(between, chosen)
     constraint = metrics.constraint(graph, ig=prepared, nodes=chosen)
