@@ -99,23 +99,29 @@ class Neighbour:
 
 
 def _check_value(key: str, value: Any, where: str) -> Value:
-    """Return ``value`` as the store holds it, or raise: primitives and flat lists only."""
-    if value is None or isinstance(value, str | bool):
+    """Return ``value`` as the store holds it, or raise: primitives and flat lists only.
+
+    A subclass of a primitive (a ``StrEnum`` member, say) is held as its plain value, so that
+    both databases are sent exactly the same kinds of value.
+    """
+    if value is None or type(value) is str or type(value) is bool:
         return value
+    if isinstance(value, str):
+        return str.__str__(value)
     if isinstance(value, int):
         if not -_INT64 <= value < _INT64:
             raise InvalidDataError(
                 f"{where}: {key} is te groot voor een 64-bits geheel getal.",
                 f"{where}: {key} does not fit a 64-bit integer.",
             )
-        return value
+        return value if type(value) is int else int(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InvalidDataError(
                 f"{where}: {key} moet een eindig getal zijn (geen NaN of oneindig).",
                 f"{where}: {key} must be a finite number (not NaN or infinity).",
             )
-        return value
+        return value if type(value) is float else float(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -141,25 +147,57 @@ def _check_value(key: str, value: Any, where: str) -> Value:
     )
 
 
-def _check_properties(props: Mapping[str, Any], where: str) -> dict[str, Value]:
-    checked: dict[str, Value] = {}
-    for key, value in props.items():
-        if not isinstance(key, str) or not key.isidentifier():
-            raise InvalidDataError(
-                f"{where}: ongeldige eigenschapsnaam {key!r}.",
-                f"{where}: invalid property name {key!r}.",
-            )
-        checked[key] = _check_value(key, value, where)
-    return checked
+def _check_properties(
+    into: dict[str, Value],
+    row: Mapping[str, Any],
+    *,
+    skip: Collection[str],
+    names: set[str],
+    where: tuple[str, int],
+) -> None:
+    """Check the properties of ``row`` (every key but those in ``skip``) into ``into``.
+
+    Called once per row of a write, so the common case costs little: a name is checked once
+    per write (``names`` holds those found valid), text, booleans, nulls and integers that fit
+    are taken as they are, and the row's place (``where``: what and its number) is spelled
+    out only for an error.
+    """
+    for key, value in row.items():
+        if key in skip:
+            continue
+        if key not in names:
+            if not isinstance(key, str) or not key.isidentifier():
+                place = _place(where)
+                raise InvalidDataError(
+                    f"{place}: ongeldige eigenschapsnaam {key!r}.",
+                    f"{place}: invalid property name {key!r}.",
+                )
+            names.add(key)
+        kind = type(value)
+        if (
+            kind is str
+            or kind is bool
+            or value is None
+            or (kind is int and -_INT64 <= value < _INT64)
+        ):
+            into[key] = value
+        else:
+            into[key] = _check_value(key, value, _place(where))
 
 
-def _check_id(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidDataError(
-            f"{where}: id ontbreekt of is geen tekst.",
-            f"{where}: id is missing or not text.",
-        )
-    return value
+def _place(where: tuple[str, int], end: str = "") -> str:
+    """A row's place in a write, as error messages name it: ``Resident #3``."""
+    return f"{where[0]} #{where[1]}{end}"
+
+
+def _check_id(value: Any, where: tuple[str, int], end: str = "") -> str:
+    if isinstance(value, str) and value and not value.isspace():
+        return value
+    place = _place(where, end)
+    raise InvalidDataError(
+        f"{place}: id ontbreekt of is geen tekst.",
+        f"{place}: id is missing or not text.",
+    )
 
 
 def _apply(before: Mapping[str, Any], changes: Mapping[str, Value]) -> dict[str, Any]:
@@ -176,8 +214,11 @@ def _changed(
     batch: Sequence[tuple[Any, dict[str, Value]]],
     stored: Mapping[Any, Mapping[str, Any]],
     counts: WriteCounts,
-) -> list[tuple[Any, dict[str, Value]]]:
+) -> Sequence[tuple[Any, dict[str, Value]]]:
     """The rows of ``batch`` that change what is stored, counting each row's fate."""
+    if not stored:  # nothing of the batch is stored (always so in a first import)
+        counts.created += len(batch)
+        return batch
     changed = []
     for key, props in batch:
         before = stored.get(key)
@@ -230,6 +271,31 @@ class GraphStore(ABC):
     @abstractmethod
     def _write(self, query: Query, params: Mapping[str, Any]) -> list[list[Any]]:
         """Run a writing query as one atomic statement; rows as lists of plain values."""
+
+    def _write_batches(self, query: Query, batches: Iterable[Mapping[str, Any]]) -> None:
+        """Run a writing query once per parameter set of ``batches``, in order, each as its
+        own atomic statement (as :meth:`_write` runs one), ignoring what they return.
+
+        ``batches`` may be a generator that prepares each batch, reads included, as it is
+        asked for the next. A backend may send the next statement before the previous one
+        has answered, so that the database works while the next batch is prepared (the
+        embedded one does); every statement has answered when this returns. As before, each
+        batch is its own statement: when one fails, the batches before it stay written, and
+        the one after it, already sent, may be written too; every write is an idempotent
+        upsert, so running the same write again converges.
+        """
+        for params in batches:
+            self._write(query, params)
+
+    def _write_all(
+        self, query: Query, batches: Iterable[Mapping[str, Any]], *, dry_run: bool
+    ) -> None:
+        """:meth:`_write_batches`, or with ``dry_run`` only prepare every batch (its counts)."""
+        if dry_run:
+            for _ in batches:
+                pass
+        else:
+            self._write_batches(query, batches)
 
     @abstractmethod
     def describe(self) -> str:
@@ -293,34 +359,39 @@ class GraphStore(ABC):
         """
         label = _label(label)
         merged: dict[str, dict[str, Value]] = {}
+        names: set[str] = set()
+        kind = str(label)
         for number, row in enumerate(rows, start=1):
-            where = f"{label} #{number}"
-            node_id = _check_id(row.get("id"), where)
-            props = _check_properties({k: v for k, v in row.items() if k != "id"}, where)
-            merged.setdefault(node_id, {}).update(props)
+            node_id = _check_id(row.get("id"), (kind, number))
+            props = merged.get(node_id)
+            if props is None:
+                props = merged[node_id] = {}
+            _check_properties(props, row, skip=("id",), names=names, where=(kind, number))
         counts = WriteCounts()
         items = list(merged.items())
         size = batch_size or self.settings.batch_size
         none_stored = len(items) > size and not self._read(queries.any_node(label), {})
-        for batch in _chunks(items, size):
-            stored = (
-                {}
-                if none_stored
-                else {
-                    row[0]: row[1]
-                    for row in self._read(
-                        queries.existing_nodes(label), {"ids": [i for i, _ in batch]}
-                    )
-                }
-            )
-            changed = [
-                {"id": node_id, "props": props}
-                for node_id, props in _changed(batch, stored, counts)
-            ]
-            if changed and not dry_run:
-                self._write(
-                    queries.upsert_nodes(label), {"rows": changed, "meta_id": queries.META_ID}
+
+        def batches() -> Iterator[dict[str, Any]]:
+            for batch in _chunks(items, size):
+                stored = (
+                    {}
+                    if none_stored
+                    else {
+                        row[0]: row[1]
+                        for row in self._read(
+                            queries.existing_nodes(label), {"ids": [i for i, _ in batch]}
+                        )
+                    }
                 )
+                changed = [
+                    {"id": node_id, "props": props}
+                    for node_id, props in _changed(batch, stored, counts)
+                ]
+                if changed:
+                    yield {"rows": changed, "meta_id": queries.META_ID}
+
+        self._write_all(queries.upsert_nodes(label), batches(), dry_run=dry_run)
         return counts
 
     def upsert_relationships(
@@ -353,16 +424,19 @@ class GraphStore(ABC):
                 f"{rel_type} does not connect {source_label} to {target_label}.",
             )
         merged: dict[tuple[str, str], dict[str, Value]] = {}
+        names: set[str] = set()
+        kind, symmetric = str(rel_type), spec.symmetric
         for number, row in enumerate(rows, start=1):
-            where = f"{rel_type} #{number}"
-            source = _check_id(row.get("source"), where + " (source)")
-            target = _check_id(row.get("target"), where + " (target)")
-            if spec.symmetric and target < source:
+            source = _check_id(row.get("source"), (kind, number), " (source)")
+            target = _check_id(row.get("target"), (kind, number), " (target)")
+            if symmetric and target < source:
                 source, target = target, source
-            props = _check_properties(
-                {k: v for k, v in row.items() if k not in ("source", "target")}, where
+            props = merged.get((source, target))
+            if props is None:
+                props = merged[(source, target)] = {}
+            _check_properties(
+                props, row, skip=("source", "target"), names=names, where=(kind, number)
             )
-            merged.setdefault((source, target), {}).update(props)
         size = batch_size or self.settings.batch_size
         if not dry_run and not endpoints_verified:
             self._require_nodes(source_label, sorted({s for s, _ in merged}))
@@ -370,27 +444,32 @@ class GraphStore(ABC):
         counts = WriteCounts()
         items = list(merged.items())
         none_stored = len(items) > size and not self._read(queries.any_relationship(rel_type), {})
-        for batch in _chunks(items, size):
-            stored = (
-                {}
-                if none_stored
-                else {
-                    (row[0], row[1]): row[2]
-                    for row in self._read(
-                        queries.existing_relationships(rel_type, source_label, target_label),
-                        {"pairs": [{"source": s, "target": t} for (s, t), _ in batch]},
-                    )
-                }
-            )
-            changed = [
-                {"source": source, "target": target, "props": props}
-                for (source, target), props in _changed(batch, stored, counts)
-            ]
-            if changed and not dry_run:
-                self._write(
-                    queries.upsert_relationships(rel_type, source_label, target_label),
-                    {"rows": changed, "meta_id": queries.META_ID},
+
+        def batches() -> Iterator[dict[str, Any]]:
+            for batch in _chunks(items, size):
+                stored = (
+                    {}
+                    if none_stored
+                    else {
+                        (row[0], row[1]): row[2]
+                        for row in self._read(
+                            queries.existing_relationships(rel_type, source_label, target_label),
+                            {"pairs": [{"source": s, "target": t} for (s, t), _ in batch]},
+                        )
+                    }
                 )
+                changed = [
+                    {"source": source, "target": target, "props": props}
+                    for (source, target), props in _changed(batch, stored, counts)
+                ]
+                if changed:
+                    yield {"rows": changed, "meta_id": queries.META_ID}
+
+        self._write_all(
+            queries.upsert_relationships(rel_type, source_label, target_label),
+            batches(),
+            dry_run=dry_run,
+        )
         return counts
 
     def prune_relationships(
@@ -415,16 +494,26 @@ class GraphStore(ABC):
             query = queries.stale_relationships(rel_type, source_label, target_label)
             stale.extend({"source": a, "target": b} for a, b in self._read(query, {"rows": batch}))
         if stale and not dry_run:
-            query = queries.delete_relationships(rel_type, source_label, target_label)
-            for batch in _chunks(stale, self.settings.batch_size):
-                self._write(query, {"pairs": list(batch), "meta_id": queries.META_ID})
+            self._write_batches(
+                queries.delete_relationships(rel_type, source_label, target_label),
+                (
+                    {"pairs": list(batch), "meta_id": queries.META_ID}
+                    for batch in _chunks(stale, self.settings.batch_size)
+                ),
+            )
         return WriteCounts(removed=len(stale))
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
-        """Which of ``ids`` are stored under ``label``."""
+        """Which of ``ids`` are stored under ``label``.
+
+        Where a look-up of several batches finds no node of the label at all (no tombstones,
+        a first import), one probe replaces every read, as in :meth:`upsert_nodes`.
+        """
         label = _label(label)
         wanted = sorted(set(ids))
         found: set[str] = set()
+        if len(wanted) > self.settings.batch_size and not self._read(queries.any_node(label), {}):
+            return found
         for batch in _chunks(wanted, self.settings.batch_size):
             rows = self._read(queries.present_ids(label), {"ids": list(batch)})
             found.update(row[0] for row in rows)
