@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -17,7 +19,7 @@ from click.testing import CliRunner
 from api.cli import main
 from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import Settings, load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore, WriteCounts, open_store
 from importers.dump import export_dump, restore_dump
 from importers.keys import installation_key, pseudonym
 from importers.load import ImportOptions, run_import
@@ -385,6 +387,25 @@ def test_the_sample_imports_cleanly_twice(store: GraphStore, store_settings: Set
     second = run_import(store, store_settings, sample_files(), ImportOptions())
     assert second.totals().written == 0
     assert second.totals().unchanged == first.totals().created
+
+
+def test_the_cycle_collector_rests_during_an_import_and_comes_back_after(
+    store: GraphStore, store_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importers.synthetic import sample_files
+
+    during: list[bool] = []
+    upsert = store.upsert_nodes
+
+    def watched(*args: Any, **kwargs: Any) -> WriteCounts:
+        during.append(gc.isenabled())
+        return upsert(*args, **kwargs)
+
+    monkeypatch.setattr(store, "upsert_nodes", watched)
+    assert gc.isenabled()
+    run_import(store, store_settings, sample_files(), ImportOptions())
+    assert during and not any(during), "paused while the import holds the city"
+    assert gc.isenabled(), "and collecting again once it is done"
 
 
 def test_template_command_writes_csv_xlsx_and_explanation(tmp_path: Path) -> None:
