@@ -164,7 +164,9 @@ def _read_csv(path: Path, result: ReadResult) -> None:
     sheet = _sheet_or_error(path.name, Place(path.name), result)
     if sheet is None:
         return
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    end = text.find("\n")  # split the first line only, not a city's whole file (twice)
+    head = (text if end < 0 else text[: end + 1]).splitlines()
+    first_line = head[0] if head else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     if delimiter not in first_line and len(sheet.columns) > 1:
         for other, name in (("\t", "tab"), ("|", "|"), (":", ":")):
@@ -206,6 +208,9 @@ def _add_row(table: Table, number: int, cells: list[str], result: ReadResult) ->
     cells = [c.strip() for c in cells]
     if not any(cells):
         return  # spreadsheets leave empty rows at the end
+    if max(map(len, cells)) <= MAX_CELL:
+        table.rows.append((number, cells))
+        return
     for index, cell in enumerate(cells):
         if len(cell) > MAX_CELL:
             header = table.headers[index] if index < len(table.headers) else str(index + 1)
