@@ -312,10 +312,31 @@ class EmbeddedServer:
         pid = self.server_pid()
         if state == "loading" or (pid is not None and is_our_server(pid)):
             self._wait_ready(pid)
-            return False
-        self._clear_stale_files()
-        self._start()
+        else:
+            self._clear_stale_files()
+            self._start()
+        self._compact_replayed()
         return False
+
+    def _compact_replayed(self) -> None:
+        """After a start that replayed statements, begin a compaction (in the background).
+
+        A clean stop compacts, so a start replays statements only after a crash (``kill -9``,
+        a power cut) or on data an older version left. Replaying them once is unavoidable;
+        leaving them in the log makes every later start replay them again: slowly, and, for
+        the schema, noisily: FalkorDB writes each uniqueness constraint it creates into the
+        log twice, and a replay refuses the second copy with a ``CRITICAL … Constraint
+        already exists`` line in ``falkordb.log``. The rewrite is crash-safe
+        (:mod:`graph.append_only`) and this start does not wait for it.
+        """
+        client = self._client()
+        try:
+            if append_only.incremental_bytes(client) > 0:
+                client.bgrewriteaof()
+        except (redis.RedisError, OSError):
+            pass  # already rewriting, or gone: it costs the next start time, never data
+        finally:
+            client.close()
 
     def _clear_stale_files(self) -> None:
         pid = self.server_pid()
@@ -428,14 +449,17 @@ class EmbeddedServer:
         )
 
     def shutdown(self) -> None:
-        """Compact the file (the next start loads a snapshot), then stop the server, whoever
-        uses it; callers hold :meth:`exclusive`."""
+        """Compact the file if anything was written since its last compaction (the next start
+        loads a snapshot), then stop the server, whoever uses it; callers hold
+        :meth:`exclusive`."""
         pid = self.server_pid()
         client = self._client(timeout=None)
         try:
             with contextlib.suppress(redis.RedisError, OSError, StoreError):
                 # Everything is already safely in the log; a failed rewrite costs only speed.
-                append_only.compact(client)
+                # Nothing written since the last compaction (an import's): nothing to do.
+                if append_only.incremental_bytes(client) > 0:
+                    append_only.compact(client)
             client.shutdown()  # flushes the append-only file, removes the socket
         except (redis.ConnectionError, redis.ResponseError, OSError):
             pass  # already gone, or refusing: fall back to the signal below

@@ -261,6 +261,54 @@ def test_kill_during_the_next_start_loses_nothing(tmp_path: Path, slow_start: li
         assert _dump(reopened, tmp_path) == slow_start
 
 
+def _wait_compacted(path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while _aof(path)["incremental"] >= 2_000:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not compacted: {_aof(path)}")
+        time.sleep(0.02)
+
+
+def test_after_a_kill_no_restart_replays_the_schema_again(
+    tmp_path: Path, slow_start: list[str]
+) -> None:
+    """FalkorDB writes every uniqueness constraint it creates into the log twice, and a
+    replay refuses the second copy ("CRITICAL … Constraint already exists", one line per
+    label). The folder an older version left (``slow_start``) has the schema in its log: the
+    first start replays it, and must then compact, so the next start after a kill has
+    nothing to refuse."""
+    log = tmp_path / "falkordb.log"
+    offset = log.stat().st_size
+    with _open(tmp_path) as store:
+        first_start = log.read_bytes()[offset:].decode(errors="replace")
+        assert "Constraint already exists" in first_start, "the old log holds the schema twice"
+        _wait_compacted(tmp_path)  # the start compacts in the background
+        assert _dump(store, tmp_path) == slow_start
+        _kill(_pid(tmp_path))
+    for _ in range(2):  # and after another kill, again
+        offset = log.stat().st_size
+        with _open(tmp_path) as store:
+            assert _dump(store, tmp_path) == slow_start
+            _kill(_pid(tmp_path))
+        this_start = log.read_bytes()[offset:].decode(errors="replace")
+        assert "DB loaded from" in this_start, "a start that loaded the data"
+        assert "already exists" not in this_start, this_start
+
+
+def test_a_start_that_replays_statements_compacts_them(tmp_path: Path) -> None:
+    store = _open(tmp_path)
+    try:
+        _write_residents(store, 0, 500)
+        expected = _dump(store, tmp_path)
+        _kill(_pid(tmp_path))
+    finally:
+        store.close()
+    assert _aof(tmp_path)["incremental"] > 50_000, "the residents are statements to replay"
+    with _open(tmp_path) as reopened:
+        _wait_compacted(tmp_path)
+        assert _dump(reopened, tmp_path) == expected
+
+
 def test_a_long_start_says_how_far_it_got_and_what_to_do(
     tmp_path: Path, slow_start: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
