@@ -239,10 +239,12 @@ class _Linker:
         spec = SHEETS[sheet]
         end_column = spec.column(end)
         self.rel, self.start, self.end = rel, start, end
-        self.source_label = ENTITY_SHEETS[spec.column(start).ref or ""][1]
+        self.start_sheet = spec.column(start).ref or ""
+        self.end_sheet = end_column.ref or ""
+        self.source_label = ENTITY_SHEETS[self.start_sheet][1]
         self.end_is_ref = end_column.kind is ColumnType.REF
         if self.end_is_ref:
-            self.target_label = ENTITY_SHEETS[end_column.ref or ""][1]
+            self.target_label = ENTITY_SHEETS[self.end_sheet][1]
         else:
             self.target_label = L.SKILL if end == "skill" else L.THEME
         self.others = tuple(c.key for c in spec.columns if c.key not in (start, end))
@@ -298,7 +300,8 @@ class _PlanBuilder:
 
         A reference to a row of this import needs no read: it resolves to that row (an id is
         looked up only where the import does not have it). Every person, imported or
-        referenced, is checked against the tombstones.
+        referenced, is checked against the tombstones: a reference to a person of the import
+        names one of its rows, so only references to others add to them.
         """
         wanted: dict[NodeLabel, set[str]] = {}
         people: set[str] = set()
@@ -314,15 +317,12 @@ class _PlanBuilder:
                     people.add(self.pid(own, values["source_id"]))
                 for key, target in refs:
                     value = values.get(key)
-                    if value is None:
+                    if value is None or value in self._valid[target]:
                         continue
-                    elsewhere = value not in self._valid[target]
-                    if elsewhere or target in PERSON_SHEETS:
-                        node_id = self.pid(target, value)
-                        if elsewhere:
-                            wanted.setdefault(ENTITY_SHEETS[target][1], set()).add(node_id)
-                        if target in PERSON_SHEETS:
-                            people.add(node_id)
+                    node_id = self.pid(target, value)
+                    wanted.setdefault(ENTITY_SHEETS[target][1], set()).add(node_id)
+                    if target in PERSON_SHEETS:
+                        people.add(node_id)
                 for key in codes:
                     area: str | None = values.get(key)
                     if not area or area in areas:
@@ -345,6 +345,15 @@ class _PlanBuilder:
 
     def _skip(self, record: Record, nl: str, en: str) -> None:
         self.report.skipped.append(Skipped(record.place, nl, en))
+
+    def _resolved(self, record: Record, column: str, sheet: str) -> str | None:
+        """:meth:`_resolve` for a column referring to ``sheet``, at once for the usual case
+        (a row of this import, not erased, its pseudonym made already)."""
+        source_id = record.values[column]
+        node_id = self._ids[sheet].get(source_id)
+        if node_id is not None and source_id in self._valid[sheet] and node_id not in self._erased:
+            return node_id
+        return self._resolve(record, column)
 
     def _resolve(self, record: Record, column: str) -> str | None:
         """The stored id a REF cell points to, or None (with an error or a skip) if it cannot."""
@@ -543,11 +552,11 @@ class _PlanBuilder:
     def _link(self, record: Record, linker: _Linker) -> None:
         values = record.values
         start, end = linker.start, linker.end
-        source = self._resolve(record, start)
+        source = self._resolved(record, start, linker.start_sheet)
         if source is None:
             return
         if linker.end_is_ref:
-            target = self._resolve(record, end)
+            target = self._resolved(record, end, linker.end_sheet)
             if target is None:
                 return
         else:

@@ -399,7 +399,7 @@ def _validate_row(
             failed.append(key)
     for column in layout.required:
         if column.key not in values and column.key not in failed:
-            header = next((h for _, c, h in layout.slots if c is column), column.nl)
+            header = _header(layout, column)
             errors.append(
                 RowError(
                     table.place(number, header),
