@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -212,24 +214,36 @@ def test_what_hangs_on_a_cut_point_equals_removing_it(graph: nx.Graph) -> None:
         assert size == sum(len(c) for c in components[1:]), node
 
 
-def test_communities_found_in_a_forked_child_give_the_same_answer(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from graph.analysis import bridges, forked
-    from graph.analysis.context import NetworkContext
-
-    if not forked.can_fork():
-        pytest.skip("fork needs one thread and a second core")
-    graph = nx.relabel_nodes(nx.connected_caveman_graph(12, 6), lambda n: f"r-{n:03d}")
-    graph.add_edges_from([("r-000", "x-1"), ("x-1", "x-2")])  # something to cut off
-    nx.set_node_attributes(graph, "Resident", "label")
-    context = NetworkContext(version=1, fabric=graph)
-    here = bridges.answer_bridges(context, Scope())
-    monkeypatch.setattr(bridges, "BACKGROUND_FROM", 0)
-    children: list[int] = []
-    real_fork = forked.os.fork
-    monkeypatch.setattr(forked.os, "fork", lambda: children.append(1) or real_fork())
-    in_child = bridges.answer_bridges(NetworkContext(version=1, fabric=graph), Scope())
-    assert children == [1], "the communities were found in a child"
-    assert in_child.model_dump() == here.model_dump()
-    assert here.summary["communities"] > 1
+def test_communities_found_in_a_forked_child_give_the_same_answer() -> None:
+    # a fresh interpreter: the test process has threads, and a fork is refused there
+    code = """
+import json, sys
+import networkx as nx
+from graph.analysis import bridges, forked
+from graph.analysis.context import NetworkContext
+from graph.analysis.results import Scope
+if not forked.can_fork():
+    print(json.dumps({"skip": "no fork here"}))
+    sys.exit(0)
+graph = nx.relabel_nodes(nx.connected_caveman_graph(12, 6), lambda n: f"r-{n:03d}")
+graph.add_edges_from([("r-000", "x-1"), ("x-1", "x-2")])  # something to cut off
+nx.set_node_attributes(graph, "Resident", "label")
+here = bridges.answer_bridges(NetworkContext(version=1, fabric=graph), Scope())
+bridges.BACKGROUND_FROM = 0
+forks = []
+real_fork = forked.os.fork
+forked.os.fork = lambda: forks.append(1) or real_fork()
+in_child = bridges.answer_bridges(NetworkContext(version=1, fabric=graph), Scope())
+print(json.dumps({"forks": len(forks), "here": here.model_dump(), "child": in_child.model_dump()}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+        cwd=Path(__file__).parents[3],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    if outcome.get("skip"):
+        pytest.skip(outcome["skip"])
+    assert outcome["forks"] == 1, "the communities were found in a child"
+    assert outcome["child"] == outcome["here"]
+    assert outcome["here"]["summary"]["communities"] > 1
