@@ -3,14 +3,12 @@ exactly as a command answering itself would, follow every write, and leave nothi
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,27 +22,10 @@ from graph.model import NodeLabel
 from graph.settings import load_settings
 from graph.store import open_store
 from importers.synthetic import sample_files
+from tests.processes import alive, pid_in, wait_gone
 
 ROOT = Path(__file__).parents[2]
 WARM = "600"  # the default lifetime is minutes: long enough never to end within a test
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return bool(Path(f"/proc/{pid}/cmdline").read_bytes())  # a zombie has none
-    except OSError:
-        return False
-
-
-def _wait_gone(pid: int, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        if not _alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _cli(data: Path, *args: str, idle: str = WARM, **env: str) -> subprocess.CompletedProcess[str]:
@@ -61,13 +42,6 @@ def _ask(data: Path, *args: str, idle: str = WARM, **env: str) -> tuple[dict[str
     return json.loads(result.stdout), result.stderr
 
 
-def _pid_in(path: Path) -> int | None:
-    try:
-        return int(path.read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
 @pytest.fixture
 def data(tmp_path: Path) -> Iterator[Path]:
     """The sample neighbourhood in a data folder whose question server, database server and
@@ -80,10 +54,10 @@ def data(tmp_path: Path) -> Iterator[Path]:
     finally:
         question_server.stop(question_server.Place(folder))
         for name in ("falkordb.pid", "keeper.lock"):
-            pid = _pid_in(folder / name)
-            if pid is not None and _alive(pid):
+            pid = pid_in(folder / name)
+            if pid is not None and alive(pid):
                 os.kill(pid, signal.SIGTERM)
-                _wait_gone(pid, 15)
+                wait_gone(pid, 15)
 
 
 def test_consecutive_asks_share_one_server_that_answers_as_the_command_itself(
@@ -93,7 +67,7 @@ def test_consecutive_asks_share_one_server_that_answers_as_the_command_itself(
     first, told = _ask(data, "bridges")
     assert "De vragenserver start" in told, "the first command says why it waits"
     pid = place.pid()
-    assert pid is not None and _alive(pid), "the server outlives the command that started it"
+    assert pid is not None and alive(pid), "the server outlives the command that started it"
     isolated, told = _ask(data, "isolated", "--limit", "5")
     assert place.pid() == pid and "vragenserver" not in told, "the next command meets it"
     assert isolated["question"] == "isolated" and len(isolated["items"]) == 5
@@ -135,14 +109,14 @@ def test_an_unused_server_ends_and_a_killed_one_is_replaced(data: Path) -> None:
     _ask(data, "ownership", idle="1.5")
     pid = place.pid()
     assert pid is not None
-    assert _wait_gone(pid), "unused for its idle time, it ends by itself"
+    assert wait_gone(pid), "unused for its idle time, it ends by itself"
     assert not place.socket.exists()
     assert "unused for 1.5 s" in (data / "questions.log").read_text()
     answer, _ = _ask(data, "ownership")
     killed = place.pid()
     assert killed is not None and killed != pid
     os.kill(killed, signal.SIGKILL)
-    assert _wait_gone(killed)
+    assert wait_gone(killed)
     assert place.socket.exists(), "a killed server leaves its socket file"
     again, told = _ask(data, "ownership")
     assert again == answer
@@ -160,7 +134,7 @@ def test_stop_stops_the_question_server_with_the_database(data: Path) -> None:
         "Vragenserver gestopt." in stopped.stdout
         and "Ingebouwde database gestopt." in stopped.stdout
     )
-    assert _wait_gone(pid, 5)
+    assert wait_gone(pid, 5)
     assert "stopped (SIGTERM)" in (data / "questions.log").read_text()
 
 

@@ -3,7 +3,6 @@ unused, stopped at once by ``wijkgraaf stop``, and never left behind by a crashe
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -15,27 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import alive, pid_in, wait_gone
+
 ROOT = Path(__file__).parents[2]
 IDLE = "1.5"
-
-
-def _alive(pid: int) -> bool:
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    try:
-        return bool(cmdline.read_bytes())  # a zombie has none
-    except OSError:
-        return False
-
-
-def _wait_gone(pid: int, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        if not _alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _cli(data: Path, *args: str, idle: str = IDLE) -> subprocess.CompletedProcess[str]:
@@ -52,13 +34,6 @@ def _status(data: Path, idle: str = IDLE) -> dict[str, object]:
     server = json.loads(result.stdout)["server"]
     assert isinstance(server, dict)
     return server
-
-
-def _pid_in(path: Path) -> int | None:
-    try:
-        return int(path.read_text().strip())
-    except (OSError, ValueError):
-        return None
 
 
 def _holder(data: Path, *, idle: str) -> subprocess.Popen[str]:
@@ -80,27 +55,27 @@ def data(tmp_path: Path) -> Iterator[Path]:
     """A data folder whose server and keeper this test stops, whatever the test did."""
     yield tmp_path
     for name in ("falkordb.pid", "keeper.lock"):
-        pid = _pid_in(tmp_path / name)
-        if pid is not None and _alive(pid):
+        pid = pid_in(tmp_path / name)
+        if pid is not None and alive(pid):
             os.kill(pid, signal.SIGTERM)
-            _wait_gone(pid, 15)
+            wait_gone(pid, 15)
 
 
 def test_the_server_stays_warm_between_commands_then_its_keeper_stops_it(data: Path) -> None:
     first = _status(data)
     assert first["was_running"] is False, "the first command starts the server"
     pid = first["pid"]
-    assert isinstance(pid, int) and _alive(pid), "it outlives the command that started it"
+    assert isinstance(pid, int) and alive(pid), "it outlives the command that started it"
     keeper = None
     deadline = time.monotonic() + 20
     while keeper is None and time.monotonic() < deadline:  # the keeper is a process starting
-        keeper = _pid_in(data / "keeper.lock")
+        keeper = pid_in(data / "keeper.lock")
         time.sleep(0.05)
-    assert keeper is not None and _alive(keeper), "a keeper watches it"
+    assert keeper is not None and alive(keeper), "a keeper watches it"
     second = _status(data)
     assert second["was_running"] is True and second["pid"] == pid, "the next command meets it warm"
-    assert _wait_gone(pid), f"unused for {IDLE} s, the keeper stops it"
-    assert _wait_gone(keeper), "and then the keeper itself ends"
+    assert wait_gone(pid), f"unused for {IDLE} s, the keeper stops it"
+    assert wait_gone(keeper), "and then the keeper itself ends"
     assert not (data / "falkordb.sock").exists() and not (data / "falkordb.pid").exists()
     log = (data / "falkordb.log").read_text()
     assert log.rstrip().endswith("bye bye..."), "a clean shutdown"
@@ -110,14 +85,14 @@ def test_the_server_stays_warm_between_commands_then_its_keeper_stops_it(data: P
 def test_a_server_in_use_is_not_stopped_by_its_keeper(data: Path) -> None:
     holder = _holder(data, idle=IDLE)
     try:
-        pid = _pid_in(data / "falkordb.pid")
+        pid = pid_in(data / "falkordb.pid")
         assert pid is not None
         time.sleep(float(IDLE) * 3)
-        assert _alive(pid), "a process still uses it"
+        assert alive(pid), "a process still uses it"
         assert _status(data)["was_running"] is True
     finally:
         holder.communicate("", timeout=60)
-    assert _wait_gone(pid), "once the last user has gone for the idle time, it stops"
+    assert wait_gone(pid), "once the last user has gone for the idle time, it stops"
 
 
 def test_stop_stops_an_unused_server_at_once_and_refuses_one_in_use(data: Path) -> None:
@@ -128,12 +103,12 @@ def test_stop_stops_an_unused_server_at_once_and_refuses_one_in_use(data: Path) 
         refused = _cli(data, "stop", idle="600")
         assert refused.returncode == 1
         assert "nog door 1 proces" in refused.stderr, refused.stderr
-        assert _alive(pid)
+        assert alive(pid)
     finally:
         holder.communicate("", timeout=60)
     stopped = _cli(data, "stop", idle="600")
     assert stopped.returncode == 0 and "gestopt" in stopped.stdout, stopped.stderr
-    assert _wait_gone(pid, 5), "stopped at once, not after 600 s"
+    assert wait_gone(pid, 5), "stopped at once, not after 600 s"
     again = _cli(data, "--lang", "en", "stop", idle="600")
     assert again.returncode == 0 and "No embedded database was running" in again.stdout
 
@@ -149,9 +124,9 @@ def test_a_server_whose_users_crashed_is_stopped_by_its_keeper(data: Path) -> No
     )  # fmt: skip
     crashing.wait(timeout=60)
     assert crashing.returncode == -signal.SIGKILL
-    pid = _pid_in(data / "falkordb.pid")
+    pid = pid_in(data / "falkordb.pid")
     assert pid is not None
-    assert _wait_gone(pid), "nobody uses it any more: the keeper stops it"
+    assert wait_gone(pid), "nobody uses it any more: the keeper stops it"
 
 
 def test_status_says_how_the_server_lives(data: Path) -> None:
