@@ -7,7 +7,6 @@ killed while statements are on their way, and a batch the database refuses must 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import time
@@ -26,6 +25,7 @@ from graph.model import NodeLabel
 from graph.queries import Query
 from graph.settings import load_settings
 from graph.store import GraphStore, open_store
+from tests.processes import pid_in, wait_gone
 
 R = NodeLabel.RESIDENT
 
@@ -98,17 +98,10 @@ def own_server(tmp_path: Path) -> Iterator[GraphStore]:
 
 
 def _kill_server(store: FalkorDBStore) -> None:
-    pid = int((store.data_dir / "falkordb.pid").read_text())
+    pid = pid_in(store.data_dir / "falkordb.pid")
+    assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        cmdline = Path(f"/proc/{pid}/cmdline")
-        if not cmdline.exists() or not cmdline.read_bytes():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"server {pid} did not die")
+    assert wait_gone(pid), f"server {pid} did not die"
 
 
 def test_a_series_of_batches_survives_the_server_dying_mid_way(
