@@ -182,9 +182,14 @@ def main() -> None:
             "WIJKGRAAF_API_KEYS_FILE": str(work / "keys.json"),
             "WIJKGRAAF_AUDIT_LOG": str(work / "audit.jsonl"),
             "WIJKGRAAF_RATE_LIMIT": "1000000",
+            # the database in the temporary folder stops with its last user, not 15 min later
+            "WIJKGRAAF_EMBEDDED_IDLE": "0",
         }
         settings = load_settings(
-            db=env["WIJKGRAAF_DB"], key_file=work / "secret.key", api_keys_file=work / "keys.json"
+            db=env["WIJKGRAAF_DB"],
+            key_file=work / "secret.key",
+            api_keys_file=work / "keys.json",
+            embedded_idle=0,
         )
         files = (
             write_csv(synthetic_city(args.residents, seed=1), work / "city")

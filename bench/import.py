@@ -136,7 +136,8 @@ def main() -> None:
         print(f"city of {args.residents:,} residents: {rows:,} rows in {len(files)} CSV files, "
               f"generated in {time.perf_counter() - start:.1f} s")  # fmt: skip
         key = Path(work) / "secret.key"
-        embedded = load_settings(db=f"embedded:{Path(work) / 'db'}", key_file=key)
+        # idle 0: the database in the temporary folder stops with the bench, not 15 min later
+        embedded = load_settings(db=f"embedded:{Path(work) / 'db'}", key_file=key, embedded_idle=0)
         bench("embedded FalkorDB", embedded, files, rows, args.single)
 
         with neo4j_settings(Path(work), key_file=key) as target:

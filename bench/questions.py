@@ -85,7 +85,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as work:
         files = write_csv(synthetic_city(args.residents, seed=1), Path(work) / "city")
-        settings = load_settings(db=f"embedded:{Path(work) / 'db'}", key_file=Path(work) / "key")
+        # idle 0: the database in the temporary folder stops with the bench, not 15 min later
+        settings = load_settings(
+            db=f"embedded:{Path(work) / 'db'}", key_file=Path(work) / "key", embedded_idle=0
+        )
         with open_store(settings) as store:
             start = time.perf_counter()
             run_import(store, settings, files, ImportOptions())

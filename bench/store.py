@@ -94,7 +94,8 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data:
-        embedded = load_settings(db=f"embedded:{Path(data) / 'db'}")
+        # idle 0: the database in the temporary folder stops with the bench, not 15 min later
+        embedded = load_settings(db=f"embedded:{Path(data) / 'db'}", embedded_idle=0)
         report("embedded FalkorDB", bench(embedded, nodes=args.nodes, single=args.single))
 
         with neo4j_settings(Path(data)) as target:
