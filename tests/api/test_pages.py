@@ -227,8 +227,11 @@ def test_a_coachs_map_and_answers_hold_nobody_from_elsewhere(site: Site) -> None
         pages.append(coach.get("/pages/map", params={"question": question}).text)
         pages.append(coach.get(f"/pages/questions/{question}").text)
         pages.append(coach.get(f"/pages/questions/{question}.csv").text)
-    for page in pages:
-        assert not elsewhere & set(re.findall(r"r-[0-9a-f]{32}", page))
+    assert elsewhere, "the other coach's areas have residents to leak"
+    shown = [set(re.findall(r"r-[0-9a-f]{32}", page)) for page in pages]
+    assert any(shown), "the pages name residents: the check below reads ids that are there"
+    for ids in shown:
+        assert not elsewhere & ids
 
 
 def test_a_question_page_shows_the_apis_answer(site: Site) -> None:

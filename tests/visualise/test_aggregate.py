@@ -83,7 +83,9 @@ def test_neighbourhoods_become_nodes_that_open_on_click() -> None:
 def test_organisations_without_a_neighbourhood_join_where_their_ties_lead() -> None:
     context = city_context(4, 600)
     grouping = group_nodes(context.fabric, context.areas, seed=1)
-    for organisation in (n for n in context.fabric if n.startswith("o-")):
+    organisations = [n for n in context.fabric if n.startswith("o-")]
+    assert organisations, "the generated city has organisations"
+    for organisation in organisations:
         homes = Counter(
             context.fabric.nodes[o]["neighbourhood"] for o in context.fabric.adj[organisation]
         )

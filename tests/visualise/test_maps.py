@@ -4,6 +4,7 @@ needs nothing from the internet."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -183,6 +184,8 @@ def test_initiatives_carry_their_themes_and_residents_their_interests_only(
     sample_context: NetworkContext,
 ) -> None:
     data = build_map(sample_context)
+    kinds = Counter(node["kind"] for node in data["view"]["nodes"])
+    assert kinds["Initiative"] and kinds["Resident"], "the sample draws both"
     for node in data["view"]["nodes"]:
         if node["kind"] == "Initiative":
             assert node.get("themes", []) == sorted(sample_context.addresses.get(node["id"], ()))
