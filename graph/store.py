@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
@@ -238,6 +239,26 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def _changed_batches(
+    items: Sequence[tuple[Any, dict[str, Value]]],
+    size: int,
+    counts: WriteCounts,
+    *,
+    stored: Callable[[Sequence[tuple[Any, dict[str, Value]]]], Mapping[Any, Any]] | None,
+    row: Callable[[Any, dict[str, Value]], dict[str, Any]],
+) -> Iterator[dict[str, Any]]:
+    """The parameters of an upsert, batch by batch, with only the rows that change what is
+    stored (counted into ``counts``). ``stored`` reads a batch's stored properties; None
+    when nothing of the kind is stored yet (a first import), so nothing is read."""
+    for batch in _chunks(items, size):
+        changed = [
+            row(key, props)
+            for key, props in _changed(batch, stored(batch) if stored else {}, counts)
+        ]
+        if changed:
+            yield {"rows": changed, "meta_id": queries.META_ID}
+
+
 @dataclass
 class Projection:
     """Everything the network questions read, from one state of the graph.
@@ -292,8 +313,7 @@ class GraphStore(ABC):
     ) -> None:
         """:meth:`_write_batches`, or with ``dry_run`` only prepare every batch (its counts)."""
         if dry_run:
-            for _ in batches:
-                pass
+            deque(batches, maxlen=0)  # prepared and counted, none sent
         else:
             self._write_batches(query, batches)
 
@@ -372,26 +392,17 @@ class GraphStore(ABC):
         size = batch_size or self.settings.batch_size
         none_stored = len(items) > size and not self._read(queries.any_node(label), {})
 
-        def batches() -> Iterator[dict[str, Any]]:
-            for batch in _chunks(items, size):
-                stored = (
-                    {}
-                    if none_stored
-                    else {
-                        row[0]: row[1]
-                        for row in self._read(
-                            queries.existing_nodes(label), {"ids": [i for i, _ in batch]}
-                        )
-                    }
-                )
-                changed = [
-                    {"id": node_id, "props": props}
-                    for node_id, props in _changed(batch, stored, counts)
-                ]
-                if changed:
-                    yield {"rows": changed, "meta_id": queries.META_ID}
+        def stored(batch: Sequence[tuple[str, dict[str, Value]]]) -> dict[str, Any]:
+            ids = [node_id for node_id, _ in batch]
+            return {
+                row[0]: row[1] for row in self._read(queries.existing_nodes(label), {"ids": ids})
+            }
 
-        self._write_all(queries.upsert_nodes(label), batches(), dry_run=dry_run)
+        batches = _changed_batches(
+            items, size, counts, stored=None if none_stored else stored,
+            row=lambda node_id, props: {"id": node_id, "props": props},
+        )  # fmt: skip
+        self._write_all(queries.upsert_nodes(label), batches, dry_run=dry_run)
         return counts
 
     def upsert_relationships(
@@ -444,30 +455,21 @@ class GraphStore(ABC):
         counts = WriteCounts()
         items = list(merged.items())
         none_stored = len(items) > size and not self._read(queries.any_relationship(rel_type), {})
+        existing = queries.existing_relationships(rel_type, source_label, target_label)
 
-        def batches() -> Iterator[dict[str, Any]]:
-            for batch in _chunks(items, size):
-                stored = (
-                    {}
-                    if none_stored
-                    else {
-                        (row[0], row[1]): row[2]
-                        for row in self._read(
-                            queries.existing_relationships(rel_type, source_label, target_label),
-                            {"pairs": [{"source": s, "target": t} for (s, t), _ in batch]},
-                        )
-                    }
-                )
-                changed = [
-                    {"source": source, "target": target, "props": props}
-                    for (source, target), props in _changed(batch, stored, counts)
-                ]
-                if changed:
-                    yield {"rows": changed, "meta_id": queries.META_ID}
+        def stored(
+            batch: Sequence[tuple[tuple[str, str], dict[str, Value]]],
+        ) -> dict[tuple[str, str], Any]:
+            pairs = [{"source": s, "target": t} for (s, t), _ in batch]
+            return {(row[0], row[1]): row[2] for row in self._read(existing, {"pairs": pairs})}
 
+        batches = _changed_batches(
+            items, size, counts, stored=None if none_stored else stored,
+            row=lambda pair, props: {"source": pair[0], "target": pair[1], "props": props},
+        )  # fmt: skip
         self._write_all(
             queries.upsert_relationships(rel_type, source_label, target_label),
-            batches(),
+            batches,
             dry_run=dry_run,
         )
         return counts
@@ -850,9 +852,7 @@ def ordered_subgraph(graph: nx.Graph, keep: Collection[str]) -> nx.Graph:
     """The part of ``graph`` on the nodes ``keep``, as :func:`ordered_graph` builds it (a copy:
     node attributes are not shared with ``graph``; tie attributes, never changed, are)."""
     nodes = [(node, dict(graph.nodes[node])) for node in keep]
-    edges = [
-        (a, b, data) for a in keep for b, data in graph.adj[a].items() if a <= b and b in keep
-    ]
+    edges = [(a, b, data) for a in keep for b, data in graph.adj[a].items() if a <= b and b in keep]
     return ordered_graph(nodes, edges)
 
 
