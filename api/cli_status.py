@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -67,7 +66,7 @@ def status_report(store: GraphStore) -> dict[str, Any]:
 
     server = store.server_state()
     if server is not None:
-        place = question_server.Place(Path(parse_db(store.settings.db).location).absolute())
+        place = question_server.Place(parse_db(store.settings.db).path.absolute())
         server["question_server"] = place.pid()
     return {
         "backend": store.backend,
