@@ -40,32 +40,33 @@ def _rows_in(files: list[Path]) -> int:
     return total
 
 
-def _server_peak_mib(store: GraphStore) -> float | None:
-    """Peak resident memory of the embedded server (VmHWM), if there is one."""
-    pid_file = getattr(store, "data_dir", None)
-    if pid_file is None:
+def _server_proc(store: GraphStore, name: str) -> str | None:
+    """The embedded server's ``/proc/PID/NAME`` file, or None without one (Neo4j, gone)."""
+    data_dir = getattr(store, "data_dir", None)
+    if data_dir is None:
         return None
     try:
-        pid = int((Path(pid_file) / "falkordb.pid").read_text())
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        pid = int((Path(data_dir) / "falkordb.pid").read_text())
+        return Path(f"/proc/{pid}/{name}").read_text()
     except (OSError, ValueError):
         return None
+
+
+def _server_peak_mib(store: GraphStore) -> float | None:
+    """Peak resident memory of the embedded server (VmHWM), if there is one."""
+    for line in (_server_proc(store, "status") or "").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return None
 
 
 def _server_cpu_seconds(store: GraphStore) -> float | None:
     """CPU seconds the embedded server has used so far (user + system), if there is one."""
-    pid_file = getattr(store, "data_dir", None)
-    if pid_file is None:
+    stat = _server_proc(store, "stat")
+    if stat is None:
         return None
-    try:
-        pid = int((Path(pid_file) / "falkordb.pid").read_text())
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bench(name: str, settings: Settings, files: list[Path], rows: int, single: int) -> None:
