@@ -1,6 +1,6 @@
-"""The HTTP API: network questions, recommendations, records, privacy and keys.
+"""The app a server runs: the HTTP API (:mod:`api.web`) and the pages (:mod:`api.pages`).
 
-``create_app(settings)`` builds the app; the store opens when it starts and closes when it
+``create_app(settings)`` builds it; the store opens when it starts and closes when it
 stops. ``wijkgraaf serve`` runs it on loopback. The OpenAPI description at ``/openapi.json``
 is complete enough for a client generator: every route, parameter, answer and error shape.
 """
@@ -11,16 +11,29 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import pages, routes_network, routes_records
-from api.audit import AuditLog
-from api.group_commit import GroupCommit
-from api.http import RateLimiter, RequestGuard, install_error_handlers
-from api.keys import KeyStore
-from api.security import Services
-from api.sessions import PageSessions
+from api.access.api_keys import KeyStore
+from api.access.audit import AuditLog
+from api.access.audit_writer import GroupCommit
+from api.access.sessions import PageSessions
+from api.answers import AnswerService
+from api.pages.views import install_pages
+from api.web.deps import Services
+from api.web.errors import install_error_handlers
+from api.web.guards import RateLimiter, RequestGuard
+from api.web.routes import (
+    aggregates,
+    areas,
+    health,
+    imports,
+    keys,
+    privacy,
+    questions,
+    recommendations,
+    records,
+)
 from graph.analysis.engine import Analyst
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore, open_store
@@ -37,12 +50,28 @@ pseudonymous ids, never special-category needs), **admin** (imports, erasure, ke
 """
 
 
+#: Every router of the HTTP API, in the order the OpenAPI description lists their routes.
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    questions.router,
+    recommendations.router,
+    aggregates.router,
+    records.router,
+    areas.router,
+    privacy.router,
+    imports.router,
+    keys.router,
+)
+
+
 def build_services(settings: Settings, store: GraphStore) -> Services:
     """What the routes work with, on an open store."""
+    analyst = Analyst(store)
     return Services(
         settings=settings,
         store=store,
-        analyst=Analyst(store),
+        analyst=analyst,
+        answers=AnswerService(analyst),
         keys=KeyStore(settings.api_keys_file),
         audit=GroupCommit(AuditLog(settings.audit_log)),
         # each server process counts its own requests: the limit is shared out among them
@@ -79,9 +108,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
     if store is not None:
         app.state.services = build_services(settings, store)
     install_error_handlers(app)
-    app.include_router(routes_network.router)
-    app.include_router(routes_records.router)
-    pages.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_pages(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -31,8 +31,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.audit import Role
-from api.keys import KeyStore
+from api.access.api_keys import KeyStore
+from api.access.audit import Role
 from graph.model import NodeLabel
 from graph.settings import load_settings
 from graph.store import open_store

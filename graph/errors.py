@@ -8,6 +8,7 @@ The tree::
 
     WijkgraafError
     ├── ConfigurationError        a setting or --db value that cannot work
+    ├── InvalidArgumentError      a request that cannot be answered as asked (not a missing node)
     ├── InvalidDataError          a value the store cannot hold (maps, NaN, null in a list, ...)
     ├── NotFoundError             a node or relationship endpoint that is not stored
     └── StoreError                the database refused or failed
@@ -49,6 +50,11 @@ class WijkgraafError(Exception):
 
 class ConfigurationError(WijkgraafError):
     """A setting cannot work as given (for example an unknown ``--db`` scheme)."""
+
+
+class InvalidArgumentError(WijkgraafError):
+    """A request that cannot be answered as asked, such as recommendations for both a resident
+    and an initiative at once: nothing is missing, the question itself is wrong."""
 
 
 class InvalidDataError(WijkgraafError):

@@ -1,6 +1,6 @@
 """The web pages a browser reads: sign-in, the index, question tables, publishable aggregates.
 
-The API serves these (``api.pages``); this module only turns answers and tables into HTML and
+The API serves these (``api.pages.views``); this module only turns answers and tables into HTML and
 CSV, so the same page can be tested without a server. Pages are Jinja2 templates
 (``visualise/templates``) with autoescaping on: a name from an import cannot become markup.
 Nothing is loaded from elsewhere — the stylesheet is inline and the charts are SVG written

@@ -20,7 +20,7 @@ from graph.analysis.questions import QUESTION_TITLES
 from graph.analysis.recommend import for_initiative, for_neighbourhood, for_resident
 from graph.analysis.results import Answer, Scope
 from graph.analysis.strengths import answer_strengths
-from graph.errors import NotFoundError
+from graph.errors import InvalidArgumentError, NotFoundError
 from graph.store import GraphStore
 
 
@@ -65,7 +65,7 @@ def recommendation_subject(
         if value
     ]
     if len(given) != 1:
-        raise NotFoundError(
+        raise InvalidArgumentError(
             "Geef precies één bewoner, initiatief of buurt.",
             "Give exactly one resident, initiative or neighbourhood.",
         )
@@ -207,7 +207,7 @@ class Analyst:
     # --- without computing: for a server's event loop, which must not wait on a computation ---
 
     # A server's event loop reads the version once for a request (and shares the read with
-    # others, ``api.http.VersionReads``): these take it as ``version``; else they read it.
+    # others, ``api.web.deps.VersionReads``): these take it as ``version``; else they read it.
 
     def current_context(self, version: int | None = None) -> NetworkContext | None:
         """The context in hand if it is still the stored graph's version, else None (nothing

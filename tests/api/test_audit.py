@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from api.audit import (
+from api.access.audit import (
     GENESIS,
     AuditEvent,
     AuditLog,
@@ -27,7 +27,7 @@ from api.audit import (
     read_for_subject,
     verify,
 )
-from api.cli_audit import audit_command
+from api.cli.audit import audit_command
 from graph.errors import ConfigurationError
 
 RESIDENT = "r-" + "1a" * 16
@@ -391,7 +391,7 @@ def test_the_command_speaks_the_configured_language(
 
 
 def test_group_commit_keeps_every_line_of_many_threads_in_one_chain(tmp_path: Path) -> None:
-    from api.group_commit import GroupCommit
+    from api.access.audit_writer import GroupCommit
 
     log = GroupCommit(AuditLog(tmp_path / "audit.jsonl"))
     seen: list[int] = []
@@ -412,7 +412,7 @@ def test_group_commit_keeps_every_line_of_many_threads_in_one_chain(tmp_path: Pa
 
 def test_group_commit_from_coroutines_and_threads_shares_one_chain(tmp_path: Path) -> None:
     """A server's coroutine routes and its pool threads append to one log at once."""
-    from api.group_commit import GroupCommit
+    from api.access.audit_writer import GroupCommit
 
     log = GroupCommit(AuditLog(tmp_path / "audit.jsonl"))
     threaded: list[int] = []

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import uvicorn
 
+from api.access.api_keys import KeyStore
+from api.access.audit import Role
 from api.app import create_app
-from api.audit import Role
-from api.keys import KeyStore
 from graph.analysis.context import NetworkContext
 from graph.store import open_store
 from importers.load import ImportOptions, run_import

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 from click.testing import CliRunner
 
+from api.access.api_keys import KeyStore
 from api.cli import main
-from api.keys import KeyStore
 from graph.analysis.engine import CATALOGUE
 from visualise import OVERLAY_QUESTIONS
 

@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.access.api_keys import KeyStore
+from api.access.audit import Role, verify
 from api.app import build_services, create_app
-from api.audit import Role, verify
-from api.keys import KeyStore
 from graph.settings import load_settings
 from graph.store import open_store
 from importers.load import ImportOptions, run_import

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access.api_keys import KeyStore
+from api.access.audit import Role, verify
 from api.app import create_app
-from api.audit import Role, verify
-from api.keys import KeyStore
 from graph.analysis.context import NetworkContext
 from graph.model import NodeLabel
 from graph.settings import Settings

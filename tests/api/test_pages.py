@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access.api_keys import KeyStore
+from api.access.audit import Role, read_records, verify
+from api.access.sessions import COOKIE
 from api.app import create_app
-from api.audit import Role, read_records, verify
-from api.keys import KeyStore
-from api.page_access import INLINE_SCRIPT
-from api.sessions import COOKIE
+from api.pages.access import INLINE_SCRIPT
 from graph.analysis.context import NetworkContext
 from graph.model import NodeLabel
 from graph.settings import Settings

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from api.audit import Role, verify
-from api.keys import KeyStore
+from api.access.api_keys import KeyStore
+from api.access.audit import Role, verify
 from graph.settings import load_settings
 from graph.store import open_store
 from importers.load import ImportOptions, run_import

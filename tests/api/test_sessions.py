@@ -7,7 +7,7 @@ import json
 import stat
 from pathlib import Path
 
-from api.sessions import IDLE_SECONDS, TOUCH_SECONDS, PageSessions
+from api.access.sessions import IDLE_SECONDS, TOUCH_SECONDS, PageSessions
 
 
 class Clock:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from api.http import VersionReads
+from api.web.deps import VersionReads
 
 
 class StoredVersion:

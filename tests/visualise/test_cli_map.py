@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from api.cli import main
-from api.cli_common import WijkgraafGroup
-from api.cli_map import MAP_COMMANDS
+from api.cli.common import WijkgraafGroup
+from api.cli.map import MAP_COMMANDS
 from graph.settings import Settings
 from tests.visualise.conftest import page_data
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.audit import Role
-from api.keys import ApiKey
+from api.access.api_keys import ApiKey
+from api.access.audit import Role
 from graph.analysis.results import Item
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli_common import db_option, settings_for
+from api.cli.common import db_option, settings_for
 from graph.errors import ConfigurationError
 from visualise.choices import COLOUR_MODES, FORMATS, GROUP_CHOICES, OVERLAY_QUESTIONS, SIZE_MODES
 

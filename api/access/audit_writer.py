@@ -2,7 +2,7 @@
 
 A server answers many requests at once, and each must return only once its audit line is on
 disk. Whoever finds no write under way writes every line waiting by then (one lock, one
-fsync, :meth:`api.audit.AuditLog.append_all`); the others wait for theirs. Threads call
+fsync, :meth:`api.access.audit.AuditLog.append_all`); the others wait for theirs. Threads call
 :meth:`GroupCommit.append`, coroutine routes await :meth:`GroupCommit.append_async`.
 """
 
@@ -12,7 +12,7 @@ import asyncio
 import threading
 from concurrent.futures import Future
 
-from api.audit import AuditEvent, AuditLog, AuditRecord
+from api.access.audit import AuditEvent, AuditLog, AuditRecord
 
 
 class GroupCommit:

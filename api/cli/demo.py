@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli_common import db_option, settings_for
-from api.cli_data import print_report
-from api.cli_serve import loopback, run_server
+from api.cli.common import db_option, settings_for
+from api.cli.data import print_report
+from api.cli.serve import loopback, run_server
 from visualise.choices import OVERLAY_QUESTIONS
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def _maps(analyst: Analyst, out: Path, lang: Lang) -> list[Path]:
 
 
 def _serve(store: GraphStore, host: str, port: int, lang: Lang) -> None:
+    from api.access.api_keys import KeyStore
+    from api.access.roles import Role
     from api.app import create_app
-    from api.keys import KeyStore
-    from api.roles import Role
 
     settings = store.settings
     keys = KeyStore(settings.api_keys_file)

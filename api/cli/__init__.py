@@ -15,76 +15,76 @@ import importlib
 
 import click
 
-from api.cli_common import WijkgraafGroup
+from api.cli.common import WijkgraafGroup
 
 #: name -> (module, attribute, one line of help): the help is here so that listing the
 #: commands needs none of their modules.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "ask": ("api.cli_questions", "ask_command", "Stel een netwerkvraag / ask a network question."),
-    "audit": ("api.cli_audit", "audit_command", "Het auditlog / the audit log."),
+    "ask": ("api.cli.questions", "ask_command", "Stel een netwerkvraag / ask a network question."),
+    "audit": ("api.cli.audit", "audit_command", "Het auditlog / the audit log."),
     "demo": (
-        "api.cli_demo",
+        "api.cli.demo",
         "demo_command",
         "Laad de voorbeeldbuurt, beantwoord elke vraag, start de pagina's / load the sample, "
         "answer every question, start the pages.",
     ),
     "export": (
-        "api.cli_data",
+        "api.cli.data",
         "export_command",
         "Schrijf de hele graaf naar een dump / write the whole graph to a dump.",
     ),
     "export-graph": (
-        "api.cli_map",
+        "api.cli.map",
         "export_graph_command",
         "Schrijf het sociale weefsel als GraphML of GEXF / write the fabric as GraphML or GEXF.",
     ),
     "generate": (
-        "api.cli_data",
+        "api.cli.data",
         "generate_command",
         "Schrijf synthetische gegevens als CSV / write synthetic data as CSV templates.",
     ),
     "import": (
-        "api.cli_data",
+        "api.cli.data",
         "import_command",
         "Lees bestanden in / import files (CSV, xlsx, JSON, GraphML, edge lists).",
     ),
     "keys": (
-        "api.cli_keys",
+        "api.cli.keys",
         "keys_command",
         "API-sleutels maken, tonen en intrekken / make, list and revoke API keys.",
     ),
     "map": (
-        "api.cli_map",
+        "api.cli.map",
         "map_command",
         "Teken een interactieve netwerkkaart (HTML) / draw an interactive network map.",
     ),
     "recommend": (
-        "api.cli_questions",
+        "api.cli.questions",
         "recommend_command",
         "Aanbevelingen voor een bewoner, initiatief of buurt / recommendations.",
     ),
     "restore": (
-        "api.cli_data",
+        "api.cli.data",
         "restore_command",
         "Laad een dump in deze database / load a dump into this database.",
     ),
     "serve": (
-        "api.cli_serve",
+        "api.cli.serve",
         "serve_command",
         "Start de HTTP-API en de pagina's / start the HTTP API and the pages.",
     ),
     "status": (
-        "api.cli_status",
+        "api.cli.status",
         "status_command",
         "Toon de database en het aantal knopen per soort / show the database and node counts.",
     ),
     "stop": (
-        "api.cli_status",
+        "api.cli.status",
         "stop_command",
         "Stop de ingebouwde database nu / stop the embedded database now.",
     ),
     "template": (
-        "api.cli_data",
+        "api.cli.data",
         "template_command",
         "Schrijf lege sjablonen (CSV en .xlsx) / write blank templates (CSV and .xlsx).",
     ),
@@ -137,7 +137,3 @@ def main(ctx: click.Context, db: str | None, lang: str | None) -> None:
 def run() -> None:
     """Entry point of the console script."""
     main(prog_name="wijkgraaf")
-
-
-if __name__ == "__main__":  # python -m api.cli
-    run()

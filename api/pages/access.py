@@ -1,7 +1,7 @@
 """Who looks at the pages: signing in with an API key, the session that follows, the roles
 each page serves, and what every page answer carries (its Content-Security-Policy).
 
-A browser signs in once (``/pages/login``) and carries a session cookie (``api.sessions``);
+A browser signs in once (``/pages/login``) and carries a session cookie (``api.access.sessions``);
 every page checks the key behind it again, so a revoked key stops at its next page. The
 policy lets a page load nothing from anywhere: its scripts are allowed by their hashes, and a
 page without scripts may run none.
@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.audit import Action, ObjectKind, Role
-from api.http import PAGES_PREFIX, ApiError
-from api.security import Caller, Found, admit, record
-from api.sessions import COOKIE
+from api.access.audit import Action, ObjectKind, Role
+from api.access.sessions import COOKIE
+from api.web.deps import Caller, Found, admit, record
+from api.web.errors import PAGES_PREFIX, ApiError
 from graph.analysis.results import Lang
 from graph.errors import NotFoundError
 from visualise.site import Chrome, Link, render_error, render_login, word
@@ -148,7 +148,7 @@ def chrome_for(request: Request, who: Caller | None, lang: Lang) -> Chrome:
 def page_error(
     request: Request, status: int, nl: str, en: str, headers: dict[str, str]
 ) -> Response:
-    """An error on a page, as a page (``api.http`` calls this for every path under /pages)."""
+    """An error on a page, as a page (``api.web.errors`` calls this for every path under /pages)."""
     lang = lang_of(request)
     page = render_error(
         chrome_for(request, None, lang), status=status, message=nl if lang == "nl" else en

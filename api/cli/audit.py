@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli_common import WijkgraafGroup, settings_for
+from api.cli.common import WijkgraafGroup, settings_for
 
 if TYPE_CHECKING:
     from graph.errors import Language
@@ -37,7 +37,7 @@ def verify_command(
     ctx: click.Context, log_path: Path | None, lang_option: str | None, as_json: bool
 ) -> None:
     """Controleer de keten van het auditlog / check the audit log's chain."""
-    from api.audit import verify
+    from api.access.audit import verify
 
     settings = settings_for(ctx, None)
     lang: Language = "en" if (lang_option or settings.lang) == "en" else "nl"

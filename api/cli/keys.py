@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli_common import WijkgraafGroup, settings_for
-from api.roles import Role
+from api.access.roles import Role
+from api.cli.common import WijkgraafGroup, settings_for
 
 if TYPE_CHECKING:
-    from api.keys import KeyStore
+    from api.access.api_keys import KeyStore
 
 
 def _store(ctx: click.Context) -> KeyStore:
-    from api.keys import KeyStore  # pydantic and the importers' codes: only when it runs
+    from api.access.api_keys import KeyStore  # pydantic and the importers' codes: only when it runs
 
     return KeyStore(settings_for(ctx, None).api_keys_file)
 

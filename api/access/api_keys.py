@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from api.audit import Role
+from api.access.audit import Role
 from graph.errors import ConfigurationError, InvalidDataError, NotFoundError
 from importers.validate import CBS_CODE, LOCAL_CODE
 

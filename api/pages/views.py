@@ -1,13 +1,13 @@
 """Pages for a browser: sign in with an API key, then the index of one's neighbourhoods, maps,
 question tables, publishable figures with charts, and CSV downloads.
 
-The same roles and audit as the API (``api.security``): a coach sees maps and answers of their
+The same roles and audit as the API (``api.web.deps``): a coach sees maps and answers of their
 own neighbourhoods only (anything else answers 404), a policymaker the aggregate tables only,
 an administrator everything; an integration has no pages. Every map, answer and table a page
 shows is appended to the audit log as the API's routes do.
 
 Signing in, the roles each page serves and the policy every page carries are in
-``api.page_access``.
+``api.pages.access``. :func:`install_pages` serves both on an app.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import page_access
-from api.audit import Action, ObjectKind, Result, Role
-from api.http import PAGES_PREFIX, not_found
-from api.page_access import (
+from api.access.audit import Action, ObjectKind, Result, Role
+from api.pages.access import (
     LangQuery,
     SignInNeeded,
     chrome_for,
@@ -31,17 +29,20 @@ from api.page_access import (
     page_error,
     page_url,
 )
-from api.security import (
+from api.pages.access import (
+    router as access_router,
+)
+from api.web.deps import (
     CODE,
     KINDS,
     NODE_ID,
     Caller,
     Found,
     Services,
-    coach_codes,
     record,
     scope_object,
 )
+from api.web.errors import PAGES_PREFIX, not_found
 from graph.analysis.aggregates import MIN_CELL, ROUNDING, TABLES, AggregateTable
 from graph.analysis.aggregates import aggregate as aggregate_table
 from graph.analysis.context import NetworkContext
@@ -159,7 +160,7 @@ def map_page(
     one person's or initiative's network; with ``question``, its answer drawn on it."""
     if question is not None and question not in OVERLAY_QUESTIONS:
         raise not_found()
-    codes = coach_codes(found, who, [neighbourhood] if neighbourhood else [])
+    codes = found.answers.codes(who.within, (neighbourhood,) if neighbourhood else ())
     context = found.analyst.context_within(who.within)
     if ego is not None:
         kind = KINDS[ego[0]][1]
@@ -171,7 +172,9 @@ def map_page(
         audited = scope_object(found, codes)
     scope = Scope(neighbourhoods=codes)
     answer = (
-        found.analyst.ask(question, scope, limit=PAGE_ITEMS, within=who.within)
+        found.answers.ask(
+            question, within=who.within, neighbourhoods=codes, limit=PAGE_ITEMS
+        ).answer
         if question
         else None
     )
@@ -216,12 +219,15 @@ def _answer(
 ) -> Answer:
     if question not in CATALOGUE:
         raise not_found()
-    codes = coach_codes(found, who, [neighbourhood] if neighbourhood else [])
-    answer = found.analyst.ask(
-        question, Scope(neighbourhoods=codes, theme=theme), limit=limit, within=who.within
+    asked = found.answers.ask(
+        question,
+        within=who.within,
+        neighbourhoods=(neighbourhood,) if neighbourhood else (),
+        theme=theme,
+        limit=limit,
     )
-    record(found, who, Action.ASK, *scope_object(found, codes))
-    return answer
+    record(found, who, Action.ASK, *scope_object(found, asked.codes))
+    return asked.answer
 
 
 def _item_links(context: NetworkContext, answer: Answer, lang: Lang) -> dict[str, str]:
@@ -340,7 +346,7 @@ def table_page(
     return html_page(render_aggregate(chrome_for(request, who, lang), table=result, links=links))
 
 
-def install(app: FastAPI) -> None:
+def install_pages(app: FastAPI) -> None:
     """Serve the pages on ``app``: their routes, their errors as pages, and ``/`` leading to
     them."""
     app.state.page_error = page_error
@@ -351,7 +357,7 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(target, status_code=303)
 
     app.add_exception_handler(SignInNeeded, sign_in)
-    app.include_router(page_access.router)
+    app.include_router(access_router)
     app.include_router(router)
     app.add_api_route(
         "/",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli_common import db_option, settings_for
+from api.cli.common import db_option, settings_for
 from graph.errors import ConfigurationError
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""Who is asking: API keys, roles, coach areas, the rate limit and the audit trail.
+"""What a route works with: the services of the running app, who is asking (API keys, roles,
+coach areas, the rate limit), the role checks and the audit trail, as ``Annotated`` aliases.
 
 Deny by default: every route but ``/health`` needs a key (``Authorization: Bearer …``), and
 names the roles it serves. A coach's world is their neighbourhoods (with the areas within
@@ -7,14 +8,18 @@ them): a person outside it answers 404, as if they did not exist.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
-from api.audit import (
+from api.access.api_keys import ApiKey, KeyStore
+from api.access.audit import (
     KEY_ID,
     OBJECT_ID,
     SUBJECT_ID,
@@ -24,18 +29,11 @@ from api.audit import (
     Result,
     Role,
 )
-from api.group_commit import GroupCommit
-from api.http import (
-    ApiError,
-    BodyCache,
-    RateLimiter,
-    VersionReads,
-    forbidden,
-    not_found,
-    request_id,
-)
-from api.keys import ApiKey, KeyStore
-from api.sessions import PageSessions
+from api.access.audit_writer import GroupCommit
+from api.access.sessions import PageSessions
+from api.answers import AnswerService
+from api.web.errors import ApiError, forbidden, request_id
+from api.web.guards import RateLimiter
 from graph.analysis.engine import Analyst
 from graph.model import NodeLabel
 from graph.settings import Settings
@@ -57,8 +55,8 @@ class Services:
     limiter: RateLimiter
     #: browsers signed in to the pages
     sessions: PageSessions
-    #: serialised answers of the hot routes
-    bodies: BodyCache = field(default_factory=BodyCache)
+    #: the one way questions and recommendations are asked, cached and serialised
+    answers: AnswerService
     #: writes (imports, erasures) go one at a time
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     #: the graph's version for the event loop, one read shared by the requests waiting for it
@@ -76,6 +74,8 @@ async def services(request: Request) -> Services:
 
 
 Found = Annotated[Services, Depends(services)]
+#: Neighbourhood codes of a query (``?neighbourhood=…&neighbourhood=…``), at most 20.
+Codes = Annotated[list[str], Query(max_length=20)]
 
 #: The kind of a record by the first letter of its pseudonymous id.
 KINDS: dict[str, tuple[NodeLabel, ObjectKind]] = {
@@ -151,19 +151,6 @@ def scope_object(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, s
     return ObjectKind.GRAPH, found.settings.graph_name
 
 
-def coach_codes(
-    found: Services, who: Caller, asked: list[str], *, version: int | None = None
-) -> tuple[str, ...]:
-    """The neighbourhoods asked for, each within a coach's areas (else 404); a coach who asks
-    for none gets their own. ``version``: the graph's, if just read."""
-    if not who.within:
-        return tuple(asked)
-    mine = found.analyst.area_codes(who.within, version=version)
-    if any(code not in mine for code in asked):
-        raise not_found()
-    return tuple(asked) or who.within
-
-
 def allow(*roles: Role) -> object:
     """A dependency that lets only ``roles`` through (403 for the other keys)."""
 
@@ -221,3 +208,64 @@ async def record_async(
 ) -> None:
     """:func:`record` from a coroutine route: the line is on disk when this returns."""
     await found.audit.append_async(_event(who, action, kind, object_id, result, subject))
+
+
+T = TypeVar("T")
+
+
+async def served(found: Services, cached: Callable[[int], T | None], compute: Callable[[], T]) -> T:
+    """A cached answer straight from the event loop, else computed in a pool thread.
+
+    The hot routes are coroutines: a cached answer costs a look-up once the graph's version is
+    known (read for many requests at once, ``found.versions``), and sending each request
+    through the thread pool would cost more than that. Whatever may load or compute (a new
+    graph version, a first question) goes to the pool, so the loop never waits on it."""
+    hit = cached(await found.versions.current())
+    if hit is not None:
+        return hit
+    return await run_in_threadpool(compute)
+
+
+class VersionReads:
+    """The stored graph's version for a server's event loop, read in a pool thread and shared.
+
+    A cached answer is served only for the version it was made at, so every hot request needs
+    the version, and a read made on the loop would stop it for a database round trip each
+    time. Here concurrent requests share one read, and never one that began before they
+    arrived: a request waits for the next read to start, so it sees every write that finished
+    before it came in. While a read runs, the requests that arrive wait for the one after it.
+    """
+
+    def __init__(self, read: Callable[[], int]) -> None:
+        self._read = read
+        #: the read the requests that arrived since the last one began are waiting for
+        self._next: asyncio.Future[int] | None = None
+        self._reading = False
+
+    async def current(self) -> int:
+        """The version as of a read that began after this call."""
+        loop = asyncio.get_running_loop()
+        waiting = self._next
+        if waiting is None:
+            waiting = self._next = loop.create_future()
+            if not self._reading:
+                self._begin(loop)
+        return await asyncio.shield(waiting)
+
+    def _begin(self, loop: asyncio.AbstractEventLoop) -> None:
+        assert self._next is not None
+        waiting, self._next = self._next, None
+        self._reading = True
+
+        def finished(read: asyncio.Future[int]) -> None:
+            self._reading = False
+            if read.cancelled():  # the loop's pool is shutting down
+                waiting.cancel()
+            elif (error := read.exception()) is not None:
+                waiting.set_exception(error)
+            else:
+                waiting.set_result(read.result())
+            if self._next is not None:
+                self._begin(loop)
+
+        loop.run_in_executor(None, self._read).add_done_callback(finished)

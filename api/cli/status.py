@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from api.cli_common import db_option, settings_for
+from api.cli.common import db_option, settings_for
 
 if TYPE_CHECKING:
     from graph.store import GraphStore

@@ -3,40 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from api.cli_common import F, db_option, settings_for
+from api.cli.common import F, db_option, settings_for
 from graph.analysis.questions import QUESTION_KEYS, QUESTION_TITLES
 
 if TYPE_CHECKING:
-    from graph.analysis.results import Answer, Lang
-
-
-def answer_json(answer: Answer, lang: Lang) -> dict[str, Any]:
-    """The answer as the stable JSON shape: question, scope, items with reasons in ``lang``."""
-    return {
-        "question": answer.question,
-        "scope": {"neighbourhoods": list(answer.scope.neighbourhoods), "theme": answer.scope.theme},
-        "version": answer.version,
-        "summary": answer.summary,
-        "notes": [{"code": n.code, "text": n.text(lang), "data": n.data} for n in answer.notes],
-        "items": [
-            {
-                "id": item.id,
-                "kind": item.kind,
-                "name": item.name,
-                "score": item.score,
-                "reasons": [
-                    {"code": r.code, "text": r.text(lang), "data": r.data} for r in item.reasons
-                ],
-                "figures": item.figures,
-                "path": item.path,
-            }
-            for item in answer.items
-        ],
-    }
+    from graph.analysis.results import Lang
 
 
 def answer_options(command: F) -> F:
@@ -82,23 +57,15 @@ def ask_command(
     as_json: bool,
 ) -> None:
     """Stel een netwerkvraag / ask a network question."""
-    from graph import question_server
+    from api.answers import answer_document, ask_from_command
     from graph.analysis.results import Scope
 
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
     scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme)
-    # the embedded database's question server keeps the network between commands; where
-    # there is none (Neo4j, embedded_idle 0) or it gives no answer, this command answers
-    answer = question_server.ask(settings, question, scope, limit=limit)
-    if answer is None:
-        from graph.analysis.engine import Analyst
-        from graph.store import open_store
-
-        with open_store(settings) as store:
-            answer = Analyst(store).ask(question, scope, limit=limit)
+    answer = ask_from_command(settings, question, scope, limit=limit)
     if as_json:
-        click.echo(json.dumps(answer_json(answer, lang), ensure_ascii=False))
+        click.echo(json.dumps(answer_document(answer, lang), ensure_ascii=False))
         return
     title_nl, title_en = QUESTION_TITLES[question]
     click.echo(f"{title_nl if lang == 'nl' else title_en} ({scope.describe(lang)})")
@@ -135,17 +102,17 @@ def recommend_command(
     as_json: bool,
 ) -> None:
     """Aanbevelingen voor een bewoner, initiatief of buurt / recommendations."""
-    from graph.analysis.engine import Analyst
-    from graph.store import open_store
+    from api.answers import answer_document, recommend_from_command
+    from graph.analysis.engine import recommendation_subject
 
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
-    with open_store(settings) as store:
-        answer = Analyst(store).recommend(
-            resident=resident, initiative=initiative, neighbourhood=neighbourhood, limit=limit
-        )
+    kind, subject = recommendation_subject(
+        resident=resident, initiative=initiative, neighbourhood=neighbourhood
+    )
+    answer = recommend_from_command(settings, kind, subject, limit=limit)
     if as_json:
-        click.echo(json.dumps(answer_json(answer, lang), ensure_ascii=False))
+        click.echo(json.dumps(answer_document(answer, lang), ensure_ascii=False))
         return
     if not answer.items:
         click.echo("Geen aanbevelingen." if lang == "nl" else "No recommendations.")

@@ -49,7 +49,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.roles import Role as Role  # re-exported: where the routes and tests take it from
+from api.access.roles import Role as Role  # re-exported: where the routes and tests take it from
 from graph.errors import ConfigurationError, Language, NotFoundError, WijkgraafError
 from importers.validate import CBS_CODE, LOCAL_CODE
 

@@ -1,0 +1,226 @@
+"""One way to ask: this caller asks this question, or for these recommendations, in this scope.
+
+The HTTP API's routes (:mod:`api.web.routes.questions`, :mod:`api.web.routes.recommendations`),
+the pages (:mod:`api.pages.views`) and the command line (:mod:`api.cli.questions`) all ask
+here, so a question is scoped, answered, cached and serialised the same way wherever it comes
+from:
+
+- **Scope.** A caller works ``within`` some areas (a coach: their neighbourhoods; everyone
+  else: the whole graph, ``()``). The neighbourhoods they name must lie within those areas,
+  else the answer is :class:`~graph.errors.NotFoundError`, as if they did not exist; naming
+  none means all of their own (:meth:`AnswerService.codes`).
+- **Answers** come from the :class:`~graph.analysis.engine.Analyst`, which keeps them per graph
+  version; :meth:`AnswerService.cached_ask` finds one without computing or loading anything,
+  for a server's event loop.
+- **Serialised once.** The JSON of an answer is made once per graph version and key
+  (:class:`BodyCache`, :meth:`AnswerService.serialised`); the command line's ``--json`` shape
+  is :func:`answer_document`.
+
+Nothing here imports FastAPI: the command line uses it too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graph.analysis.results import Answer, Lang, Scope
+from graph.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from graph.analysis.engine import Analyst
+    from graph.settings import Settings
+
+#: Recommendations are worked out this deep once, then served in pages.
+RECOMMEND_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question's answer with the neighbourhoods it was worked out for (what the audit log
+    names as its object)."""
+
+    codes: tuple[str, ...]
+    answer: Answer
+
+
+class BodyCache:
+    """Answers of the hot routes as serialised JSON, for the graph version they were made at:
+    a repeated request is one lookup, not a model built and dumped again. Entries of an
+    older version are dropped as soon as a newer one is stored; at most ``size`` are kept."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._version: int | None = None
+        self._bodies: dict[tuple[Any, ...], bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: int, key: tuple[Any, ...]) -> bytes | None:
+        return self._bodies.get(key) if version == self._version else None
+
+    def put(self, version: int, key: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            if version != self._version:
+                self._version, self._bodies = version, {}
+            if len(self._bodies) >= self.size:
+                self._bodies.clear()
+            self._bodies[key] = body
+
+
+class AnswerService:
+    """Questions and recommendations of one store, as a caller ``within`` some areas asks
+    them: the one place that scopes, answers and serialises them."""
+
+    def __init__(self, analyst: Analyst) -> None:
+        self.analyst = analyst
+        #: serialised answers, of the current graph version only
+        self.bodies = BodyCache()
+
+    def codes(
+        self, within: tuple[str, ...], asked: tuple[str, ...], *, version: int | None = None
+    ) -> tuple[str, ...]:
+        """The neighbourhoods ``asked`` for, each within the caller's areas (else
+        :class:`NotFoundError`); a caller with areas who asks for none gets their own.
+        ``version``: the graph's, if just read (then nothing is read again)."""
+        if not within:
+            return asked
+        mine = self.analyst.area_codes(within, version=version)
+        if any(code not in mine for code in asked):
+            raise NotFoundError("Niet gevonden.", "Not found.")
+        return asked or within
+
+    def ask(
+        self,
+        question: str,
+        *,
+        within: tuple[str, ...] = (),
+        neighbourhoods: tuple[str, ...] = (),
+        theme: str | None = None,
+        limit: int = 20,
+    ) -> Asked:
+        """``question``'s answer for the neighbourhoods and theme asked, worked out on the
+        caller's part of the network only (computed if it is not cached)."""
+        codes = self.codes(within, neighbourhoods)
+        scope = Scope(neighbourhoods=codes, theme=theme)
+        return Asked(codes, self.analyst.ask(question, scope, limit=limit, within=within))
+
+    def cached_ask(
+        self,
+        question: str,
+        *,
+        version: int,
+        within: tuple[str, ...] = (),
+        neighbourhoods: tuple[str, ...] = (),
+        theme: str | None = None,
+        limit: int = 20,
+    ) -> Asked | None:
+        """What :meth:`ask` would answer at graph ``version``, if that is in hand; else None
+        (nothing is computed or loaded)."""
+        if not self.analyst.has_current(within, version=version):
+            return None
+        codes = self.codes(within, neighbourhoods, version=version)
+        scope = Scope(neighbourhoods=codes, theme=theme)
+        answer = self.analyst.cached(question, scope, limit=limit, within=within, version=version)
+        return Asked(codes, answer) if answer is not None else None
+
+    def recommend(
+        self,
+        kind: str,
+        subject: str,
+        *,
+        within: tuple[str, ...] = (),
+        limit: int = RECOMMEND_DEPTH,
+    ) -> Answer:
+        """Recommendations for one ``kind`` (resident, initiative, neighbourhood) of
+        ``subject``; a neighbourhood must lie within the caller's areas."""
+        if kind == "neighbourhood":
+            self.codes(within, (subject,))
+        return self.analyst.recommend(**{kind: subject}, limit=limit, within=within)
+
+    def cached_recommendation(
+        self,
+        kind: str,
+        subject: str,
+        *,
+        version: int,
+        within: tuple[str, ...] = (),
+        limit: int = RECOMMEND_DEPTH,
+    ) -> Answer | None:
+        """What :meth:`recommend` would answer at graph ``version``, if that is in hand."""
+        wanted: dict[str, Any] = {kind: subject}
+        answer = self.analyst.cached_recommendation(
+            **wanted, limit=limit, within=within, version=version
+        )
+        if answer is not None and kind == "neighbourhood":
+            # the context in hand is current: no loading
+            self.codes(within, (subject,), version=version)
+        return answer
+
+    def serialised(
+        self, version: int, key: tuple[object, ...], build: Callable[[], BaseModel]
+    ) -> bytes:
+        """The JSON of what ``build`` makes, made once per graph version and ``key``. The
+        models are response models built by the caller: they need no second validation."""
+        body = self.bodies.get(version, key)
+        if body is None:
+            body = build().model_dump_json().encode()
+            self.bodies.put(version, key, body)
+        return body
+
+
+def answer_document(answer: Answer, lang: Lang) -> dict[str, Any]:
+    """The answer as ``wijkgraaf ask --json`` prints it: question, scope, items with their
+    reasons in ``lang``."""
+    return {
+        "question": answer.question,
+        "scope": {"neighbourhoods": list(answer.scope.neighbourhoods), "theme": answer.scope.theme},
+        "version": answer.version,
+        "summary": answer.summary,
+        "notes": [{"code": n.code, "text": n.text(lang), "data": n.data} for n in answer.notes],
+        "items": [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "name": item.name,
+                "score": item.score,
+                "reasons": [
+                    {"code": r.code, "text": r.text(lang), "data": r.data} for r in item.reasons
+                ],
+                "figures": item.figures,
+                "path": item.path,
+            }
+            for item in answer.items
+        ],
+    }
+
+
+def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answer:
+    """A question asked on the command line: by the embedded database's question server,
+    which keeps the network between commands; where there is none (Neo4j, an idle time of 0)
+    or it gives no answer, by this process."""
+    from graph import question_server
+
+    answer = question_server.ask(settings, question, scope, limit=limit)
+    if answer is not None:
+        return answer
+    from graph.analysis.engine import Analyst
+    from graph.store import open_store
+
+    with open_store(settings) as store:
+        asked = AnswerService(Analyst(store)).ask(
+            question, neighbourhoods=scope.neighbourhoods, theme=scope.theme, limit=limit
+        )
+    return asked.answer
+
+
+def recommend_from_command(settings: Settings, kind: str, subject: str, *, limit: int) -> Answer:
+    """Recommendations asked on the command line, answered by this process."""
+    from graph.analysis.engine import Analyst
+    from graph.store import open_store
+
+    with open_store(settings) as store:
+        return AnswerService(Analyst(store)).recommend(kind, subject, limit=limit)

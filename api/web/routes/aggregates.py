@@ -1,0 +1,42 @@
+"""``/aggregates``: the fixed tables that are safe to publish."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+
+from api.access.audit import Action, ObjectKind, Result, Role
+from api.web.deps import Caller, Codes, Found, allow, record
+from api.web.errors import ERROR_RESPONSES, not_found
+from api.web.schemas import QuestionInfo
+from graph.analysis.aggregates import TABLES, AggregateTable, aggregate
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+
+@router.get("/aggregates", response_model=list[QuestionInfo], tags=["aggregates"])
+def aggregate_tables(
+    who: Annotated[Caller, allow(Role.POLICYMAKER, Role.ADMIN)],
+) -> list[QuestionInfo]:
+    """The fixed tables that are safe to publish."""
+    return [
+        QuestionInfo(key=name, title_nl=spec.title_nl, title_en=spec.title_en)
+        for name, spec in TABLES.items()
+    ]
+
+
+@router.get("/aggregates/{table}", response_model=AggregateTable, tags=["aggregates"])
+def aggregate_table(
+    table: str,
+    found: Found,
+    who: Annotated[Caller, allow(Role.POLICYMAKER, Role.ADMIN)],
+    neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+) -> AggregateTable:
+    """One table: distinct persons per cell, cells under 10 hidden (and what would give them
+    away), counts rounded to 5."""
+    if table not in TABLES:
+        raise not_found()
+    result = aggregate(found.analyst.context(), table, tuple(neighbourhood) or None)
+    record(found, who, Action.AGGREGATE, ObjectKind.TABLE, table, Result.OK)
+    return result

@@ -1,0 +1,75 @@
+"""``/questions``: the catalogue of network questions and one question's answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from api.access.audit import Action, Role
+from api.answers import Asked
+from api.web.deps import (
+    CODE,
+    Caller,
+    Codes,
+    Found,
+    allow,
+    caller,
+    record_async,
+    scope_object,
+    served,
+)
+from api.web.errors import ERROR_RESPONSES, not_found
+from api.web.schemas import QuestionInfo
+from graph.analysis.engine import CATALOGUE
+from graph.analysis.results import Answer
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+
+@router.get("/questions", response_model=list[QuestionInfo], tags=["questions"])
+def questions(who: Annotated[Caller, Depends(caller)]) -> list[QuestionInfo]:
+    """The catalogue of network questions."""
+    return [
+        QuestionInfo(key=q.key, title_nl=q.title_nl, title_en=q.title_en)
+        for q in CATALOGUE.values()
+    ]
+
+
+@router.get("/questions/{question}", response_model=Answer, tags=["questions"])
+async def ask(
+    question: Annotated[str, Path(pattern="^[a-z-]{1,40}$")],
+    found: Found,
+    who: Annotated[Caller, allow(Role.COACH, Role.ADMIN)],
+    neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    theme: Annotated[str | None, Query(pattern=CODE)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    """One question's answer, scoped like ``wijkgraaf ask``. A coach's answers are worked out
+    on their own neighbourhoods only."""
+    if question not in CATALOGUE:
+        raise not_found()
+    neighbourhoods, within = tuple(neighbourhood), who.within
+
+    def cached(version: int) -> Asked | None:
+        return found.answers.cached_ask(
+            question,
+            version=version,
+            within=within,
+            neighbourhoods=neighbourhoods,
+            theme=theme,
+            limit=limit,
+        )
+
+    def compute() -> Asked:
+        return found.answers.ask(
+            question, within=within, neighbourhoods=neighbourhoods, theme=theme, limit=limit
+        )
+
+    answered = await served(found, cached, compute)
+    await record_async(found, who, Action.ASK, *scope_object(found, answered.codes))
+    answer = answered.answer
+    key = ("ask", question, answered.codes, theme, limit, who.within)
+    body = found.answers.serialised(answer.version, key, lambda: answer)
+    return Response(body, media_type="application/json")

@@ -1,0 +1,88 @@
+"""``/recommendations``: for one resident, initiative or neighbourhood, best first, in pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from api.access.audit import Action, ObjectKind, Role
+from api.web.deps import CODE, ID_PATTERN, Caller, Found, allow, record_async, served
+from api.web.errors import ERROR_RESPONSES
+from api.web.schemas import (
+    Page,
+    RecommendationsForCoach,
+    RecommendationsForIntegration,
+    for_integration,
+    special,
+)
+from graph.analysis.engine import recommendation_subject
+from graph.analysis.results import Answer
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+
+def _page(total: int, page: int, page_size: int) -> tuple[Page, slice]:
+    start = (page - 1) * page_size
+    return Page(total=total, page=page, page_size=page_size), slice(start, start + page_size)
+
+
+@router.get(
+    "/recommendations",
+    response_model=RecommendationsForCoach | RecommendationsForIntegration,
+    tags=["recommendations"],
+)
+async def recommendations(
+    found: Found,
+    who: Annotated[Caller, allow(Role.COACH, Role.INTEGRATION, Role.ADMIN)],
+    resident: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.RESIDENT])] = None,
+    initiative: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.INITIATIVE])] = None,
+    neighbourhood: Annotated[str | None, Query(pattern=CODE)] = None,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=10_000)] = 20,
+) -> Response:
+    """Recommendations for one resident, initiative or neighbourhood, best first, in pages.
+
+    An integration receives the shape without names or texts, and never an item that rests
+    on a special-category need."""
+    page_size = min(page_size, found.settings.max_page_size)
+    kind, subject = recommendation_subject(
+        resident=resident, initiative=initiative, neighbourhood=neighbourhood
+    )
+
+    def cached(version: int) -> Answer | None:
+        return found.answers.cached_recommendation(
+            kind, subject, version=version, within=who.within
+        )
+
+    answer = await served(
+        found, cached, lambda: found.answers.recommend(kind, subject, within=who.within)
+    )
+    await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
+    integration = who.role == Role.INTEGRATION
+    key = ("recommend", kind, subject, who.within, integration, page, page_size)
+
+    def body() -> BaseModel:
+        if integration:
+            safe = [for_integration(item) for item in answer.items if not special(item)]
+            paging, window = _page(len(safe), page, page_size)
+            return RecommendationsForIntegration(
+                kind=kind,
+                subject=subject,
+                version=answer.version,
+                paging=paging,
+                items=safe[window],
+            )
+        paging, window = _page(len(answer.items), page, page_size)
+        return RecommendationsForCoach(
+            kind=kind,
+            subject=subject,
+            version=answer.version,
+            paging=paging,
+            items=answer.items[window],
+        )
+
+    serialised = found.answers.serialised(answer.version, key, body)
+    return Response(serialised, media_type="application/json")
