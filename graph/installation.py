@@ -2,7 +2,7 @@
 
 Given as ``WIJKGRAAF_SECRET_KEY``, or else read from ``WIJKGRAAF_KEY_FILE``, which is created
 on first use with 32 random bytes and permissions 0600. The importers pseudonymise source ids
-with it (:mod:`importers.keys`); the projection kept on disk is signed with a key derived
+with it (:mod:`importers.pseudonyms`); the projection kept on disk is signed with a key derived
 from it (:mod:`graph.projection_cache`), so a file planted in the data folder is never
 loaded.
 """

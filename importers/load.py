@@ -21,7 +21,7 @@ from typing import Any
 from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import Settings
 from graph.store import GraphStore, WriteCounts
-from importers.keys import installation_key, pseudonym
+from importers.pseudonyms import installation_key, pseudonym
 from importers.reader import read_inputs
 from importers.report import ImportReport, Place, RowError, Skipped
 from importers.templates import SHEETS, ColumnType

@@ -23,8 +23,8 @@ from graph.analysis.context import NetworkContext
 from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
-from importers.keys import installation_key, pseudonym
 from importers.load import ImportOptions, run_import
+from importers.pseudonyms import installation_key, pseudonym
 from importers.synthetic import sample_files
 
 

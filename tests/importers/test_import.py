@@ -21,8 +21,8 @@ from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore, WriteCounts, open_store
 from importers.dump import export_dump, restore_dump
-from importers.keys import installation_key, pseudonym
 from importers.load import ImportOptions, run_import
+from importers.pseudonyms import installation_key, pseudonym
 from importers.template_files import write_templates
 from tests.conftest import embedded_settings, neo4j_settings
 

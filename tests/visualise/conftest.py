@@ -16,8 +16,8 @@ import pytest
 from graph.analysis.context import NetworkContext
 from graph.settings import Settings
 from graph.store import open_store
-from importers.keys import installation_key, pseudonym
 from importers.load import ImportOptions, run_import
+from importers.pseudonyms import installation_key, pseudonym
 from importers.synthetic import sample_files
 from tests.conftest import embedded_settings
 

@@ -19,8 +19,8 @@ from graph.analysis.results import Scope
 from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
-from importers.keys import installation_key, pseudonym
 from importers.load import ImportOptions, run_import
+from importers.pseudonyms import installation_key, pseudonym
 
 
 def _ask(settings: Settings, *args: str) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from graph.analysis.results import Scope
 from graph.analysis.strengths import answer_strengths
 from graph.settings import Settings
 from graph.store import GraphStore
-from importers.keys import installation_key, pseudonym
 from importers.load import ImportOptions, run_import
+from importers.pseudonyms import installation_key, pseudonym
 from importers.synthetic import SAMPLE_PLANTED, sample_files
 
 
