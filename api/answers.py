@@ -208,7 +208,7 @@ def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: 
     if answer is not None:
         return answer
     from graph.analysis.engine import Analyst
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with open_store(settings) as store:
         asked = AnswerService(Analyst(store)).ask(
@@ -220,7 +220,7 @@ def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: 
 def recommend_from_command(settings: Settings, kind: str, subject: str, *, limit: int) -> Answer:
     """Recommendations asked on the command line, answered by this process."""
     from graph.analysis.engine import Analyst
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with open_store(settings) as store:
         return AnswerService(Analyst(store)).recommend(kind, subject, limit=limit)

@@ -35,8 +35,9 @@ from api.web.routes import (
     records,
 )
 from graph.analysis.engine import Analyst
+from graph.backends import open_store
 from graph.settings import Settings, load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 
 DESCRIPTION = """\
 Wijkgraaf beantwoordt netwerkvragen over buurten: wie verbindt, wie staat alleen, welke

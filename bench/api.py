@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.access.api_keys import KeyStore
 from api.access.audit import Role
+from graph.backends import open_store
 from graph.model import NodeLabel
 from graph.settings import load_settings
-from graph.store import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files, synthetic_city, write_csv
 

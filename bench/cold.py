@@ -188,7 +188,7 @@ def measure_neo4j(residents: int, work: Path, base_env: dict[str, str]) -> SizeR
             "WIJKGRAAF_DB": settings.db,
             "WIJKGRAAF_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
         }
-        from graph.store import open_store
+        from graph.backends import open_store
 
         with open_store(settings) as store:
             store.clear()

@@ -98,8 +98,8 @@ class Gds:
 def _child() -> None:
     """Open the store of the environment's settings, load the projection once, print JSON."""
     from graph.analysis.context import NetworkContext
+    from graph.backends import open_store
     from graph.settings import load_settings
-    from graph.store import open_store
 
     with open_store(load_settings()) as store:
         started = time.perf_counter()
@@ -166,7 +166,7 @@ def _settings(fields: dict[str, Any]) -> Any:
 def _warm(settings: Any, rounds: int) -> float:
     """Best of ``rounds`` loads in this process, after one not counted."""
     from graph.analysis.context import NetworkContext
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with open_store(settings) as store:
         NetworkContext.load(store)
@@ -390,7 +390,7 @@ def main() -> None:
 
 def _measure_embedded(fields: dict[str, Any], rounds: int) -> dict[str, Load]:
     from graph.analysis.context import NetworkContext
-    from graph.store import open_store
+    from graph.backends import open_store
 
     loads: dict[str, Load] = {}
     for cache in (False, True):
@@ -407,7 +407,7 @@ def _measure_embedded(fields: dict[str, Any], rounds: int) -> dict[str, Load]:
 def _measure_neo4j(
     work: Path, fields: dict[str, Any], csv: Path, rounds: int, loads: dict[str, Load]
 ) -> tuple[Gds | str | None, str | None]:
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with neo4j_with_gds(work) as target:
         if isinstance(target, str):

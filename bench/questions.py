@@ -30,8 +30,9 @@ from graph.analysis import brokerage, reference
 from graph.analysis.context import NetworkContext
 from graph.analysis.engine import CATALOGUE
 from graph.analysis.results import Scope
+from graph.backends import open_store
 from graph.settings import load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import synthetic_city, write_csv
 

@@ -21,9 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.neo4j_target import neo4j_settings
+from graph.backends import open_store
 from graph.model import NodeLabel, RelType
 from graph.settings import Settings, load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 
 R = NodeLabel.RESIDENT
 

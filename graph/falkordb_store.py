@@ -19,11 +19,11 @@ import redis
 from falkordb import FalkorDB
 
 from graph import queries
+from graph.cypher_store import CypherStore
 from graph.embedded_server import EmbeddedServer, no_retry
 from graph.errors import (
     AuthenticationError,
     DuplicateError,
-    InvalidDataError,
     QueryError,
     QueryTimeoutError,
     StoreError,
@@ -31,29 +31,20 @@ from graph.errors import (
 )
 from graph.installation import derived_key
 from graph.model import (
-    ATTRIBUTE_NODE_FIELDS,
-    ATTRIBUTE_TIES,
-    FABRIC_EDGE_FIELDS,
-    FABRIC_LABELS,
-    FABRIC_NODE_FIELDS,
     KEYED_LABELS,
     LOCATED_LABELS,
     NodeLabel,
-    RelType,
+)
+from graph.projection import (
+    Projection,
+    area_from_packed,
+    areas_within,
+    from_packed,
+    packed_attribute_nodes,
 )
 from graph.projection_cache import ProjectionCache
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import (
-    FabricEdge,
-    FabricNode,
-    GraphStore,
-    Projection,
-    area_fabric,
-    areas_within,
-    fabric_attributes,
-    fabric_graph,
-)
 
 
 @contextmanager
@@ -197,31 +188,6 @@ def _rows(response: list[Any]) -> list[list[Any]]:
 
 
 @contextmanager
-def _ends_in_projection(rel: RelType) -> Iterator[None]:
-    """Refuse a ``rel`` tie whose end (an internal id) no node part of the read named."""
-    try:
-        yield
-    except KeyError:
-        raise InvalidDataError(
-            f"Een {rel}-band raakt een knoop die niet in de projectie hoort.",
-            f"A {rel} tie touches a node outside the projection.",
-        ) from None
-
-
-def _attribute_nodes(
-    parts: Mapping[str, list[list[Any]]], internal: dict[int, str]
-) -> dict[NodeLabel, dict[str, dict[str, Any]]]:
-    """The attribute nodes of packed parts by label and id; their internal ids into ``internal``."""
-    attribute_nodes: dict[NodeLabel, dict[str, dict[str, Any]]] = {}
-    for label, fields in ATTRIBUTE_NODE_FIELDS.items():
-        attribute_nodes[label] = {}
-        for number, node_id, *values in parts[label.value]:
-            internal[number] = node_id
-            attribute_nodes[label][node_id] = dict(zip(fields, values, strict=True))
-    return attribute_nodes
-
-
-@contextmanager
 def _already_there() -> Iterator[None]:
     """Creating an index or constraint the database already has is no error: just after a
     restart it may hold one it does not list yet (it rebuilds them from the log)."""
@@ -232,7 +198,7 @@ def _already_there() -> Iterator[None]:
             raise
 
 
-class FalkorDBStore(GraphStore):
+class FalkorDBStore(CypherStore):
     """Graph store on the embedded FalkorDB server of one data directory."""
 
     backend = "falkordb"
@@ -385,75 +351,26 @@ class FalkorDBStore(GraphStore):
 
     # --- the projection ----------------------------------------------------------------------
 
-    def projection(self, areas: tuple[str, ...] | None = None) -> Projection:
+    def _packed_projection(self, areas: tuple[str, ...] | None) -> Projection | None:
         """The projection in one statement, each part one JSON string (see
         ``queries.PACKED_PROJECTION``): a city's 400,000 rows in a fraction of the time the
         row-by-row read takes. Should any row hold a ``"`` or ``\\``, which FalkorDB's JSON
-        leaves unescaped, the exact row-by-row read is used instead. With ``areas``, two
+        leaves unescaped, None: the exact row-by-row read is used instead. With ``areas``, two
         statements: the attribute nodes (the area tree says which codes lie within the
         areas), then the areas' part (``queries.PACKED_AREA_PROJECTION``)."""
-        if areas is not None:
-            return self._area_projection(areas)
-        parts = self._packed(queries.PACKED_PROJECTION, {"meta_id": queries.META_ID})
-        if parts is None:
-            return super().projection()
-        version = int(parts["version"][0][0]) if parts["version"] else 0
-        internal: dict[int, str] = {}  # internal id -> id, for the ties
-        nodes: list[FabricNode] = []
-        for label in FABRIC_LABELS:
-            fields = FABRIC_NODE_FIELDS[label]
-            for number, node_id, *values in parts[label.value]:
-                internal[number] = node_id
-                nodes.append((node_id, fabric_attributes("label", label.value, fields, values)))
-        attribute_nodes = _attribute_nodes(parts, internal)
-        # A city has hundreds of thousands of ties: they are named in comprehensions, each
-        # type's at once, with any end not in the projection caught once per type.
-        edges: list[FabricEdge] = []
-        attribute_ties: dict[RelType, list[tuple[str, str, dict[str, Any]]]] = {}
-        for part, rel in queries.TIE_PARTS:
-            kind, fields = rel.value, FABRIC_EDGE_FIELDS.get(rel, ())
-            with _ends_in_projection(rel):
-                edges += [
-                    (internal[x], internal[y], fabric_attributes("type", kind, fields, values))
-                    for x, y, *values in parts[part]
-                ]
-        for rel, (_, _, fields) in ATTRIBUTE_TIES.items():
-            with _ends_in_projection(rel):
-                attribute_ties[rel] = [
-                    (internal[x], internal[y], dict(zip(fields, values, strict=True)))
-                    for x, y, *values in parts[rel.value]
-                ]
-        return Projection(version, fabric_graph(nodes, edges), attribute_nodes, attribute_ties)
-
-    def _area_projection(self, areas: tuple[str, ...]) -> Projection:
+        if areas is None:
+            parts = self._packed(queries.PACKED_PROJECTION, {"meta_id": queries.META_ID})
+            return None if parts is None else from_packed(parts)
         head = self._packed(queries.PACKED_ATTRIBUTES, {"meta_id": queries.META_ID})
         if head is None:
-            return super().projection(areas)
-        version = int(head["version"][0][0]) if head["version"] else 0
-        attribute_nodes = _attribute_nodes(head, {})
+            return None
+        attribute_nodes = packed_attribute_nodes(head, {})
         codes = areas_within(attribute_nodes[NodeLabel.NEIGHBOURHOOD], areas)
         parts = self._packed(queries.PACKED_AREA_PROJECTION, {"codes": sorted(codes)})
         if parts is None:
-            return super().projection(areas)
-        nodes: list[FabricNode] = [
-            (node_id, fabric_attributes("label", label.value, FABRIC_NODE_FIELDS[label], values))
-            for label in FABRIC_LABELS
-            for node_id, *values in parts[label.value]
-        ]
-        edges: list[FabricEdge] = [
-            (a, b, fabric_attributes("type", rel.value, FABRIC_EDGE_FIELDS.get(rel, ()), values))
-            for part, rel in queries.TIE_PARTS
-            for a, b, *values in parts[part]
-        ]
-        attribute_ties = {
-            rel: [
-                (a, b, dict(zip(fields, values, strict=True))) for a, b, *values in parts[rel.value]
-            ]
-            for rel, (_, _, fields) in ATTRIBUTE_TIES.items()
-        }
-        return Projection(
-            version, area_fabric(nodes, edges, codes), attribute_nodes, attribute_ties
-        )
+            return None
+        version = int(head["version"][0][0]) if head["version"] else 0
+        return area_from_packed(version, attribute_nodes, parts, codes)
 
     def _packed(self, query: Query, params: Mapping[str, Any]) -> dict[str, list[list[Any]]] | None:
         """The parts of a packed read by name, or None if a value was not safely quoted."""

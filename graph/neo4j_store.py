@@ -14,10 +14,10 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graph import errors, queries
+from graph.cypher_store import CypherStore
 from graph.model import KEYED_LABELS, LOCATED_LABELS
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import GraphStore
 
 
 @contextmanager
@@ -78,7 +78,7 @@ def translate_errors(what: str, *, uri: str, user: str) -> Iterator[None]:
         ) from exc
 
 
-class Neo4jStore(GraphStore):
+class Neo4jStore(CypherStore):
     """Graph store on a Neo4j server reached over Bolt."""
 
     backend = "neo4j"

@@ -366,7 +366,7 @@ def _answer(settings: Settings, held: _Held, raw: bytes) -> tuple[bytes, bool]:
     """The reply to one request, and whether the server must stop (its store failed)."""
     from graph.analysis.engine import Analyst
     from graph.analysis.results import Scope
-    from graph.store import open_store
+    from graph.backends import open_store
 
     try:
         request = json.loads(raw)

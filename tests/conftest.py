@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.backends import open_store
 from graph.settings import Settings, load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 
 _TEST_ENV = (
     "WIJKGRAAF_TEST_NEO4J_URI",

@@ -21,7 +21,7 @@ import networkx as nx
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Lang
-from graph.store import ordered_subgraph
+from graph.projection import ordered_subgraph
 from visualise.aggregate import MAX_DRAWN_NODES, OTHER, Grouping, group_ties
 from visualise.choices import COLOUR_MODES, SIZE_MODES
 from visualise.draw import draw

@@ -74,7 +74,7 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Lees bestanden in / import files (CSV, xlsx, JSON, GraphML, GEXF, edge list)."""
-    from graph.store import open_store
+    from graph.backends import open_store
     from importers.load import ImportOptions, run_import
 
     settings = settings_for(ctx, db)
@@ -142,7 +142,7 @@ def print_report(report: ImportReport, lang: str) -> None:
 @click.pass_context
 def export_command(ctx: click.Context, file: Path, db: str | None) -> None:
     """Schrijf de hele graaf naar een dump / write the whole graph to a portable dump."""
-    from graph.store import open_store
+    from graph.backends import open_store
     from importers.dump import export_dump
 
     with open_store(settings_for(ctx, db)) as store:
@@ -157,7 +157,7 @@ def export_command(ctx: click.Context, file: Path, db: str | None) -> None:
 @click.pass_context
 def restore_command(ctx: click.Context, file: Path, db: str | None, replace: bool) -> None:
     """Laad een dump in deze database / load a dump into this database."""
-    from graph.store import open_store
+    from graph.backends import open_store
     from importers.dump import restore_dump
 
     with open_store(settings_for(ctx, db)) as store:

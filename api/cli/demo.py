@@ -116,7 +116,7 @@ def demo_command(
             f"the demo listens on loopback only, not on {host}."
         )
     from graph.analysis.engine import Analyst
-    from graph.store import open_store
+    from graph.backends import open_store
     from importers.load import ImportOptions, run_import
     from importers.synthetic import sample_files
 

@@ -123,7 +123,7 @@ def map_command(
     """Teken een interactieve netwerkkaart (HTML) / draw an interactive network map (HTML)."""
     from graph.analysis.engine import Analyst
     from graph.analysis.results import Scope
-    from graph.store import open_store
+    from graph.backends import open_store
     from visualise.maps import build_map
     from visualise.page import render_page
     from visualise.style import count
@@ -205,7 +205,7 @@ def export_graph_command(
     as GraphML or GEXF (for Gephi)."""
     from graph.analysis.engine import Analyst
     from graph.analysis.results import Scope
-    from graph.store import open_store
+    from graph.backends import open_store
     from visualise.export import export_graph
     from visualise.style import count
 

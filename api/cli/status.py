@@ -39,7 +39,7 @@ LABEL_NAMES_EN: dict[str, str] = {
 @click.pass_context
 def status_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Toon de database en het aantal knopen per soort / show the database and node counts."""
-    from graph.store import open_store
+    from graph.backends import open_store
 
     settings = settings_for(ctx, db)
     with open_store(settings) as store:

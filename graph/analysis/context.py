@@ -19,8 +19,9 @@ import networkx as nx
 from graph.analysis.results import Lang, Scope
 from graph.model import SYSTEM_LABELS as SYSTEM_WORLD
 from graph.model import NodeLabel, RelType
+from graph.projection import Projection, areas_within, ordered_subgraph
 from graph.projection_cache import ProjectionCache
-from graph.store import GraphStore, Projection, areas_within, ordered_subgraph
+from graph.store import GraphStore
 
 L, T = NodeLabel, RelType
 

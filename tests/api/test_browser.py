@@ -24,7 +24,7 @@ from api.access.api_keys import KeyStore
 from api.access.audit import Role
 from api.app import create_app
 from graph.analysis.context import NetworkContext
-from graph.store import open_store
+from graph.backends import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 from tests.conftest import embedded_settings

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from graph.backends import open_store
 from graph.model import NodeLabel
 from graph.settings import Settings
-from graph.store import open_store
 
 
 def _free_port() -> int:

@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 from api.access.api_keys import KeyStore
 from api.access.audit import Role, verify
 from api.app import build_services, create_app
+from graph.backends import open_store
 from graph.settings import load_settings
-from graph.store import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 from tests.conftest import embedded_settings

@@ -23,9 +23,10 @@ from api.access.sessions import COOKIE
 from api.app import create_app
 from api.pages.access import INLINE_SCRIPT
 from graph.analysis.context import NetworkContext
+from graph.backends import open_store
 from graph.model import NodeLabel
 from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 from tests.conftest import embedded_settings

@@ -15,8 +15,8 @@ import httpx
 
 from api.access.api_keys import KeyStore
 from api.access.audit import Role, verify
+from graph.backends import open_store
 from graph.settings import load_settings
-from graph.store import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from graph.backends import open_store
 from graph.embedded_server import EmbeddedServer
 from graph.errors import StoreUnavailableError
 from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from importers.dump import export_dump
 
 R = NodeLabel.RESIDENT

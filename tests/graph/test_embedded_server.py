@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import redis
 
+from graph.backends import open_store
 from graph.embedded_server import EmbeddedServer
 from graph.model import NodeLabel
 from graph.server_files import socket_path_for
 from graph.settings import load_settings
-from graph.store import open_store
 
 R = NodeLabel.RESIDENT
 
@@ -146,7 +146,7 @@ def _holder(path: Path) -> subprocess.Popen[str]:
     code = (
         "import json, sys\n"
         "from graph.settings import load_settings\n"
-        "from graph.store import open_store\n"
+        "from graph.backends import open_store\n"
         f"s = open_store(load_settings(db={f'embedded:{path}'!r}))\n"
         "print(json.dumps({'pid': int(open("
         + repr(str(path / "falkordb.pid"))
@@ -182,7 +182,7 @@ def test_processes_opening_a_fresh_folder_at_once_all_set_up_one_schema(tmp_path
     """As the workers of ``serve --workers N`` do: without a lock, one would create the ``id``
     index after another had, and fail ("already indexed")."""
     opener = (
-        "import sys; from graph.settings import load_settings; from graph.store import open_store\n"
+        "import sys; from graph.settings import load_settings; from graph.backends import open_store\n"
         "with open_store(load_settings(db='embedded:' + sys.argv[1])) as store: store.version()"
     )
     command = [sys.executable, "-c", opener, str(tmp_path)]

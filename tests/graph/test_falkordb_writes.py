@@ -19,12 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import queries
+from graph.backends import open_store
 from graph.errors import QueryError
 from graph.falkordb_store import FalkorDBStore, _literal
 from graph.model import NodeLabel
 from graph.queries import Query
 from graph.settings import load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from tests.processes import pid_in, wait_gone
 
 R = NodeLabel.RESIDENT

@@ -13,8 +13,9 @@ import pytest
 
 from graph.errors import InvalidDataError
 from graph.model import NodeLabel, RelType
+from graph.projection import Projection, fabric_graph
 from graph.settings import Settings
-from graph.store import GraphStore, Projection, fabric_graph
+from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 
@@ -33,7 +34,7 @@ def test_the_projection_of_the_sample_equals_the_row_by_row_read(
 ) -> None:
     run_import(store, store_settings, sample_files(), ImportOptions())
     fast = store.projection()
-    _assert_same(fast, GraphStore.projection(store))
+    _assert_same(fast, store.projection_by_rows())
     assert fast.fabric.number_of_nodes() > 100
     assert fast.attribute_ties[RelType.HAS_SKILL]
     partner = next(d for _, _, d in fast.fabric.edges(data=True) if d["type"] == "PARTNER_OF")
@@ -46,7 +47,7 @@ def test_the_projection_of_some_areas_equals_the_row_by_row_read(
 ) -> None:
     run_import(store, store_settings, sample_files(), ImportOptions())
     fast = store.projection(areas)
-    _assert_same(fast, GraphStore.projection(store, areas))
+    _assert_same(fast, store.projection_by_rows(areas))
     assert list(fast.fabric.nodes) == sorted(fast.fabric), "a part is built in id order"
 
 
@@ -76,12 +77,12 @@ def test_names_that_json_would_not_escape_come_through_intact(store: GraphStore,
         target_label=NodeLabel.RESIDENT,
     )
     fast = store.projection()
-    _assert_same(fast, GraphStore.projection(store))
+    _assert_same(fast, store.projection_by_rows())
     assert sorted(fast.fabric) == ["r-a", "r-b"]
     assert fast.fabric.nodes["r-a"]["display_name"] == name
     assert fast.fabric.edges["r-a", "r-b"] == {"type": "KNOWS", "strength": 2}
     part = store.projection(("BU1",))
-    _assert_same(part, GraphStore.projection(store, ("BU1",)))
+    _assert_same(part, store.projection_by_rows(("BU1",)))
     assert part.fabric.nodes["r-a"]["display_name"] == name
     assert part.fabric.edges["r-a", "r-b"] == {"type": "KNOWS", "strength": 2}
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from graph.analysis.context import NetworkContext
+from graph.backends import open_store
 from graph.model import NodeLabel
 from graph.projection_cache import FORMAT, ProjectionCache
 from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 from tests.conftest import embedded_settings

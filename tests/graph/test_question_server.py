@@ -17,10 +17,10 @@ import pytest
 
 from graph import question_server
 from graph.analysis.results import Scope
+from graph.backends import open_store
 from graph.errors import NotFoundError
 from graph.model import NodeLabel
 from graph.settings import load_settings
-from graph.store import open_store
 from importers.synthetic import sample_files
 from tests.processes import alive, pid_in, wait_gone
 

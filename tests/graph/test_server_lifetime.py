@@ -40,7 +40,7 @@ def _holder(data: Path, *, idle: str) -> subprocess.Popen[str]:
     """Another process that opens the store and holds it until its stdin closes."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from graph.settings import load_settings; from graph.store import open_store\n"
+         "import sys; from graph.settings import load_settings; from graph.backends import open_store\n"
          f"s = open_store(load_settings(db='embedded:{data}'))\n"
          "print('open', flush=True); sys.stdin.read(); s.close()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
@@ -117,7 +117,7 @@ def test_a_server_whose_users_crashed_is_stopped_by_its_keeper(data: Path) -> No
     crashing = subprocess.Popen(
         [sys.executable, "-c",
          "import os, signal; from graph.settings import load_settings\n"
-         "from graph.store import open_store\n"
+         "from graph.backends import open_store\n"
          f"s = open_store(load_settings(db='embedded:{data}'))\n"
          "os.kill(os.getpid(), signal.SIGKILL)"],
         cwd=ROOT, env={**os.environ, "WIJKGRAAF_EMBEDDED_IDLE": IDLE},

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from graph.backends import open_store
 from graph.errors import DuplicateError, InvalidDataError, NotFoundError
 from graph.model import NodeLabel, RelType
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import GraphStore, WriteCounts, open_store
+from graph.store import GraphStore, WriteCounts
 
 R, PRO, INI, ORG = (
     NodeLabel.RESIDENT,

@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from graph.backends import open_store
 from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import Settings, load_settings
-from graph.store import GraphStore, WriteCounts, open_store
+from graph.store import GraphStore, WriteCounts
 from importers.dump import export_dump, restore_dump
 from importers.load import ImportOptions, run_import
 from importers.pseudonyms import installation_key, pseudonym

@@ -14,8 +14,8 @@ import networkx as nx
 import pytest
 
 from graph.analysis.context import NetworkContext
+from graph.backends import open_store
 from graph.settings import Settings
-from graph.store import open_store
 from importers.load import ImportOptions, run_import
 from importers.pseudonyms import installation_key, pseudonym
 from importers.synthetic import sample_files

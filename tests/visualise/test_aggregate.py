@@ -13,7 +13,7 @@ import pytest
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Item, Scope
-from graph.store import open_store
+from graph.backends import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import synthetic_city, write_csv
 from tests.conftest import embedded_settings

@@ -11,8 +11,8 @@ import pytest
 from graph.analysis.context import NetworkContext
 from graph.analysis.engine import Analyst
 from graph.analysis.results import Answer, Item, Scope
+from graph.backends import open_store
 from graph.settings import Settings
-from graph.store import open_store
 from importers.synthetic import SAMPLE_PLANTED
 from tests.visualise.conftest import page_data
 from visualise import OVERLAY_QUESTIONS, build_map, render_map

@@ -37,7 +37,7 @@ def test_a_higher_threshold_hides_smaller_groups(
 ) -> None:
     run_import(store, store_settings, sample_files(), ImportOptions())
     strict = store_settings.model_copy(update={"opportunity_min_residents": 100})
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with open_store(strict) as strict_store:
         assert Analyst(strict_store).ask("opportunities").items == []
