@@ -32,6 +32,7 @@ __all__ = [
     "articulation_points",
     "betweenness",
     "bridge_edges",
+    "broker_role",
     "brokerage_roles",
     "communities",
     "component_sizes",
@@ -39,6 +40,7 @@ __all__ = [
     "coreness",
     "effective_size",
     "participation_coefficient",
+    "parts_from_blocks",
     "to_igraph",
 ]
 
@@ -313,9 +315,9 @@ def brokerage_roles(
         counts = [[0] * 4 for _ in names]
         for x, y, z in g.list_triangles():
             lx, ly, lz = label[x], label[y], label[z]
-            counts[x][_role(lx, ly, lz)] += 1
-            counts[y][_role(ly, lx, lz)] += 1
-            counts[z][_role(lz, lx, ly)] += 1
+            counts[x][broker_role(lx, ly, lz)] += 1
+            counts[y][broker_role(ly, lx, lz)] += 1
+            counts[z][broker_role(lz, lx, ly)] += 1
         closed = dict(zip(names, counts, strict=True))
     else:
         for node in chosen:
@@ -324,7 +326,7 @@ def brokerage_roles(
             for a in contacts:
                 for c in graph.adj[a]:
                     if c in contacts and a < c:
-                        tally[_role(labels[node], labels[a], labels[c])] += 1
+                        tally[broker_role(labels[node], labels[a], labels[c])] += 1
             closed[node] = tally
     result: dict[str, dict[str, int]] = {}
     for node in chosen:
@@ -343,8 +345,15 @@ def brokerage_roles(
     return result
 
 
-def _role(own: int, a: int, c: int) -> int:
-    """The role of a broker in group ``own`` between contacts in groups ``a`` and ``c``."""
+def broker_role(own: int, a: int, c: int) -> int:
+    """The role of a broker in group ``own`` between contacts in groups ``a`` and ``c``: its
+    index in :data:`ROLES`. Groups are compared by number only; shared with
+    :mod:`graph.analysis.reference`, which counts the same roles pair by pair.
+
+    >>> triads = [(1, 1, 1), (2, 1, 1), (1, 1, 3), (1, 2, 3)]
+    >>> [ROLES[broker_role(own, a, c)] for own, a, c in triads]
+    ['coordinator', 'consultant', 'representative_gatekeeper', 'liaison']
+    """
     if a == c:
         return _COORDINATOR if a == own else _CONSULTANT
     return _GATEKEEPER if own in (a, c) else _LIAISON

@@ -18,7 +18,12 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis.brokerage import ROLES, _role, participation_coefficient, parts_from_blocks
+from graph.analysis.brokerage import (
+    ROLES,
+    broker_role,
+    participation_coefficient,
+    parts_from_blocks,
+)
 
 __all__ = [
     "articulation_points",
@@ -106,7 +111,7 @@ def brokerage_roles(
         own = index[group_of[node]]
         for a, c in itertools.combinations(graph.adj[node], 2):
             if not graph.has_edge(a, c):
-                counts[_role(own, index[group_of[a]], index[group_of[c]])] += 1
+                counts[broker_role(own, index[group_of[a]], index[group_of[c]])] += 1
         result[node] = dict(zip(ROLES, counts, strict=True))
     return result
 
