@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph import queries
+from graph import projection_queries, queries
 from graph.errors import InvalidDataError, NotFoundError
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
@@ -292,7 +292,7 @@ class CypherStore(GraphStore):
         return int(rows[0][0]) if rows else 0
 
     def fabric(self) -> nx.Graph:
-        return fabric_graph(*self._fabric_rows(queries.FABRIC, {}))
+        return fabric_graph(*self._fabric_rows(projection_queries.FABRIC, {}))
 
     def _fabric_rows(
         self, query: Query, params: Mapping[str, Any]
@@ -330,9 +330,9 @@ class CypherStore(GraphStore):
         else:
             codes = areas_within(attribute_nodes[NodeLabel.NEIGHBOURHOOD], areas)
             params = {"codes": sorted(codes)}
-            fabric = area_fabric(*self._fabric_rows(queries.AREA_FABRIC, params), codes)
+            fabric = area_fabric(*self._fabric_rows(projection_queries.AREA_FABRIC, params), codes)
             for rel in ATTRIBUTE_TIES:
-                ties[rel] = self._read(queries.area_attribute_ties(rel), params)
+                ties[rel] = self._read(projection_queries.area_attribute_ties(rel), params)
         attribute_ties = {
             rel: [(a, b, {f: props.get(f) for f in fields}) for a, b, props in ties[rel]]
             for rel, (_, _, fields) in ATTRIBUTE_TIES.items()

@@ -18,7 +18,7 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 
-from graph import queries
+from graph import projection_queries, queries
 from graph.cypher_store import CypherStore
 from graph.embedded_server import EmbeddedServer, no_retry
 from graph.errors import (
@@ -352,21 +352,22 @@ class FalkorDBStore(CypherStore):
     # --- the projection ----------------------------------------------------------------------
 
     def _packed_projection(self, areas: tuple[str, ...] | None) -> Projection | None:
-        """The projection in one statement, each part one JSON string (see
-        ``queries.PACKED_PROJECTION``): a city's 400,000 rows in a fraction of the time the
-        row-by-row read takes. Should any row hold a ``"`` or ``\\``, which FalkorDB's JSON
-        leaves unescaped, None: the exact row-by-row read is used instead. With ``areas``, two
-        statements: the attribute nodes (the area tree says which codes lie within the
-        areas), then the areas' part (``queries.PACKED_AREA_PROJECTION``)."""
+        """The projection in one statement, each part one JSON string
+        (``projection_queries.PACKED_PROJECTION``): a city's 400,000 rows in a fraction of the
+        time the row-by-row read takes. Should any row hold a ``"`` or ``\\``, which
+        FalkorDB's JSON leaves unescaped, None: the exact row-by-row read is used instead.
+        With ``areas``, two statements: the attribute nodes (the area tree says which codes
+        lie within the areas), then the areas' part
+        (``projection_queries.PACKED_AREA_PROJECTION``)."""
         if areas is None:
-            parts = self._packed(queries.PACKED_PROJECTION, {"meta_id": queries.META_ID})
+            parts = self._packed(projection_queries.PACKED_PROJECTION, {"meta_id": queries.META_ID})
             return None if parts is None else from_packed(parts)
-        head = self._packed(queries.PACKED_ATTRIBUTES, {"meta_id": queries.META_ID})
+        head = self._packed(projection_queries.PACKED_ATTRIBUTES, {"meta_id": queries.META_ID})
         if head is None:
             return None
         attribute_nodes = packed_attribute_nodes(head, {})
         codes = areas_within(attribute_nodes[NodeLabel.NEIGHBOURHOOD], areas)
-        parts = self._packed(queries.PACKED_AREA_PROJECTION, {"codes": sorted(codes)})
+        parts = self._packed(projection_queries.PACKED_AREA_PROJECTION, {"codes": sorted(codes)})
         if parts is None:
             return None
         version = int(head["version"][0][0]) if head["version"] else 0

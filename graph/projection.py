@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph import queries
+from graph import projection_queries
 from graph.errors import InvalidDataError
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
@@ -28,7 +28,7 @@ from graph.model import (
     RelType,
 )
 
-#: The parts of a packed read by name (``queries.PACKED_PROJECTION``), each a list of rows.
+#: The parts of a packed read (``projection_queries.PACKED_PROJECTION``) by name: their rows.
 Packed = Mapping[str, list[list[Any]]]
 
 FabricNode = tuple[str, dict[str, Any]]  # id, its label and projection fields
@@ -228,8 +228,8 @@ def packed_attribute_nodes(
 
 
 def from_packed(parts: Packed) -> Projection:
-    """The whole projection from the parts of ``queries.PACKED_PROJECTION``, whose ties name
-    their ends by internal id."""
+    """The whole projection from the parts of ``projection_queries.PACKED_PROJECTION``, whose
+    ties name their ends by internal id."""
     version = int(parts["version"][0][0]) if parts["version"] else 0
     internal: dict[int, str] = {}  # internal id -> id, for the ties
     nodes: list[FabricNode] = []
@@ -243,7 +243,7 @@ def from_packed(parts: Packed) -> Projection:
     # type's at once, with any end not in the projection caught once per type.
     edges: list[FabricEdge] = []
     attribute_ties: dict[RelType, list[tuple[str, str, dict[str, Any]]]] = {}
-    for part, rel in queries.TIE_PARTS:
+    for part, rel in projection_queries.TIE_PARTS:
         kind, fields = rel.value, FABRIC_EDGE_FIELDS.get(rel, ())
         with _ends_in_projection(rel):
             edges += [
@@ -265,8 +265,9 @@ def area_from_packed(
     parts: Packed,
     codes: set[str],
 ) -> Projection:
-    """The part of the areas ``codes`` from the parts of ``queries.PACKED_AREA_PROJECTION``
-    (whose ties name their ends by id), beside the attribute nodes read before it."""
+    """The part of the areas ``codes`` from the parts of
+    ``projection_queries.PACKED_AREA_PROJECTION`` (whose ties name their ends by id), beside
+    the attribute nodes read before it."""
     nodes: list[FabricNode] = [
         (node_id, fabric_attributes("label", label.value, FABRIC_NODE_FIELDS[label], values))
         for label in FABRIC_LABELS
@@ -274,7 +275,7 @@ def area_from_packed(
     ]
     edges: list[FabricEdge] = [
         (a, b, fabric_attributes("type", rel.value, FABRIC_EDGE_FIELDS.get(rel, ()), values))
-        for part, rel in queries.TIE_PARTS
+        for part, rel in projection_queries.TIE_PARTS
         for a, b, *values in parts[part]
     ]
     attribute_ties = {
