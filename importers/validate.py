@@ -1,8 +1,9 @@
 """Check every header and every cell against the templates; collect every problem.
 
 Nothing here touches the database: references to rows that may already be stored are checked
-in :mod:`importers.load`. A valid row becomes a :class:`Record` of typed values; an invalid one
-yields :class:`RowError` s with file, sheet, 1-based row, column, value and what to do.
+in :mod:`importers.references`. A valid row becomes a :class:`Record` of typed values; an
+invalid one yields :class:`RowError` s with file, sheet, 1-based row, column, value and what
+to do.
 """
 
 from __future__ import annotations

@@ -1,0 +1,254 @@
+"""An import's references resolved to node ids, against the import itself and the store.
+
+A cell can refer to a row of another sheet (a REF column: a resident, an organisation, ...), to
+a neighbourhood (a CODE column) or to a vocabulary term (a theme or a skill). Each resolves to
+the id of a node that the import writes or that is stored already. What cannot resolve is an
+error (an unknown row or local code) or a skip (an erased person, a row that refers to an
+invalid one); CBS areas and unknown terms that are used are added to the plan unless stored.
+The store is read once per label, in batches (:meth:`References.prefetch`), never once a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.model import NodeLabel
+from graph.store import GraphStore
+from importers.plan import ENTITY_SHEETS, Plan
+from importers.pseudonyms import pseudonym
+from importers.report import ImportReport, Place, RowError, Skipped
+from importers.templates import SHEETS, ColumnType
+from importers.validate import CBS_CODE, Record, Validated
+from importers.vocabulary import SKILLS, THEMES
+
+L = NodeLabel
+#: Entity sheets of people: their ids are checked against the tombstones of erased people.
+PERSON_SHEETS = frozenset({"residents", "professionals"})
+ERASED_NL = "Deze persoon is op verzoek gewist en wordt niet opnieuw ingelezen."
+ERASED_EN = "This person was erased on request and is not imported again."
+
+
+def neighbourhood_level(code: str) -> str:
+    """gemeente, wijk or buurt from a CBS code's prefix; ``local`` for other codes."""
+    if CBS_CODE.match(code):
+        return {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}[code[:2]]
+    return "local"
+
+
+def cbs_parent(code: str) -> str | None:
+    """The CBS area a code lies in: BU03630000 → WK036300 → GM0363.
+
+    >>> cbs_parent("BU03630000"), cbs_parent("WK036300"), cbs_parent("GM0363")
+    ('WK036300', 'GM0363', None)
+    """
+    if code.startswith("BU") and CBS_CODE.match(code):
+        return "WK" + code[2:8]
+    if code.startswith("WK") and CBS_CODE.match(code):
+        return "GM" + code[2:6]
+    return None
+
+
+class References:
+    """Resolves the references of one import's valid records: errors and skips go to
+    ``report``, the areas and terms the records use that are not stored go to ``plan``."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        key: bytes,
+        *,
+        validated: Validated,
+        report: ImportReport,
+        plan: Plan,
+    ) -> None:
+        self.store = store
+        self.key = key
+        self.records = validated.records
+        self.invalid = validated.invalid_ids
+        self.report = report
+        self.plan = plan
+        self._ids: dict[str, dict[str, str]] = {sheet: {} for sheet in ENTITY_SHEETS}
+        self._erased: set[str] = set()
+        self._stored: dict[NodeLabel, set[str]] = {}
+        self._unknown: dict[str, dict[str, str]] = {"theme": {}, "skill": {}}
+        #: the source ids of the import's valid rows, by entity sheet
+        self._valid: dict[str, set[str]] = {
+            sheet: {r.values["source_id"] for r in self.records.get(sheet, [])}
+            for sheet in ENTITY_SHEETS
+        }
+        #: nodes this import would add only when missing, and found stored: unchanged
+        self.already_stored: dict[NodeLabel, set[str]] = {}
+        self._declared: set[str] = {
+            r.values["code"] for r in self.records.get("neighbourhoods", [])
+        }
+
+    def pid(self, sheet: str, source_id: str) -> str:
+        ids = self._ids[sheet]
+        cached = ids.get(source_id)
+        if cached is None:
+            cached = ids[source_id] = pseudonym(self.key, ENTITY_SHEETS[sheet][0], source_id)
+        return cached
+
+    def unknown_terms(self) -> dict[str, list[str]]:
+        return {kind: sorted(terms.values()) for kind, terms in self._unknown.items() if terms}
+
+    def prefetch(self) -> None:
+        """Which referenced ids are stored already, and which people were erased: one batched
+        read per label instead of one per row.
+
+        A reference to a row of this import needs no read: it resolves to that row (an id is
+        looked up only where the import does not have it). Every person, imported or
+        referenced, is checked against the tombstones: a reference to a person of the import
+        names one of its rows, so only references to others add to them.
+        """
+        wanted: dict[NodeLabel, set[str]] = {}
+        people: set[str] = set()
+        areas: set[str] = set()
+        for sheet, records in self.records.items():
+            columns = SHEETS[sheet].columns
+            refs = [(c.key, c.ref) for c in columns if c.kind is ColumnType.REF and c.ref]
+            codes = [c.key for c in columns if c.kind is ColumnType.CODE]
+            own = sheet if sheet in PERSON_SHEETS else None
+            for record in records:
+                values = record.values
+                if own is not None and "source_id" in values:
+                    people.add(self.pid(own, values["source_id"]))
+                for key, target in refs:
+                    value = values.get(key)
+                    if value is None or value in self._valid[target]:
+                        continue
+                    node_id = self.pid(target, value)
+                    wanted.setdefault(ENTITY_SHEETS[target][1], set()).add(node_id)
+                    if target in PERSON_SHEETS:
+                        people.add(node_id)
+                for key in codes:
+                    area: str | None = values.get(key)
+                    if not area or area in areas:
+                        continue  # a buurt's thousands of residents name it once
+                    while area:  # the CBS areas it lies in may be created too
+                        areas.add(area)
+                        area = cbs_parent(area)
+                for kind, code, _written in record.unknown_terms:
+                    wanted.setdefault(L.THEME if kind == "theme" else L.SKILL, set()).add(code)
+        if areas:
+            wanted[L.NEIGHBOURHOOD] = areas
+        for label, ids in wanted.items():
+            self._stored[label] = self.store.existing_ids(label, ids)
+        self._erased = self.store.tombstoned(people) if people else set()
+
+    def _error(self, record: Record, column: str, value: str, nl: str, en: str) -> None:
+        header = SHEETS[record.sheet.key].column(column).nl
+        place = Place(record.place.file, record.place.sheet, record.place.row, header)
+        self.report.errors.append(RowError(place, value, nl, en))
+
+    def _skip(self, record: Record, nl: str, en: str) -> None:
+        self.report.skipped.append(Skipped(record.place, nl, en))
+
+    # --- rows and their references to rows --------------------------------------------------
+
+    def own_id(self, record: Record, sheet: str) -> str | None:
+        """The node id of an entity row, or None (with a skip) for a person erased on request."""
+        node_id = self.pid(sheet, record.values["source_id"])
+        if node_id in self._erased:
+            self._skip(record, ERASED_NL, ERASED_EN)
+            return None
+        return node_id
+
+    def resolve_to(self, record: Record, column: str, sheet: str) -> str | None:
+        """:meth:`resolve` for a column referring to ``sheet``, at once for the usual case
+        (a row of this import, not erased, its pseudonym made already)."""
+        source_id = record.values[column]
+        node_id = self._ids[sheet].get(source_id)
+        if node_id is not None and source_id in self._valid[sheet] and node_id not in self._erased:
+            return node_id
+        return self.resolve(record, column)
+
+    def resolve(self, record: Record, column: str) -> str | None:
+        """The stored id a REF cell points to, or None (with an error or a skip) if it cannot."""
+        spec = SHEETS[record.sheet.key].column(column)
+        source_id = record.values[column]
+        assert spec.ref is not None
+        node_id = self.pid(spec.ref, source_id)
+        if node_id in self._erased:
+            self._skip(record, ERASED_NL, ERASED_EN)
+            return None
+        if source_id in self._valid[spec.ref] or node_id in self._stored.get(
+            ENTITY_SHEETS[spec.ref][1], ()
+        ):
+            return node_id
+        if source_id in self.invalid.get(spec.ref, set()):
+            self._skip(
+                record,
+                f"Verwijst naar een ongeldige rij in {SHEETS[spec.ref].nl} ({source_id}).",
+                f"Refers to an invalid row in {spec.ref} ({source_id}).",
+            )
+            return None
+        self._error(
+            record,
+            column,
+            source_id,
+            f"Verwijzing naar onbekende {SHEETS[spec.ref].nl}-rij: staat niet in deze import "
+            "en niet in de database.",
+            f"Reference to an unknown {spec.ref} row: not in this import and not stored.",
+        )
+        return None
+
+    # --- neighbourhoods and vocabulary terms ------------------------------------------------
+
+    def neighbourhood(self, record: Record, column: str) -> str | None:
+        """The neighbourhood code of a CODE cell, or None if empty or (with an error) a local
+        code nobody declared; a CBS area not declared nor stored is added to the plan."""
+        code = record.values.get(column)
+        if code is None:
+            return None
+        if (
+            CBS_CODE.match(code)
+            or code in self._declared
+            or code in self._stored.get(L.NEIGHBOURHOOD, set())
+        ):
+            if code not in self._declared:
+                self._add_cbs_area(code)
+            return str(code)
+        self._error(
+            record,
+            column,
+            code,
+            "Eigen buurtcode die nergens is vastgelegd: voeg hem toe aan het blad buurten.",
+            "Local neighbourhood code that is not declared: add it to the neighbourhoods sheet.",
+        )
+        return None
+
+    def _add_cbs_area(self, code: str) -> None:
+        """A CBS area used but not declared nor stored: created with its code as name."""
+        while (
+            code
+            and code not in self._declared
+            and code not in self.plan.nodes.get(L.NEIGHBOURHOOD, {})
+        ):
+            parent = cbs_parent(code)
+            if code in self._stored.get(L.NEIGHBOURHOOD, set()):
+                self.already_stored.setdefault(L.NEIGHBOURHOOD, set()).add(code)
+                code = parent or ""
+                continue
+            self.plan.node(
+                L.NEIGHBOURHOOD, code, name=code, level=neighbourhood_level(code), parent=parent
+            )
+            code = parent or ""
+
+    def add_term(self, label: NodeLabel, code: str, record: Record) -> None:
+        """The node of a theme or skill a row uses: the vocabulary's term, or an unknown term
+        (reported, and created with the row's spelling as name unless stored already)."""
+        vocabulary = THEMES if label is L.THEME else SKILLS
+        term = vocabulary.terms.get(code)
+        if term is not None:
+            props: dict[str, Any] = {"name": term.name, "name_en": term.name_en}
+            if label is L.SKILL:
+                props["synonyms"] = list(term.synonyms)
+            self.plan.node(label, code, **props)
+            return
+        written = next((w for k, c, w in record.unknown_terms if c == code), code)
+        self._unknown[vocabulary.kind].setdefault(code, written)
+        if code in self._stored.get(label, set()):
+            self.already_stored.setdefault(label, set()).add(code)
+        else:
+            self.plan.nodes.setdefault(label, {}).setdefault(code, {"id": code, "name": written})
