@@ -22,13 +22,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph.analysis import brokerage, reference
 from graph.analysis.context import NetworkContext
 from graph.analysis.engine import CATALOGUE
+from graph.analysis.metrics import MetricBackend
 from graph.analysis.results import Scope
 from graph.backends import open_store
 from graph.settings import load_settings
@@ -40,7 +41,7 @@ from importers.synthetic import synthetic_city, write_csv
 def run_questions(
     store: GraphStore,
     scope: Scope,
-    metrics: ModuleType,
+    metrics: MetricBackend[Any],
     *,
     areas: tuple[str, ...] | None = None,
 ) -> dict[str, float]:

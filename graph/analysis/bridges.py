@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from types import ModuleType
+from typing import Any
 
 import networkx as nx
 
 from graph.analysis import brokerage, forked
 from graph.analysis.context import NetworkContext
+from graph.analysis.metrics import MetricBackend
 from graph.analysis.results import Answer, Item, Reason, Scope
 
 #: Up to EXACT_LIMIT nodes betweenness is exact; above it, it counts only paths of at most
@@ -114,7 +115,11 @@ def _articulation_reason(
 
 
 def answer_bridges(
-    context: NetworkContext, scope: Scope, *, limit: int = 20, metrics: ModuleType = brokerage
+    context: NetworkContext,
+    scope: Scope,
+    *,
+    limit: int = 20,
+    metrics: MetricBackend[Any] = brokerage,
 ) -> Answer:
     """People and organisations who hold the network together, with the reasons why.
 

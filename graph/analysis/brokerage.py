@@ -2,7 +2,9 @@
 
 Plain functions over an undirected, simple :class:`networkx.Graph` whose nodes are string ids.
 networkx is the reference; the work runs in igraph (C). :func:`to_igraph` converts once and
-every function that needs igraph takes the result as ``ig=`` so several measures share it::
+every function that needs igraph takes the result as ``ig=`` so several measures share it
+(the interface both this module and :mod:`graph.analysis.reference` offer is
+:class:`graph.analysis.metrics.MetricBackend`)::
 
     prepared = to_igraph(graph)
     between = betweenness(graph, cutoff=4, ig=prepared)
@@ -20,10 +22,12 @@ import random
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Literal, TypeAlias, TypeVar
+from typing import TypeAlias, TypeVar
 
 import igraph
 import networkx as nx
+
+from graph.analysis.metrics import Method
 
 __all__ = [
     "ROLES",
@@ -48,9 +52,6 @@ T = TypeVar("T")
 
 #: The igraph twin of a networkx graph, and the node id of each vertex index.
 Prepared: TypeAlias = tuple[igraph.Graph, list[str]]
-
-#: Community detection methods: Leiden optimising modularity, or Louvain.
-Method: TypeAlias = Literal["leiden", "louvain"]
 
 #: Gould–Fernandez roles in an undirected graph, in the order they are counted.
 ROLES = ("coordinator", "consultant", "representative_gatekeeper", "liaison")

@@ -11,11 +11,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from types import ModuleType
 from typing import Any
 
 import networkx as nx
 
+from graph.analysis.metrics import MetricBackend
 from graph.analysis.results import Lang, Scope
 from graph.model import SYSTEM_LABELS as SYSTEM_WORLD
 from graph.model import NodeLabel, RelType
@@ -209,7 +209,7 @@ class NetworkContext:
             self._scoped[scope] = self._cut(scope)
         return self._scoped[scope]
 
-    def prepared(self, scope: Scope, metrics: ModuleType) -> Any:
+    def prepared(self, scope: Scope, metrics: MetricBackend[Any]) -> Any:
         """``metrics.to_igraph`` of the scope's graph, made once per scope: the questions that
         run in igraph share one conversion (a third of a second for a city of 100,000, 4 s for
         a million). The whole fabric's is kept on disk beside the context when that is kept,

@@ -9,12 +9,13 @@ to it where one exists: someone they know who takes part.
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import Any
 
 import networkx as nx
 
 from graph.analysis import brokerage
 from graph.analysis.context import NetworkContext
+from graph.analysis.metrics import MetricBackend
 from graph.analysis.results import Answer, Item, Reason, Scope
 
 WEIGHTS = {
@@ -77,7 +78,11 @@ def _fitting_initiative(
 
 
 def answer_isolated(
-    context: NetworkContext, scope: Scope, *, limit: int = 20, metrics: ModuleType = brokerage
+    context: NetworkContext,
+    scope: Scope,
+    *,
+    limit: int = 20,
+    metrics: MetricBackend[Any] = brokerage,
 ) -> Answer:
     """Residents the network keeps apart, support needs first, with a way in for each.
 

@@ -1,10 +1,11 @@
 """The brokerage measures computed with networkx alone: the reference and the bench baseline.
 
 Same functions and signatures as :mod:`graph.analysis.brokerage` (which runs them in igraph),
-so a question can be answered with either (``answer_bridges(..., metrics=reference)``) and
-``bench/questions.py`` can time both in one run. networkx has no path-length bound for
-betweenness; where one is asked for, it estimates from ``PIVOTS`` seeded sample sources,
-which is networkx's own way to bound the cost. It has Louvain, not Leiden.
+both checked against :class:`graph.analysis.metrics.MetricBackend`, so a question can be
+answered with either (``answer_bridges(..., metrics=reference)``) and ``bench/questions.py``
+can time both in one run. networkx has no path-length bound for betweenness; where one is
+asked for, it estimates from ``PIVOTS`` seeded sample sources, which is networkx's own way to
+bound the cost. It has Louvain, not Leiden.
 
 >>> articulation_points(nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("b", "d"), ("d", "e")]))
 {'b': [3, 1], 'd': [3, 1]}
