@@ -11,27 +11,11 @@ areas where the counted people and initiatives are recorded, at whatever level: 
 for a whole wijk counts in the wijk's row, not in its buurten. Whoever has no neighbourhood is
 not counted.
 
-Disclosure control, in this order, on the true counts of the whole table:
-
-1. **Primary suppression**: every cell or total with a true count from 1 to ``min_cell - 1``
-   (:data:`MIN_CELL` = 10) is hidden.
-2. **Zeros are published** as 0, and never hidden to protect another cell. This is how
-   τ-ARGUS, the CBS tool, treats empty cells by default: a count of nobody says nothing about
-   a person, and hiding it protects little because an empty cell can often be told from
-   context. (The one exception is rule 4's last resort.)
-3. **Secondary suppression, line by line**: a row or column (with its total) that has
-   exactly one hidden entry would give it away as total minus published cells, so its
-   next-smallest non-zero entry is hidden too, preferring one whose crossing line also has
-   exactly one hidden entry (one more hidden cell then mends two lines); repeated until no
-   line has exactly one.
-4. **Secondary suppression, across lines**: hidden entries can still be computed from several
-   lines together (two blocks of hidden cells joined by one hidden cell: that cell is the sum
-   of some rows minus the sum of some columns). In a two-dimensional table with totals an
-   entry can be computed exactly when it is a bridge of the graph whose nodes are the lines
-   and whose edges are the hidden entries; for each primary cell that is a bridge, the
-   cheapest set of published entries that closes a cycle through it is hidden too (zeros only
-   when nothing else can).
-5. **Rounding**: published counts are rounded to the nearest multiple of :data:`ROUNDING` (5).
+The counting is :mod:`graph.analysis.counting`, the disclosure control
+:mod:`graph.analysis.disclosure`: on the true counts of the whole table it hides every cell or
+total of 1 to ``min_cell - 1`` (:data:`MIN_CELL` = 10) and whatever else would let one be
+worked out from the totals, publishes zeros, and rounds the rest to multiples of
+:data:`ROUNDING` (5).
 
 A selection of neighbourhoods (a wijk includes its buurten) is a window on the whole table:
 its cells and row totals read exactly as in the whole table, so no combination of selections
@@ -61,29 +45,52 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from itertools import pairwise
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict
 
-from graph.analysis.collective import ACTIVE
 from graph.analysis.context import NetworkContext
+from graph.analysis.counting import (
+    Counts,
+    Key,
+    count_initiatives,
+    count_needs,
+    count_participants,
+    count_residents,
+)
+from graph.analysis.disclosure import (
+    MIN_CELL,
+    ROUNDING,
+    SUPPRESSION_TEXT,
+    Suppression,
+    entry_order,
+    protect,
+    rounded,
+)
 from graph.analysis.results import Lang
 from graph.errors import ConfigurationError, NotFoundError
 from graph.model import OSector
 
-#: Cells and totals with a true count from 1 to MIN_CELL - 1 are never published.
-MIN_CELL = 10
-#: Published counts are multiples of this.
-ROUNDING = 5
-
-#: An entry of a table: (neighbourhood, column value); None stands for "all" (a total). A
-#: one-dimensional table has only the column None: its cells are (neighbourhood, None).
-Key = tuple[str | None, str | None]
+# What callers import from here, the names defined in counting and disclosure included: the
+# tables' thresholds, the counts they are made of and why a value is hidden.
+__all__ = [
+    "MIN_CELL",
+    "ROUNDING",
+    "SECTOR_NAMES",
+    "TABLES",
+    "AggregateCell",
+    "AggregateTable",
+    "CellKind",
+    "Counts",
+    "Dimension",
+    "Key",
+    "Names",
+    "Suppression",
+    "TableSpec",
+    "aggregate",
+]
 
 
 class Dimension(StrEnum):
@@ -98,29 +105,6 @@ class CellKind(StrEnum):
     COLUMN_TOTAL = "column_total"
     TOTAL = "total"
 
-
-class Suppression(StrEnum):
-    """Why a value is hidden."""
-
-    PRIMARY = "primary"
-    SECONDARY = "secondary"
-    SCOPE_TOTAL = "scope_total"
-
-
-SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
-    Suppression.PRIMARY: (
-        "Minder dan {min_cell}: niet gepubliceerd.",
-        "Fewer than {min_cell}: not published.",
-    ),
-    Suppression.SECONDARY: (
-        "Verborgen zodat een kleiner getal niet uit de totalen te berekenen is.",
-        "Hidden so that a small count cannot be worked out from the totals.",
-    ),
-    Suppression.SCOPE_TOTAL: (
-        "Totaal van de selectie verborgen: het telt verborgen cellen op.",
-        "Total of the selection hidden: it adds up hidden cells.",
-    ),
-}
 
 SECTOR_NAMES: dict[str, tuple[str, str]] = {
     OSector.ONDERNEMERS: ("Ondernemers", "Businesses"),
@@ -184,104 +168,6 @@ class AggregateTable(BaseModel):
         return (nl if lang == "nl" else en).format(min_cell=self.min_cell)
 
 
-# --- counting -----------------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    """Who is counted where, before any disclosure control."""
-
-    rows: set[str] = field(default_factory=set)  # every neighbourhood of the population
-    columns: list[str] = field(default_factory=list)  # empty for one-dimensional tables
-    members: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def add(self, row: str, column: str | None, member: str) -> None:
-        self.members[(row, column)].add(member)
-
-
-def _located(context: NetworkContext, label: str) -> Iterator[tuple[str, str]]:
-    """(id, neighbourhood) of the nodes of a label that have a neighbourhood.
-
-    One pass over the node data as the plain dicts they are: a million residents take a
-    fraction of a second, through networkx's views of each node several times that."""
-    for node, data in context.fabric.nodes(data=True):
-        if data.get("label") == label and (home := data.get("neighbourhood")):
-            yield node, str(home)
-
-
-def _active_initiatives(context: NetworkContext) -> Iterator[tuple[str, str]]:
-    nodes = context.fabric.nodes
-    for node, home in _located(context, "Initiative"):
-        if nodes[node].get("status") in ACTIVE:
-            yield node, home
-
-
-def _themes(context: NetworkContext, used: Iterable[str]) -> list[str]:
-    return sorted(set(context.theme_names) | set(used))
-
-
-def count_residents(context: NetworkContext) -> Counts:
-    by_home: defaultdict[str, list[str]] = defaultdict(list)
-    for resident, home in _located(context, "Resident"):
-        by_home[home].append(resident)
-    counts = Counts(rows=set(by_home))
-    counts.members.update(((home, None), set(people)) for home, people in by_home.items())
-    return counts
-
-
-def count_needs(context: NetworkContext) -> Counts:
-    """Residents with a support need, by their home and the need's theme."""
-    counts = Counts(rows={home for _, home in _located(context, "Resident")})
-    nodes = context.fabric.nodes
-    for resident, themes in context.needs.items():
-        # the residents with a need, not every resident: most have none
-        data = nodes[resident] if themes and resident in nodes else {}
-        home = data.get("neighbourhood")
-        if data.get("label") == "Resident" and home:
-            row = str(home)
-            for theme in themes:
-                counts.add(row, theme, resident)
-    counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
-    return counts
-
-
-def count_participants(context: NetworkContext) -> Counts:
-    """Who takes part in active initiatives, by the initiative's neighbourhood and O-sector.
-
-    As in the five-O question: residents taking part count as Omgeving, partner organisations
-    by their ``o_sector``; professionals who coach are not participants.
-    """
-    fabric = context.fabric
-    nodes = fabric.nodes
-    counts = Counts(columns=[o.value for o in OSector])
-    sectors = set(counts.columns)
-    omgeving = OSector.OMGEVING.value
-    for initiative, home in _active_initiatives(context):
-        counts.rows.add(home)
-        # the ties as the plain dicts they are, not through an edge view each
-        for other, tie in fabric.adj[initiative].items():
-            kind = tie.get("type")
-            if kind == "PARTICIPATES_IN":
-                if nodes[other].get("label") == "Resident":
-                    counts.add(home, omgeving, other)
-            elif kind == "PARTNER_OF":
-                sector = nodes[other].get("o_sector")
-                if sector in sectors:
-                    counts.add(home, str(sector), other)
-    return counts
-
-
-def count_initiatives(context: NetworkContext) -> Counts:
-    """Active initiatives, by their neighbourhood and the themes they address."""
-    counts = Counts()
-    for initiative, home in _active_initiatives(context):
-        counts.rows.add(home)
-        for theme in context.addresses.get(initiative, ()):
-            counts.add(home, theme, initiative)
-    counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
-    return counts
-
-
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -337,103 +223,6 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
-# --- disclosure control -------------------------------------------------------------------
-
-
-def _order(key: Key) -> tuple[bool, str, bool, str]:
-    """Sorts cells before totals, then by code."""
-    return (key[0] is None, key[0] or "", key[1] is None, key[1] or "")
-
-
-def _lines(rows: Sequence[str], columns: Sequence[str]) -> list[list[Key]]:
-    """The rows and columns of the table, each with its total: the sums a reader can do."""
-    if not columns:
-        return [[*((row, None) for row in rows), (None, None)]]
-    all_rows: list[str | None] = [*rows, None]
-    all_columns: list[str | None] = [*columns, None]
-    return [[(r, c) for c in all_columns] for r in all_rows] + [
-        [(r, c) for r in all_rows] for c in all_columns
-    ]
-
-
-def _protect(
-    true: Mapping[Key, int], rows: Sequence[str], columns: Sequence[str], *, min_cell: int
-) -> dict[Key, Suppression]:
-    """Which entries to hide, and why (rules 1 to 4 of the module docstring)."""
-    hidden = {key: Suppression.PRIMARY for key, n in true.items() if 0 < n < min_cell}
-    lines = _lines(rows, columns)
-    while True:
-        if _complete_a_line(true, lines, hidden):
-            continue
-        if columns and _break_a_bridge(true, hidden):
-            continue
-        return hidden
-
-
-def _complete_a_line(
-    true: Mapping[Key, int], lines: list[list[Key]], hidden: dict[Key, Suppression]
-) -> bool:
-    """Hide the next-smallest entry of the first line with exactly one hidden entry."""
-    lonely = [line for line in lines if sum(1 for key in line if key in hidden) == 1]
-    on_lonely: dict[Key, int] = {}
-    for line in lonely:
-        for key in line:
-            on_lonely[key] = on_lonely.get(key, 0) + 1
-    for line in lonely:
-        candidates = [key for key in line if key not in hidden and true[key] > 0]
-        if candidates:
-            cheapest = min(
-                candidates,
-                key=lambda k: (on_lonely[k] < 2, true[k], None in k, _order(k)),
-            )
-            hidden[cheapest] = Suppression.SECONDARY
-            return True
-    return False
-
-
-def _node(key: Key, side: int) -> tuple[str, str | None]:
-    return ("row", key[0]) if side == 0 else ("column", key[1])
-
-
-def _break_a_bridge(true: Mapping[Key, int], hidden: dict[Key, Suppression]) -> bool:
-    """Put the first primary entry that could be computed from the lines on a cycle."""
-    graph = nx.Graph()
-    for key in sorted(hidden, key=_order):
-        graph.add_edge(_node(key, 0), _node(key, 1), entry=key)
-    bridges = sorted((graph.edges[a, b]["entry"] for a, b in nx.bridges(graph)), key=_order)
-    for bridge in bridges:
-        if hidden[bridge] is Suppression.PRIMARY:
-            detour = _cheapest_detour(true, hidden, bridge)
-            for key in detour:
-                hidden[key] = Suppression.SECONDARY
-            if detour:
-                return True
-    return False
-
-
-def _cheapest_detour(
-    true: Mapping[Key, int], hidden: Mapping[Key, Suppression], bridge: Key
-) -> list[Key]:
-    """The published entries to hide so that a path of hidden entries joins the bridge's two
-    lines without it: hidden entries cost nothing, others their count, zeros the most."""
-    zero_cost = sum(true.values()) + 1
-    graph = nx.Graph()
-    for key in sorted(true, key=_order):
-        if key != bridge:
-            cost = 0 if key in hidden else true[key] or zero_cost
-            graph.add_edge(_node(key, 0), _node(key, 1), weight=cost, entry=key)
-    try:
-        path = nx.dijkstra_path(graph, _node(bridge, 0), _node(bridge, 1))
-    except nx.NetworkXNoPath:
-        return []
-    on_path = (graph.edges[a, b]["entry"] for a, b in pairwise(path))
-    return [key for key in on_path if key not in hidden]
-
-
-def _published(count: int) -> int:
-    return (count + ROUNDING // 2) // ROUNDING * ROUNDING
-
-
 # --- the tables ---------------------------------------------------------------------------
 
 
@@ -484,7 +273,7 @@ def _whole(context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
     rows = sorted(counts.rows)
     members = _members(counts, rows)
     true = {key: len(ids) for key, ids in members.items()}
-    hidden = _protect(true, rows, counts.columns, min_cell=min_cell)
+    hidden = protect(true, rows, counts.columns, min_cell=min_cell)
     disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
     shared = None if disjoint else {key: ids for key, ids in members.items() if key[0]}
     return _Whole(rows, counts.columns, true, hidden, shared)
@@ -571,7 +360,9 @@ def aggregate(
         min_cell=min_cell,
         rounding=ROUNDING,
         names=_names(context, spec, selected, whole.columns),
-        cells=[_cell(spec, key, true[key], hidden.get(key)) for key in sorted(true, key=_order)],
+        cells=[
+            _cell(spec, key, true[key], hidden.get(key)) for key in sorted(true, key=entry_order)
+        ],
     )
 
 
@@ -610,7 +401,7 @@ def _cell(spec: TableSpec, key: Key, count: int, reason: Suppression | None) -> 
     return AggregateCell(
         kind=kind,
         dimensions=dimensions,
-        value=None if reason else _published(count),
+        value=None if reason else rounded(count),
         suppressed=reason is not None,
         reason=reason,
     )

@@ -1,0 +1,180 @@
+"""Disclosure control of the publishable tables: which counts to hide, and how to round the rest
+(DOMAIN.md, "Privacy is part of the product").
+
+A table here is its true counts per entry (:data:`~graph.analysis.counting.Key`: a cell, a row
+or column total, the grand total), worked out by :mod:`graph.analysis.aggregates`. The rules,
+in this order, on the true counts of the whole table:
+
+1. **Primary suppression**: every cell or total with a true count from 1 to ``min_cell - 1``
+   (:data:`MIN_CELL` = 10) is hidden.
+2. **Zeros are published** as 0, and never hidden to protect another cell. This is how
+   τ-ARGUS, the CBS tool, treats empty cells by default: a count of nobody says nothing about
+   a person, and hiding it protects little because an empty cell can often be told from
+   context. (The one exception is rule 4's last resort.)
+3. **Secondary suppression, line by line**: a row or column (with its total) that has
+   exactly one hidden entry would give it away as total minus published cells, so its
+   next-smallest non-zero entry is hidden too, preferring one whose crossing line also has
+   exactly one hidden entry (one more hidden cell then mends two lines); repeated until no
+   line has exactly one.
+4. **Secondary suppression, across lines**: hidden entries can still be computed from several
+   lines together (two blocks of hidden cells joined by one hidden cell: that cell is the sum
+   of some rows minus the sum of some columns). In a two-dimensional table with totals an
+   entry can be computed exactly when it is a bridge of the graph whose nodes are the lines
+   and whose edges are the hidden entries; for each primary cell that is a bridge, the
+   cheapest set of published entries that closes a cycle through it is hidden too (zeros only
+   when nothing else can).
+5. **Rounding**: published counts are rounded to the nearest multiple of :data:`ROUNDING` (5).
+
+Rules 1 to 4 are :func:`protect`, rule 5 is :func:`rounded`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from itertools import pairwise
+
+import networkx as nx
+
+from graph.analysis.counting import Key
+
+#: Cells and totals with a true count from 1 to MIN_CELL - 1 are never published.
+MIN_CELL = 10
+#: Published counts are multiples of this.
+ROUNDING = 5
+
+
+class Suppression(StrEnum):
+    """Why a value is hidden."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    SCOPE_TOTAL = "scope_total"
+
+
+SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
+    Suppression.PRIMARY: (
+        "Minder dan {min_cell}: niet gepubliceerd.",
+        "Fewer than {min_cell}: not published.",
+    ),
+    Suppression.SECONDARY: (
+        "Verborgen zodat een kleiner getal niet uit de totalen te berekenen is.",
+        "Hidden so that a small count cannot be worked out from the totals.",
+    ),
+    Suppression.SCOPE_TOTAL: (
+        "Totaal van de selectie verborgen: het telt verborgen cellen op.",
+        "Total of the selection hidden: it adds up hidden cells.",
+    ),
+}
+
+
+def entry_order(key: Key) -> tuple[bool, str, bool, str]:
+    """Sorts cells before totals, then by code.
+
+    >>> sorted([(None, None), ("BU2", "a"), ("BU1", None), ("BU1", "a")], key=entry_order)
+    [('BU1', 'a'), ('BU1', None), ('BU2', 'a'), (None, None)]
+    """
+    return (key[0] is None, key[0] or "", key[1] is None, key[1] or "")
+
+
+def _lines(rows: Sequence[str], columns: Sequence[str]) -> list[list[Key]]:
+    """The rows and columns of the table, each with its total: the sums a reader can do."""
+    if not columns:
+        return [[*((row, None) for row in rows), (None, None)]]
+    all_rows: list[str | None] = [*rows, None]
+    all_columns: list[str | None] = [*columns, None]
+    return [[(r, c) for c in all_columns] for r in all_rows] + [
+        [(r, c) for r in all_rows] for c in all_columns
+    ]
+
+
+def protect(
+    true: Mapping[Key, int], rows: Sequence[str], columns: Sequence[str], *, min_cell: int
+) -> dict[Key, Suppression]:
+    """Which entries to hide, and why (rules 1 to 4 of the module docstring).
+
+    ``true`` holds the true count of every cell and total of a table with these ``rows`` and
+    ``columns`` (none for a one-dimensional table).
+
+    >>> true = {("BU1", None): 12, ("BU2", None): 3, (None, None): 15}
+    >>> hidden = protect(true, ["BU1", "BU2"], [], min_cell=10)
+    >>> {key: str(why) for key, why in hidden.items()}
+    {('BU2', None): 'primary', ('BU1', None): 'secondary'}
+    """
+    hidden = {key: Suppression.PRIMARY for key, n in true.items() if 0 < n < min_cell}
+    lines = _lines(rows, columns)
+    while True:
+        if _complete_a_line(true, lines, hidden):
+            continue
+        if columns and _break_a_bridge(true, hidden):
+            continue
+        return hidden
+
+
+def _complete_a_line(
+    true: Mapping[Key, int], lines: list[list[Key]], hidden: dict[Key, Suppression]
+) -> bool:
+    """Hide the next-smallest entry of the first line with exactly one hidden entry."""
+    lonely = [line for line in lines if sum(1 for key in line if key in hidden) == 1]
+    on_lonely: dict[Key, int] = {}
+    for line in lonely:
+        for key in line:
+            on_lonely[key] = on_lonely.get(key, 0) + 1
+    for line in lonely:
+        candidates = [key for key in line if key not in hidden and true[key] > 0]
+        if candidates:
+            cheapest = min(
+                candidates,
+                key=lambda k: (on_lonely[k] < 2, true[k], None in k, entry_order(k)),
+            )
+            hidden[cheapest] = Suppression.SECONDARY
+            return True
+    return False
+
+
+def _node(key: Key, side: int) -> tuple[str, str | None]:
+    return ("row", key[0]) if side == 0 else ("column", key[1])
+
+
+def _break_a_bridge(true: Mapping[Key, int], hidden: dict[Key, Suppression]) -> bool:
+    """Put the first primary entry that could be computed from the lines on a cycle."""
+    graph = nx.Graph()
+    for key in sorted(hidden, key=entry_order):
+        graph.add_edge(_node(key, 0), _node(key, 1), entry=key)
+    bridges = sorted((graph.edges[a, b]["entry"] for a, b in nx.bridges(graph)), key=entry_order)
+    for bridge in bridges:
+        if hidden[bridge] is Suppression.PRIMARY:
+            detour = _cheapest_detour(true, hidden, bridge)
+            for key in detour:
+                hidden[key] = Suppression.SECONDARY
+            if detour:
+                return True
+    return False
+
+
+def _cheapest_detour(
+    true: Mapping[Key, int], hidden: Mapping[Key, Suppression], bridge: Key
+) -> list[Key]:
+    """The published entries to hide so that a path of hidden entries joins the bridge's two
+    lines without it: hidden entries cost nothing, others their count, zeros the most."""
+    zero_cost = sum(true.values()) + 1
+    graph = nx.Graph()
+    for key in sorted(true, key=entry_order):
+        if key != bridge:
+            cost = 0 if key in hidden else true[key] or zero_cost
+            graph.add_edge(_node(key, 0), _node(key, 1), weight=cost, entry=key)
+    try:
+        path = nx.dijkstra_path(graph, _node(bridge, 0), _node(bridge, 1))
+    except nx.NetworkXNoPath:
+        return []
+    on_path = (graph.edges[a, b]["entry"] for a, b in pairwise(path))
+    return [key for key in on_path if key not in hidden]
+
+
+def rounded(count: int) -> int:
+    """A published count: the nearest multiple of :data:`ROUNDING`, halves rounded up.
+
+    >>> rounded(12), rounded(13), rounded(0)
+    (10, 15, 0)
+    """
+    return (count + ROUNDING // 2) // ROUNDING * ROUNDING
