@@ -101,12 +101,15 @@ class AnswerService:
         neighbourhoods: tuple[str, ...] = (),
         theme: str | None = None,
         limit: int = 20,
+        version: int | None = None,
     ) -> Asked:
         """``question``'s answer for the neighbourhoods and theme asked, worked out on the
-        caller's part of the network only (computed if it is not cached)."""
-        codes = self.codes(within, neighbourhoods)
+        caller's part of the network only (computed if it is not cached). ``version``: the
+        graph's, if just read."""
+        codes = self.codes(within, neighbourhoods, version=version)
         scope = Scope(neighbourhoods=codes, theme=theme)
-        return Asked(codes, self.analyst.ask(question, scope, limit=limit, within=within))
+        answer = self.analyst.ask(question, scope, limit=limit, within=within, version=version)
+        return Asked(codes, answer)
 
     def cached_ask(
         self,
@@ -134,12 +137,14 @@ class AnswerService:
         *,
         within: tuple[str, ...] = (),
         limit: int = RECOMMEND_DEPTH,
+        version: int | None = None,
     ) -> Answer:
         """Recommendations for one ``kind`` (resident, initiative, neighbourhood) of
         ``subject``; a neighbourhood must lie within the caller's areas."""
         if kind == "neighbourhood":
-            self.codes(within, (subject,))
-        return self.analyst.recommend(**{kind: subject}, limit=limit, within=within)
+            self.codes(within, (subject,), version=version)
+        wanted: dict[str, Any] = {kind: subject}
+        return self.analyst.recommend(**wanted, limit=limit, within=within, version=version)
 
     def cached_recommendation(
         self,

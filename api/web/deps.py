@@ -213,17 +213,21 @@ async def record_async(
 T = TypeVar("T")
 
 
-async def served(found: Services, cached: Callable[[int], T | None], compute: Callable[[], T]) -> T:
+async def served(
+    found: Services, cached: Callable[[int], T | None], compute: Callable[[int], T]
+) -> T:
     """A cached answer straight from the event loop, else computed in a pool thread.
 
     The hot routes are coroutines: a cached answer costs a look-up once the graph's version is
     known (read for many requests at once, ``found.versions``), and sending each request
     through the thread pool would cost more than that. Whatever may load or compute (a new
-    graph version, a first question) goes to the pool, so the loop never waits on it."""
-    hit = cached(await found.versions.current())
+    graph version, a first question) goes to the pool, so the loop never waits on it. Both
+    are given the version read here: it is read once for the request."""
+    version = await found.versions.current()
+    hit = cached(version)
     if hit is not None:
         return hit
-    return await run_in_threadpool(compute)
+    return await run_in_threadpool(compute, version)
 
 
 class VersionReads:

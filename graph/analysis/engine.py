@@ -90,10 +90,11 @@ class Analyst:
         #: one question at a time: a server's threads share the cache and the context
         self._lock = threading.RLock()
 
-    def context(self) -> NetworkContext:
+    def context(self, *, version: int | None = None) -> NetworkContext:
         """The context of the stored graph's version: the one in hand if still current
-        (no waiting for the lock), else loaded once, one thread at a time."""
-        version = self.store.version()
+        (no waiting for the lock), else loaded once, one thread at a time. ``version``: the
+        stored graph's, if just read."""
+        version = self._version(version)
         current = self._context
         if current is not None and current.version == version:
             return current
@@ -114,7 +115,7 @@ class Analyst:
         No areas: the whole network. ``version``: the stored graph's, if just read.
         """
         if not within:
-            return self.context()
+            return self.context(version=version)
         whole = self.current_context(version)
         if whole is not None:
             return whole.restricted(within)
@@ -139,15 +140,16 @@ class Analyst:
         key: tuple[str, Scope | str, int, tuple[str, ...]],
         within: tuple[str, ...],
         compute: Callable[[NetworkContext], Answer],
+        version: int | None,
     ) -> Answer:
         """The cached answer while it is still true of the stored graph, found without waiting
         for the lock (a server answering the same questions between writes); else computed,
         one at a time."""
-        answer = self._current(key)
+        answer = self._current(key, version)
         if answer is not None:
             return answer
         with self._lock:
-            context = self.context_within(within)
+            context = self.context_within(within, version=version)
             answer = self._answers.get(key)
             if answer is None or answer.version != context.version:
                 answer = self._answers[key] = compute(context)
@@ -160,10 +162,11 @@ class Analyst:
         *,
         limit: int = 20,
         within: tuple[str, ...] = (),
+        version: int | None = None,
     ) -> Answer:
         """The answer to ``question`` for ``scope``; with ``within``, computed on the part of
         the network in those areas only (:meth:`NetworkContext.restricted`), so nothing
-        outside them shows in it."""
+        outside them shows in it. ``version``: the stored graph's, if just read."""
         if question not in CATALOGUE:
             known = ", ".join(CATALOGUE)
             raise NotFoundError(
@@ -177,6 +180,7 @@ class Analyst:
             (question, scope, limit, within),
             within,
             lambda context: entry.answer(context, scope, limit=limit, **options),
+            version,
         )
 
     def recommend(
@@ -187,6 +191,7 @@ class Analyst:
         neighbourhood: str | None = None,
         limit: int = 20,
         within: tuple[str, ...] = (),
+        version: int | None = None,
     ) -> Answer:
         """Recommendations for exactly one resident, initiative or neighbourhood; with
         ``within``, from the part of the network in those areas only."""
@@ -202,7 +207,8 @@ class Analyst:
                 return for_initiative(context, target, limit=limit)
             return for_neighbourhood(context, target, limit=limit, min_residents=minimum)
 
-        return self._cached((f"recommend:{kind}", target, limit, within), within, compute)
+        key = (f"recommend:{kind}", target, limit, within)
+        return self._cached(key, within, compute, version)
 
     # --- without computing: for a server's event loop, which must not wait on a computation ---
 

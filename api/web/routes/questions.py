@@ -62,9 +62,14 @@ async def ask(
             limit=limit,
         )
 
-    def compute() -> Asked:
+    def compute(version: int) -> Asked:
         return found.answers.ask(
-            question, within=within, neighbourhoods=neighbourhoods, theme=theme, limit=limit
+            question,
+            version=version,
+            within=within,
+            neighbourhoods=neighbourhoods,
+            theme=theme,
+            limit=limit,
         )
 
     answered = await served(found, cached, compute)

@@ -57,9 +57,10 @@ async def recommendations(
             kind, subject, version=version, within=who.within
         )
 
-    answer = await served(
-        found, cached, lambda: found.answers.recommend(kind, subject, within=who.within)
-    )
+    def compute(version: int) -> Answer:
+        return found.answers.recommend(kind, subject, version=version, within=who.within)
+
+    answer = await served(found, cached, compute)
     await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
     integration = who.role == Role.INTEGRATION
     key = ("recommend", kind, subject, who.within, integration, page, page_size)
