@@ -25,15 +25,15 @@ from visualise.choices import (
 )
 
 if TYPE_CHECKING:
-    from visualise.aggregate import MAX_DRAWN_NODES
     from visualise.export import export_graph
+    from visualise.grouping import MAX_DRAWN_NODES
     from visualise.maps import build_map, render_map, write_map
     from visualise.selection import select
 
 # The drawing code (networkx, pyvis) loads on first use, so that importing the plain choices
 # above — as the command line does to check its arguments — stays quick.
 _LAZY = {
-    "MAX_DRAWN_NODES": "visualise.aggregate",
+    "MAX_DRAWN_NODES": "visualise.grouping",
     "export_graph": "visualise.export",
     "build_map": "visualise.maps",
     "render_map": "visualise.maps",

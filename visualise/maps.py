@@ -14,8 +14,8 @@ What is drawn:
 - a question overlay (``answer=``): the answer's items marked (:mod:`visualise.overlay`), the
   rest dimmed.
 
-Above :data:`~visualise.aggregate.MAX_DRAWN_NODES` nodes the map draws groups instead
-(:mod:`visualise.aggregate`). A group opens on click: inside the page where its members are
+Above :data:`~visualise.grouping.MAX_DRAWN_NODES` nodes the map draws groups instead
+(:mod:`visualise.grouping`). A group opens on click: inside the page where its members are
 embedded (every group at most ``MAX_DRAWN_NODES`` and all groups together at most
 :data:`~visualise.overview.EMBED_MAX_NODES`), else by following ``drill_url`` (a pattern such as
 ``"?neighbourhood={code}"``; ``{code}`` is the area code, quoted for a URL), else the details
@@ -32,9 +32,9 @@ from typing import Any
 
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Lang, Scope
-from visualise.aggregate import MAX_DRAWN_NODES, group_nodes
 from visualise.choices import COLOUR_MODES, SIZE_MODES, ColourMode, GroupChoice, SizeMode
 from visualise.draw import draw
+from visualise.grouping import MAX_DRAWN_NODES, group_nodes
 from visualise.overlay import overlay_for
 from visualise.overview import GROUP_TIE, grouped_view
 from visualise.page import legend_entries, render_page

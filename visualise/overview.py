@@ -3,7 +3,7 @@
 Each group node carries its members' count, the ties inside it and to other groups, its best
 connected members (by ``context.name``) and, with a question, how many answers fall inside.
 Where the whole map is small enough (:data:`EMBED_MAX_NODES`, and no group above
-:data:`~visualise.aggregate.MAX_DRAWN_NODES`) every group's own map travels in the page and
+:data:`~visualise.grouping.MAX_DRAWN_NODES`) every group's own map travels in the page and
 opens on click; otherwise a neighbourhood group links to ``drill_url`` with its code, and the
 details panel says how to make the group's own map.
 """
@@ -22,9 +22,9 @@ import networkx as nx
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Lang
 from graph.projection import ordered_subgraph
-from visualise.aggregate import MAX_DRAWN_NODES, OTHER, Grouping, group_ties
 from visualise.choices import COLOUR_MODES, SIZE_MODES
 from visualise.draw import draw
+from visualise.grouping import MAX_DRAWN_NODES, OTHER, Grouping, group_ties
 from visualise.layout import positions, separate
 from visualise.overlay import Overlay
 from visualise.style import GROUP_SHAPE, community_colour, count, word

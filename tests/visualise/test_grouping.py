@@ -18,9 +18,9 @@ from importers.load import ImportOptions, run_import
 from importers.synthetic import synthetic_city, write_csv
 from tests.conftest import embedded_settings
 from tests.visualise.conftest import Tags, city_context, page_data
-from visualise import MAX_DRAWN_NODES, aggregate, build_map, overview, render_map
-from visualise.aggregate import OTHER, group_nodes, group_ties
+from visualise import MAX_DRAWN_NODES, build_map, overview, render_map
 from visualise.draw import draw
+from visualise.grouping import OTHER, group_nodes, group_ties
 
 Key = tuple[str, str]
 
@@ -106,7 +106,7 @@ def test_one_neighbourhood_is_split_into_its_communities() -> None:
 
 def test_too_many_areas_roll_up_to_their_district(monkeypatch: pytest.MonkeyPatch) -> None:
     context = city_context(4, 50)
-    monkeypatch.setattr(aggregate, "MAX_GROUPS", 3)
+    monkeypatch.setattr("visualise.grouping.MAX_GROUPS", 3)
     grouping = group_nodes(context.fabric, context.areas, by="neighbourhood", seed=1)
     assert set(grouping.membership.values()) == {"WK000101"}
 
