@@ -44,7 +44,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Literal
 from urllib.parse import urlparse
 
@@ -130,17 +129,8 @@ def java_command(
     gds: bool = False,
 ) -> list[str]:
     """The full ``java`` command line that runs the launcher (with ``gds``: with GDS loaded)."""
-    command = [
-        "java",
-        *JVM_FLAGS,
-        "-cp",
-        classpath(gds=gds),
-        MAIN_CLASS,
-        "--dir",
-        str(db_dir),
-        "--port",
-        str(port),
-    ]
+    command = ["java", *JVM_FLAGS, "-cp", classpath(gds=gds), MAIN_CLASS, "--dir", str(db_dir)]
+    command += ["--port", str(port)]
     if uri_file is not None:
         command += ["--uri-file", str(uri_file)]
     if password is not None:
@@ -389,12 +379,7 @@ class Neo4jTestServer:
     def __enter__(self) -> Neo4jTestServer:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 
@@ -408,10 +393,8 @@ def _is_our_server(pid: int) -> bool:
     if not Path("/proc/self").exists():
         try:
             os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return False  # not ours
+        except (ProcessLookupError, PermissionError):
+            return False  # gone, or not ours
         return True
     try:
         state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
