@@ -40,6 +40,34 @@ RECOMMEND_DEPTH = 200
 
 
 @dataclass(frozen=True)
+class Asking:
+    """A network question as a caller asks it: which question, within which of their areas
+    (``()``: a caller who may see the whole graph), about which neighbourhoods and theme, and
+    how many items."""
+
+    question: str
+    within: tuple[str, ...] = ()
+    neighbourhoods: tuple[str, ...] = ()
+    theme: str | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """Recommendations as a caller asks for them: for which ``kind`` (``"resident"``,
+    ``"initiative"`` or ``"neighbourhood"``) of ``subject``, within which areas, how deep."""
+
+    kind: str
+    subject: str
+    within: tuple[str, ...] = ()
+    limit: int = RECOMMEND_DEPTH
+
+    def subject_argument(self) -> dict[str, Any]:
+        """``{kind: subject}``, as :meth:`~graph.analysis.engine.Analyst.recommend` takes it."""
+        return {self.kind: self.subject}
+
+
+@dataclass(frozen=True)
 class Asked:
     """A question's answer with the neighbourhoods it was worked out for (what the audit log
     names as its object)."""
@@ -93,76 +121,51 @@ class AnswerService:
             raise NotFoundError("Niet gevonden.", "Not found.")
         return asked or within
 
-    def ask(
-        self,
-        question: str,
-        *,
-        within: tuple[str, ...] = (),
-        neighbourhoods: tuple[str, ...] = (),
-        theme: str | None = None,
-        limit: int = 20,
-        version: int | None = None,
-    ) -> Asked:
-        """``question``'s answer for the neighbourhoods and theme asked, worked out on the
-        caller's part of the network only (computed if it is not cached). ``version``: the
-        graph's, if just read."""
-        codes = self.codes(within, neighbourhoods, version=version)
-        scope = Scope(neighbourhoods=codes, theme=theme)
-        answer = self.analyst.ask(question, scope, limit=limit, within=within, version=version)
+    def ask(self, asking: Asking, version: int | None = None) -> Asked:
+        """The answer to what ``asking`` asks, worked out on the caller's part of the network
+        only (computed if it is not cached). ``version``: the graph's, if just read."""
+        codes = self.codes(asking.within, asking.neighbourhoods, version=version)
+        answer = self.analyst.ask(
+            asking.question,
+            Scope(neighbourhoods=codes, theme=asking.theme),
+            limit=asking.limit,
+            within=asking.within,
+            version=version,
+        )
         return Asked(codes, answer)
 
-    def cached_ask(
-        self,
-        question: str,
-        *,
-        version: int,
-        within: tuple[str, ...] = (),
-        neighbourhoods: tuple[str, ...] = (),
-        theme: str | None = None,
-        limit: int = 20,
-    ) -> Asked | None:
+    def cached_ask(self, asking: Asking, version: int) -> Asked | None:
         """What :meth:`ask` would answer at graph ``version``, if that is in hand; else None
         (nothing is computed or loaded)."""
-        if not self.analyst.has_current(within, version=version):
+        if not self.analyst.has_current(asking.within, version=version):
             return None
-        codes = self.codes(within, neighbourhoods, version=version)
-        scope = Scope(neighbourhoods=codes, theme=theme)
-        answer = self.analyst.cached(question, scope, limit=limit, within=within, version=version)
+        codes = self.codes(asking.within, asking.neighbourhoods, version=version)
+        answer = self.analyst.cached(
+            asking.question,
+            Scope(neighbourhoods=codes, theme=asking.theme),
+            limit=asking.limit,
+            within=asking.within,
+            version=version,
+        )
         return Asked(codes, answer) if answer is not None else None
 
-    def recommend(
-        self,
-        kind: str,
-        subject: str,
-        *,
-        within: tuple[str, ...] = (),
-        limit: int = RECOMMEND_DEPTH,
-        version: int | None = None,
-    ) -> Answer:
-        """Recommendations for one ``kind`` (resident, initiative, neighbourhood) of
-        ``subject``; a neighbourhood must lie within the caller's areas."""
-        if kind == "neighbourhood":
-            self.codes(within, (subject,), version=version)
-        wanted: dict[str, Any] = {kind: subject}
-        return self.analyst.recommend(**wanted, limit=limit, within=within, version=version)
-
-    def cached_recommendation(
-        self,
-        kind: str,
-        subject: str,
-        *,
-        version: int,
-        within: tuple[str, ...] = (),
-        limit: int = RECOMMEND_DEPTH,
-    ) -> Answer | None:
-        """What :meth:`recommend` would answer at graph ``version``, if that is in hand."""
-        wanted: dict[str, Any] = {kind: subject}
-        answer = self.analyst.cached_recommendation(
-            **wanted, limit=limit, within=within, version=version
+    def recommend(self, wanted: Wanted, version: int | None = None) -> Answer:
+        """The recommendations ``wanted``; a neighbourhood must lie within the caller's
+        areas. ``version``: the graph's, if just read."""
+        if wanted.kind == "neighbourhood":
+            self.codes(wanted.within, (wanted.subject,), version=version)
+        return self.analyst.recommend(
+            **wanted.subject_argument(), limit=wanted.limit, within=wanted.within, version=version
         )
-        if answer is not None and kind == "neighbourhood":
+
+    def cached_recommendation(self, wanted: Wanted, version: int) -> Answer | None:
+        """What :meth:`recommend` would answer at graph ``version``, if that is in hand."""
+        answer = self.analyst.cached_recommendation(
+            **wanted.subject_argument(), limit=wanted.limit, within=wanted.within, version=version
+        )
+        if answer is not None and wanted.kind == "neighbourhood":
             # the context in hand is current: no loading
-            self.codes(within, (subject,), version=version)
+            self.codes(wanted.within, (wanted.subject,), version=version)
         return answer
 
     def serialised(
@@ -215,11 +218,9 @@ def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: 
     from graph.analysis.engine import Analyst
     from graph.backends import open_store
 
+    asking = Asking(question, neighbourhoods=scope.neighbourhoods, theme=scope.theme, limit=limit)
     with open_store(settings) as store:
-        asked = AnswerService(Analyst(store)).ask(
-            question, neighbourhoods=scope.neighbourhoods, theme=scope.theme, limit=limit
-        )
-    return asked.answer
+        return AnswerService(Analyst(store)).ask(asking).answer
 
 
 def recommend_from_command(settings: Settings, kind: str, subject: str, *, limit: int) -> Answer:
@@ -228,4 +229,4 @@ def recommend_from_command(settings: Settings, kind: str, subject: str, *, limit
     from graph.backends import open_store
 
     with open_store(settings) as store:
-        return AnswerService(Analyst(store)).recommend(kind, subject, limit=limit)
+        return AnswerService(Analyst(store)).recommend(Wanted(kind, subject, limit=limit))

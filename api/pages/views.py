@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access.audit import Action, ObjectKind, Result, Role
+from api.answers import Asking
 from api.pages.access import (
     LangQuery,
     SignInNeeded,
@@ -173,7 +174,7 @@ def map_page(
     scope = Scope(neighbourhoods=codes)
     answer = (
         found.answers.ask(
-            question, within=who.within, neighbourhoods=codes, limit=PAGE_ITEMS
+            Asking(question, within=who.within, neighbourhoods=codes, limit=PAGE_ITEMS)
         ).answer
         if question
         else None
@@ -219,13 +220,14 @@ def _answer(
 ) -> Answer:
     if question not in CATALOGUE:
         raise not_found()
-    asked = found.answers.ask(
+    asking = Asking(
         question,
         within=who.within,
         neighbourhoods=(neighbourhood,) if neighbourhood else (),
         theme=theme,
         limit=limit,
     )
+    asked = found.answers.ask(asking)
     record(found, who, Action.ASK, *scope_object(found, asked.codes))
     return asked.answer
 

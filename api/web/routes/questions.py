@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from api.access.audit import Action, Role
-from api.answers import Asked
+from api.answers import Asking
 from api.web.deps import (
     CODE,
     Caller,
@@ -50,29 +51,16 @@ async def ask(
     on their own neighbourhoods only."""
     if question not in CATALOGUE:
         raise not_found()
-    neighbourhoods, within = tuple(neighbourhood), who.within
-
-    def cached(version: int) -> Asked | None:
-        return found.answers.cached_ask(
-            question,
-            version=version,
-            within=within,
-            neighbourhoods=neighbourhoods,
-            theme=theme,
-            limit=limit,
-        )
-
-    def compute(version: int) -> Asked:
-        return found.answers.ask(
-            question,
-            version=version,
-            within=within,
-            neighbourhoods=neighbourhoods,
-            theme=theme,
-            limit=limit,
-        )
-
-    answered = await served(found, cached, compute)
+    asking = Asking(
+        question,
+        within=who.within,
+        neighbourhoods=tuple(neighbourhood),
+        theme=theme,
+        limit=limit,
+    )
+    answered = await served(
+        found, partial(found.answers.cached_ask, asking), partial(found.answers.ask, asking)
+    )
     await record_async(found, who, Action.ASK, *scope_object(found, answered.codes))
     answer = answered.answer
     key = ("ask", question, answered.codes, theme, limit, who.within)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.access.audit import Action, ObjectKind, Role
+from api.answers import Wanted
 from api.web.deps import CODE, ID_PATTERN, Caller, Found, allow, record_async, served
 from api.web.errors import ERROR_RESPONSES
 from api.web.schemas import (
@@ -19,7 +21,6 @@ from api.web.schemas import (
     special,
 )
 from graph.analysis.engine import recommendation_subject
-from graph.analysis.results import Answer
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -52,15 +53,12 @@ async def recommendations(
         resident=resident, initiative=initiative, neighbourhood=neighbourhood
     )
 
-    def cached(version: int) -> Answer | None:
-        return found.answers.cached_recommendation(
-            kind, subject, version=version, within=who.within
-        )
-
-    def compute(version: int) -> Answer:
-        return found.answers.recommend(kind, subject, version=version, within=who.within)
-
-    answer = await served(found, cached, compute)
+    wanted = Wanted(kind, subject, within=who.within)
+    answer = await served(
+        found,
+        partial(found.answers.cached_recommendation, wanted),
+        partial(found.answers.recommend, wanted),
+    )
     await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
     integration = who.role == Role.INTEGRATION
     key = ("recommend", kind, subject, who.within, integration, page, page_size)
