@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from api.cli import main
 from graph.analysis.engine import Analyst
-from graph.errors import NotFoundError
+from graph.errors import InvalidArgumentError, NotFoundError
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
@@ -93,7 +93,8 @@ def test_deterministic_and_refusing_unknown_ids(
     assert Analyst(store).recommend(resident=resident).model_dump() == first
     with pytest.raises(NotFoundError):
         analyst.recommend(resident="r-nobody")
-    with pytest.raises(NotFoundError):
+    # two subjects at once: nothing is missing, the request itself is wrong (issue 12)
+    with pytest.raises(InvalidArgumentError):
         analyst.recommend(resident=resident, initiative="i-x")
 
 
