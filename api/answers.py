@@ -124,13 +124,9 @@ class AnswerService:
     def ask(self, asking: Asking, version: int | None = None) -> Asked:
         """The answer to what ``asking`` asks, worked out on the caller's part of the network
         only (computed if it is not cached). ``version``: the graph's, if just read."""
-        codes = self.codes(asking.within, asking.neighbourhoods, version=version)
+        codes, scope = self._scope(asking, version)
         answer = self.analyst.ask(
-            asking.question,
-            Scope(neighbourhoods=codes, theme=asking.theme),
-            limit=asking.limit,
-            within=asking.within,
-            version=version,
+            asking.question, scope, limit=asking.limit, within=asking.within, version=version
         )
         return Asked(codes, answer)
 
@@ -139,15 +135,16 @@ class AnswerService:
         (nothing is computed or loaded)."""
         if not self.analyst.has_current(asking.within, version=version):
             return None
-        codes = self.codes(asking.within, asking.neighbourhoods, version=version)
+        codes, scope = self._scope(asking, version)
         answer = self.analyst.cached(
-            asking.question,
-            Scope(neighbourhoods=codes, theme=asking.theme),
-            limit=asking.limit,
-            within=asking.within,
-            version=version,
+            asking.question, scope, limit=asking.limit, within=asking.within, version=version
         )
         return Asked(codes, answer) if answer is not None else None
+
+    def _scope(self, asking: Asking, version: int | None) -> tuple[tuple[str, ...], Scope]:
+        """The neighbourhoods ``asking`` may ask about (:meth:`codes`) and its scope."""
+        codes = self.codes(asking.within, asking.neighbourhoods, version=version)
+        return codes, Scope(neighbourhoods=codes, theme=asking.theme)
 
     def recommend(self, wanted: Wanted, version: int | None = None) -> Answer:
         """The recommendations ``wanted``; a neighbourhood must lie within the caller's
