@@ -5,7 +5,7 @@
   in the wijk or municipality it lies in, counts as there), with candidate owners: residents
   of that neighbourhood interested in the theme, with a strength that initiatives on the theme
   elsewhere look for, or who know several of the residents with the need (they could gather
-  them).
+  them). Only residents who agreed to be contacted (``consent_contact``) are candidates.
 - **five-o**: per initiative, which of the five O's take part (partners by their ``o_sector``;
   residents taking part count as Omgeving), which are missing, and organisations nearby of a
   missing O that could fill the gap.
@@ -129,8 +129,8 @@ def answer_opportunities(
 def _candidate_owners(
     context: NetworkContext, residents: list[str], theme: str, people: set[str], skills: set[str]
 ) -> list[tuple[str, list[str]]]:
-    """Of the ``residents`` of a neighbourhood, those who could take the theme up, best first,
-    with why."""
+    """Of the ``residents`` of a neighbourhood who agreed to be contacted, those who could take
+    the theme up, best first, with why."""
     fabric = context.fabric
     # who knows how many of the people with the need, counted from their side: they are few
     acquainted: Counter[str] = Counter()
@@ -140,6 +140,8 @@ def _candidate_owners(
                 acquainted[other] += 1
     found = []
     for node in residents:
+        if not context.may_contact(node):
+            continue
         why = []
         if theme in context.interests.get(node, set()):
             why.append("interest")

@@ -161,6 +161,23 @@ class NetworkContext:
         name = data.get("display_name") or data.get("name")
         return str(name) if name else node_id[:8]
 
+    def may_contact(self, node_id: str) -> bool:
+        """Whether an answer may propose ``node_id`` to someone: a resident only if they agreed
+        to be approached for an introduction (``consent_contact``); professionals,
+        organisations and initiatives take part in their work's name.
+
+        >>> import networkx as nx
+        >>> fabric = nx.Graph()
+        >>> fabric.add_node("r-1", label="Resident", consent_contact=True)
+        >>> fabric.add_node("r-2", label="Resident")
+        >>> fabric.add_node("p-1", label="Professional")
+        >>> context = NetworkContext(1, fabric)
+        >>> [context.may_contact(n) for n in ("r-1", "r-2", "p-1")]
+        [True, False, True]
+        """
+        data = self.fabric.nodes[node_id]
+        return data.get("label") != "Resident" or data.get("consent_contact") is True
+
     def area_name(self, code: str) -> str:
         return self.areas.get(code, {}).get("name", code)
 

@@ -62,6 +62,7 @@ def _fitting_initiative(
             for friend in fabric.adj[node]
             if fabric.edges[node, friend].get("type") == "KNOWS"
             and fabric.has_edge(friend, initiative)
+            and context.may_contact(friend)
         )
         path = [node, friends[0], initiative] if friends else [node, initiative]
         rank = (

@@ -8,6 +8,10 @@
 - initiative → organisation: organisations of a missing O, nearby first;
 - neighbourhood → new initiative: the collective opportunities there, with candidate owners.
 
+Only residents who agreed to be contacted (``consent_contact``) are proposed: as a resident
+to invite or to meet, as a candidate owner, or as the one who can introduce (the middle of an
+evidence path). The resident recommendations are asked for is the subject, not a proposal.
+
 Each item has a score in [0, 1], machine-readable reasons (``code`` and ``data``, with Dutch
 and English text) and the evidence path of ids. A reason built on a health-related need has
 ``data["special_category"] = True``, so a caller that may not see such data can drop it.
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from graph.analysis.collective import FIVE_O, answer_opportunities, nearby_organisations
 from graph.analysis.context import NetworkContext
-from graph.analysis.results import Answer, Item, Reason, Scope
+from graph.analysis.results import Answer, Item, Reason, Scope, counted
 from graph.errors import NotFoundError
 
 ACTIVE = {"active", None}
@@ -121,7 +125,9 @@ def for_resident(context: NetworkContext, resident: str, *, limit: int = 20) -> 
             score += 0.4
         if not reasons:
             continue
-        inside = sorted(f for f in friends if fabric.has_edge(f, initiative))
+        inside = sorted(
+            f for f in friends if fabric.has_edge(f, initiative) and context.may_contact(f)
+        )
         there = fabric.nodes[initiative].get("neighbourhood")
         bonus, extra = _place_and_warmth(context, home, there, inside)
         score = min(score, 0.6) + bonus
@@ -157,12 +163,23 @@ def _introductions(
             continue
         score = min(0.15 * len(common), 0.45) + min(0.2 * len(shared), 0.4) + 0.15
         reasons = []
-        if common:
+        # who can introduce them: a common acquaintance who agreed to be contacted
+        introducer = next((c for c in common if context.may_contact(c)), None)
+        if introducer:
             reasons.append(
                 Reason(
                     code="common_friends",
-                    nl=f"Kennen allebei {context.name(common[0])}.",
-                    en=f"Both know {context.name(common[0])}.",
+                    nl=f"Kennen allebei {context.name(introducer)}.",
+                    en=f"Both know {context.name(introducer)}.",
+                    data={"count": len(common), "via": introducer},
+                )
+            )
+        elif common:
+            reasons.append(
+                Reason(
+                    code="common_friends",
+                    nl=f"Hebben {counted(len(common), 'gemeenschappelijke kennis', 'gemeenschappelijke kennissen')}.",
+                    en=f"Have {counted(len(common), 'acquaintance', 'acquaintances')} in common.",
                     data={"count": len(common)},
                 )
             )
@@ -177,7 +194,7 @@ def _introductions(
                     data={"themes": shared},
                 )
             )
-        path = [resident, common[0], other] if common else [resident, other]
+        path = [resident, introducer, other] if introducer else [resident, other]
         items.append(
             Item(
                 id=other,
@@ -206,6 +223,8 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
     for resident, rdata in fabric.nodes(data=True):
         if rdata.get("label") != "Resident" or resident in participants:
             continue
+        if not context.may_contact(resident):
+            continue
         reasons, score = [], 0.0
         strengths = {s for s, willing in context.skills.get(resident, {}).items() if willing}
         for skill in sorted(wanted & strengths):
@@ -230,7 +249,9 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
             score += 0.2
         if not reasons:
             continue
-        inside = sorted(_known(context, resident) & participants)
+        inside = sorted(
+            m for m in _known(context, resident) & participants if context.may_contact(m)
+        )
         bonus, extra = _place_and_warmth(context, home, rdata.get("neighbourhood"), inside)
         score = min(score, 0.6) + bonus
         reasons += extra

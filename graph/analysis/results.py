@@ -14,6 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field
 Lang = Literal["nl", "en"]
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """A number with its noun in the right form, in either language.
+
+    >>> counted(1, "initiatief", "initiatieven"), counted(3, "initiatief", "initiatieven")
+    ('1 initiatief', '3 initiatieven')
+    """
+    return f"{number} {one if number == 1 else many}"
+
+
 class Reason(BaseModel):
     """One reason, in both languages, with the data it is built from."""
 

@@ -3,6 +3,9 @@ of theirs uses, matched to initiatives that need them — same buurt first, then
 then further — with a warm introduction where someone they know takes part. And reciprocity:
 residents who receive support and have a strength to give (used already or not).
 
+Who can introduce them is someone they know who takes part there and agreed to be contacted
+(``consent_contact``); the holder of the strength is the subject, whom the coach asks.
+
 Score: 1.0 for a match in the same buurt, 0.7 in the same wijk, 0.4 further away; +0.2 for a
 warm path (capped at 1). A resident with support and a strength but no match scores 0.3.
 """
@@ -125,7 +128,7 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
         unused_total += len(unused)
         supported = "SUPPORTED_BY" in ends
         home = data.get("neighbourhood") or ""
-        friends = ends.get("KNOWS", _NONE)
+        friends = {f for f in ends.get("KNOWS", _NONE) if context.may_contact(f)}
         reach: set[str] = set()  # where their acquaintances are tied to, once past the buurt
         candidates: list[Candidate] = []
         for distance in ("buurt", "wijk", "further"):
@@ -161,7 +164,7 @@ def answer_strengths(context: NetworkContext, scope: Scope, *, limit: int = 20) 
 
     items = []
     for minus_score, node, unused, supported, shareable, candidates in found[:limit]:
-        friends = _ties(adjacency[node], "KNOWS")
+        friends = {f for f in _ties(adjacency[node], "KNOWS") if context.may_contact(f)}
         introduced = [(*c[:4], _via(adjacency[c[2]], friends)) for c in candidates]
         items.append(_item(context, node, -minus_score, unused, supported, shareable, introduced))
     summary = {
