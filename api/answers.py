@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from graph.analysis import publishing
 from graph.analysis.results import Answer, Lang, Scope
 from graph.errors import NotFoundError
 
@@ -61,6 +62,9 @@ class Wanted:
     subject: str
     within: tuple[str, ...] = ()
     limit: int = RECOMMEND_DEPTH
+    #: for a role that may not see persons (an integration): every count of persons in it
+    #: as the publishable tables publish it (:mod:`graph.analysis.publishing`)
+    published: bool = False
 
     def subject_argument(self) -> dict[str, Any]:
         """``{kind: subject}``, as :meth:`~graph.analysis.engine.Analyst.recommend` takes it."""
@@ -151,9 +155,12 @@ class AnswerService:
         areas. ``version``: the graph's, if just read."""
         if wanted.kind == "neighbourhood":
             self.codes(wanted.within, (wanted.subject,), version=version)
-        return self.analyst.recommend(
+        answer = self.analyst.recommend(
             **wanted.subject_argument(), limit=wanted.limit, within=wanted.within, version=version
         )
+        if not wanted.published:
+            return answer
+        return publishing.published(answer, self.analyst.context(version=version))
 
     def cached_recommendation(self, wanted: Wanted, version: int) -> Answer | None:
         """What :meth:`recommend` would answer at graph ``version``, if that is in hand."""
@@ -163,7 +170,12 @@ class AnswerService:
         if answer is not None and wanted.kind == "neighbourhood":
             # the context in hand is current: no loading
             self.codes(wanted.within, (wanted.subject,), version=version)
-        return answer
+        if answer is None or not wanted.published:
+            return answer
+        context = self.analyst.current_context(version)
+        if context is None or not publishing.ready(context):
+            return None
+        return publishing.published(answer, context)
 
     def serialised(
         self, version: int, key: tuple[object, ...], build: Callable[[], BaseModel]

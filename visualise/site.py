@@ -60,12 +60,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "questions": ("Netwerkvragen", "Network questions"),
     "aggregates": ("Cijfers om te publiceren", "Figures safe to publish"),
     "aggregates_intro": (
-        "Elke cel telt verschillende personen. Cellen onder {min_cell} worden niet getoond, "
-        "net als cellen waaruit zo'n kleine cel terug te rekenen is; getallen zijn afgerond "
-        "op {rounding}.",
-        "Each cell counts distinct persons. Cells under {min_cell} are not shown, nor are "
-        "cells from which such a small cell could be worked out; numbers are rounded to "
-        "{rounding}.",
+        "Een cel met personen telt verschillende personen: minder dan {min_cell} wordt niet "
+        "getoond, net als wat zo'n klein aantal zou verraden, en de rest is afgerond op "
+        "{rounding}. Initiatieven en organisaties zijn geen personen: die staan er precies, "
+        "tenzij ze een klein aantal personen zouden verraden.",
+        "A cell of persons counts distinct persons: fewer than {min_cell} is not shown, nor "
+        "is what would give such a small count away, and the rest is rounded to {rounding}. "
+        "Initiatives and organisations are not persons: they are shown as they are, unless "
+        "they would give a small count of persons away.",
     ),
     "tables": ("Tabellen", "Tables"),
     "download_csv": ("Download CSV", "Download CSV"),

@@ -90,6 +90,7 @@ __all__ = [
     "Suppression",
     "TableSpec",
     "aggregate",
+    "worked_out",
 ]
 
 
@@ -133,6 +134,9 @@ class AggregateCell(BaseModel):
     value: int | None
     suppressed: bool
     reason: Suppression | None = None
+    #: whether it counts persons (rounded to 5, never 1 to 9); otherwise initiatives or
+    #: organisations, published as they are
+    persons: bool = True
 
 
 class AggregateTable(BaseModel):
@@ -177,6 +181,19 @@ class TableSpec:
     unit_en: str
     dimensions: tuple[Dimension, ...]
     count: Callable[[NetworkContext], Counts]
+    #: which entries count persons; the others (initiatives, organisations) are published
+    #: exactly unless a count of persons needs them hidden
+    persons: Callable[[Key], bool] = lambda key: True
+
+
+def _residents_and_totals(key: Key) -> bool:
+    """The participants table: residents take part as Omgeving, organisations in the other
+    columns; a row or the grand total adds up both."""
+    return key[1] is None or key[1] == OSector.OMGEVING.value
+
+
+def _none(key: Key) -> bool:
+    return False
 
 
 _HOOD, _THEME, _SECTOR = Dimension.NEIGHBOURHOOD, Dimension.THEME, Dimension.SECTOR
@@ -209,6 +226,7 @@ TABLES: dict[str, TableSpec] = {
             "residents and organisations",
             (_HOOD, _SECTOR),
             count_participants,
+            _residents_and_totals,
         ),
         TableSpec(
             "initiatives_by_neighbourhood_and_theme",
@@ -218,6 +236,7 @@ TABLES: dict[str, TableSpec] = {
             "initiatives",
             (_HOOD, _THEME),
             count_initiatives,
+            _none,
         ),
     )
 }
@@ -273,7 +292,7 @@ def _whole(context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
     rows = sorted(counts.rows)
     members = _members(counts, rows)
     true = {key: len(ids) for key, ids in members.items()}
-    hidden = protect(true, rows, counts.columns, min_cell=min_cell)
+    hidden = protect(true, rows, counts.columns, min_cell=min_cell, persons=spec.persons)
     disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
     shared = None if disjoint else {key: ids for key, ids in members.items() if key[0]}
     return _Whole(rows, counts.columns, true, hidden, shared)
@@ -302,6 +321,12 @@ class _LastContext:
                 self._tables[key] = _whole(context, spec, min_cell)
             return self._tables[key]
 
+    def ready(self, context: NetworkContext, spec: TableSpec, min_cell: int) -> bool:
+        """Whether :meth:`table` would answer from what it holds (no pass over everyone)."""
+        with self._lock:
+            held = self._context is not None and self._context() is context
+            return held and (spec.name, min_cell) in self._tables
+
     def _forget(self, gone: weakref.ref[NetworkContext]) -> None:
         # no lock: the collector may call this in the middle of table() on this thread
         if self._context is gone:
@@ -309,6 +334,13 @@ class _LastContext:
 
 
 _WHOLE_TABLES = _LastContext()
+
+
+def worked_out(context: NetworkContext, table_name: str, *, min_cell: int = MIN_CELL) -> bool:
+    """Whether :func:`aggregate` of this table would read a whole table already worked out for
+    ``context``, so that it costs milliseconds (a server's event loop may then call it)."""
+    spec = TABLES.get(table_name)
+    return spec is not None and _WHOLE_TABLES.ready(context, spec, min_cell)
 
 
 def aggregate(
@@ -344,7 +376,7 @@ def aggregate(
         for column in [*whole.columns, None]:
             parts = [(row, column) for row in selected]
             total = true[(None, column)] = whole.selection_total(parts)
-            if 0 < total < min_cell:
+            if 0 < total < min_cell and spec.persons((None, column)):
                 hidden[(None, column)] = Suppression.PRIMARY
             elif any(part in hidden for part in parts):
                 hidden[(None, column)] = Suppression.SCOPE_TOTAL
@@ -401,9 +433,10 @@ def _cell(spec: TableSpec, key: Key, count: int, reason: Suppression | None) -> 
     return AggregateCell(
         kind=kind,
         dimensions=dimensions,
-        value=None if reason else rounded(count),
+        value=None if reason else rounded(count) if spec.persons(key) else count,
         suppressed=reason is not None,
         reason=reason,
+        persons=spec.persons(key),
     )
 
 

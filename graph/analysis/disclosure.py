@@ -5,8 +5,10 @@ A table here is its true counts per entry (:data:`~graph.analysis.counting.Key`:
 or column total, the grand total), worked out by :mod:`graph.analysis.aggregates`. The rules,
 in this order, on the true counts of the whole table:
 
-1. **Primary suppression**: every cell or total with a true count from 1 to ``min_cell - 1``
-   (:data:`MIN_CELL` = 10) is hidden.
+1. **Primary suppression**: every cell or total that counts persons with a true count from 1
+   to ``min_cell - 1`` (:data:`MIN_CELL` = 10) is hidden. Counts of initiatives or
+   organisations are not counts of persons: they are hidden only where rules 3 and 4 need
+   them to protect a count of persons.
 2. **Zeros are published** as 0, and never hidden to protect another cell. This is how
    τ-ARGUS, the CBS tool, treats empty cells by default: a count of nobody says nothing about
    a person, and hiding it protects little because an empty cell can often be told from
@@ -23,19 +25,27 @@ in this order, on the true counts of the whole table:
    and whose edges are the hidden entries; for each primary cell that is a bridge, the
    cheapest set of published entries that closes a cycle through it is hidden too (zeros only
    when nothing else can).
-5. **Rounding**: published counts are rounded to the nearest multiple of :data:`ROUNDING` (5).
+4b. **Nothing left that shows a count is small**: a reader who knows the rules, the rounding
+   and the sums can still bound a hidden entry (two small cells alone in a row add up to
+   what the row total leaves, which may be under ``min_cell``). The largest value each hidden
+   small count can take is worked out by linear programming (:mod:`graph.analysis.exposure`);
+   while one is under ``min_cell``, the cheapest published entry of its lines that lifts it
+   is hidden too, and rules 3 and 4 run again.
+5. **Rounding**: published counts of persons are rounded to the nearest multiple of
+   :data:`ROUNDING` (5); other counts are published as they are.
 
 Rules 1 to 4 are :func:`protect`, rule 5 is :func:`rounded`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
 
 import networkx as nx
 
+from graph.analysis import exposure
 from graph.analysis.counting import Key
 
 #: Cells and totals with a true count from 1 to MIN_CELL - 1 are never published.
@@ -89,26 +99,74 @@ def _lines(rows: Sequence[str], columns: Sequence[str]) -> list[list[Key]]:
 
 
 def protect(
-    true: Mapping[Key, int], rows: Sequence[str], columns: Sequence[str], *, min_cell: int
+    true: Mapping[Key, int],
+    rows: Sequence[str],
+    columns: Sequence[str],
+    *,
+    min_cell: int,
+    persons: Callable[[Key], bool] = lambda key: True,
 ) -> dict[Key, Suppression]:
     """Which entries to hide, and why (rules 1 to 4 of the module docstring).
 
     ``true`` holds the true count of every cell and total of a table with these ``rows`` and
-    ``columns`` (none for a one-dimensional table).
+    ``columns`` (none for a one-dimensional table); ``persons`` says which entries count
+    persons (all, unless said otherwise).
 
     >>> true = {("BU1", None): 12, ("BU2", None): 3, (None, None): 15}
     >>> hidden = protect(true, ["BU1", "BU2"], [], min_cell=10)
     >>> {key: str(why) for key, why in hidden.items()}
     {('BU2', None): 'primary', ('BU1', None): 'secondary'}
     """
-    hidden = {key: Suppression.PRIMARY for key, n in true.items() if 0 < n < min_cell}
+    hidden = {
+        key: Suppression.PRIMARY for key, n in true.items() if 0 < n < min_cell and persons(key)
+    }
     lines = _lines(rows, columns)
     while True:
         if _complete_a_line(true, lines, hidden):
             continue
         if columns and _break_a_bridge(true, hidden):
             continue
+        if _lift_an_exposed_count(true, rows, columns, hidden, min_cell=min_cell, persons=persons):
+            continue
         return hidden
+
+
+def _lift_an_exposed_count(
+    true: Mapping[Key, int],
+    rows: Sequence[str],
+    columns: Sequence[str],
+    hidden: dict[Key, Suppression],
+    *,
+    min_cell: int,
+    persons: Callable[[Key], bool],
+) -> bool:
+    """Hide the cheapest published entry that keeps the first exposed small count from being
+    told small (rule 4b); the smallest candidate if no single one does. False: none exposed."""
+    grid = {"min_cell": min_cell, "rounding": ROUNDING, "persons": persons}
+    found = exposure.exposed(true, list(hidden), rows, columns, **grid)  # type: ignore[arg-type]
+    if not found:
+        return False
+    key = found[0]
+    near = {entry for line in _lines(rows, columns) if key in line for entry in line}
+    candidates = sorted(
+        (entry for entry in near if entry not in hidden and true[entry] > 0),
+        key=lambda entry: (true[entry], None in entry, entry_order(entry)),
+    )
+    for candidate in candidates:
+        trial = [*hidden, candidate]
+        largest = exposure.largest_values(true, trial, [key], rows, columns, **grid)  # type: ignore[arg-type]
+        if largest[key] >= min_cell - 1e-6:
+            hidden[candidate] = Suppression.SECONDARY
+            return True
+    if not candidates:  # every entry of its lines is hidden or zero: a zero as last resort,
+        # then anything still published
+        candidates = sorted((e for e in near if e not in hidden), key=entry_order) or sorted(
+            (e for e in true if e not in hidden), key=lambda e: (true[e], entry_order(e))
+        )
+    if not candidates:  # everything is hidden already
+        return False
+    hidden[candidates[0]] = Suppression.SECONDARY
+    return True
 
 
 def _complete_a_line(
@@ -125,7 +183,7 @@ def _complete_a_line(
         if candidates:
             cheapest = min(
                 candidates,
-                key=lambda k: (on_lonely[k] < 2, true[k], None in k, entry_order(k)),
+                key=lambda k: (on_lonely[k] < 2, None not in k, true[k], entry_order(k)),
             )
             hidden[cheapest] = Suppression.SECONDARY
             return True

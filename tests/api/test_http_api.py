@@ -20,6 +20,7 @@ from api.access.api_keys import KeyStore
 from api.access.audit import Role, verify
 from api.app import create_app
 from graph.analysis.context import NetworkContext
+from graph.analysis.disclosure import MIN_CELL
 from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -154,8 +155,10 @@ def test_a_policymaker_never_receives_a_cell_under_ten(api: Api) -> None:
     for table in tables:
         answer = api.get("policymaker", f"/aggregates/{table['key']}")
         assert answer.status_code == 200
-        values = [c["value"] for c in answer.json()["cells"] if c["value"] is not None]
-        assert values, table["key"]
+        cells = [c for c in answer.json()["cells"] if c["value"] is not None]
+        assert cells, table["key"]
+        # counts of persons; counts of initiatives and organisations are published as they are
+        values = [c["value"] for c in cells if c["persons"]]
         assert all(v == 0 or v >= 10 for v in values)
         assert all(v % 5 == 0 for v in values)
     assert api.get("policymaker", "/residents/r-" + "0" * 32).status_code == 403
@@ -350,3 +353,38 @@ def test_recommendations_need_exactly_one_subject(api: Api) -> None:
     both = api.get("admin", "/recommendations", resident=resident, neighbourhood="BU1")
     assert both.status_code == 422 and both.json()["error"]["code"] == "invalid_request"
     assert api.get("admin", "/recommendations").status_code == 422
+
+
+def _need_counts(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        reason["data"]
+        for item in answer["items"]
+        for reason in item["reasons"]
+        if reason["code"] == "uncovered_need"
+    ]
+
+
+def test_an_integration_gets_the_counts_the_policymakers_table_publishes(api: Api) -> None:
+    """One disclosure policy (issue 13): a neighbourhood's opportunities carry, for an
+    integration, the count of residents in need exactly as the needs table publishes it."""
+    table = api.get("policymaker", "/aggregates/needs_by_neighbourhood_and_theme").json()
+    cells = {
+        (cell["dimensions"].get("neighbourhood"), cell["dimensions"].get("theme")): cell["value"]
+        for cell in table["cells"]
+    }
+    codes = [area["code"] for area in api.get("policymaker", "/neighbourhoods").json()]
+    seen = []
+    for code in codes:
+        answer = api.get("integration", "/recommendations", neighbourhood=code, page_size=100)
+        assert answer.status_code == 200, answer.text
+        for data in _need_counts(answer.json()):
+            assert data["residents"] == cells[(data["neighbourhood"], data["theme"])]
+            assert data["residents"] is None or data["residents"] % 5 == 0
+            assert data["residents"] is None or data["residents"] >= MIN_CELL
+            seen.append(data)
+    assert seen, "the sample has a collective opportunity to publish"
+    # a coach of the neighbourhood still reads the exact count, as before
+    havenkwartier = _coach_area(api, "coach2")
+    coach = api.get("coach2", "/recommendations", neighbourhood=havenkwartier).json()
+    assert 14 in [data["residents"] for data in _need_counts(coach)]
+    assert 15 in [data["residents"] for data in seen if data["neighbourhood"] == havenkwartier]

@@ -34,7 +34,8 @@ def aggregate_table(
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
 ) -> AggregateTable:
     """One table: distinct persons per cell, cells under 10 hidden (and what would give them
-    away), counts rounded to 5."""
+    away), counts of persons rounded to 5; counts of initiatives and organisations as they
+    are."""
     if table not in TABLES:
         raise not_found()
     result = aggregate(found.analyst.context(), table, tuple(neighbourhood) or None)

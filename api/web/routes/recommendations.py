@@ -53,14 +53,14 @@ async def recommendations(
         resident=resident, initiative=initiative, neighbourhood=neighbourhood
     )
 
-    wanted = Wanted(kind, subject, within=who.within)
+    integration = who.role == Role.INTEGRATION
+    wanted = Wanted(kind, subject, within=who.within, published=integration)
     answer = await served(
         found,
         partial(found.answers.cached_recommendation, wanted),
         partial(found.answers.recommend, wanted),
     )
     await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
-    integration = who.role == Role.INTEGRATION
     key = ("recommend", kind, subject, who.within, integration, page, page_size)
 
     def body() -> BaseModel:
