@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from graph.analysis.aggregates import AggregateCell, AggregateTable
+from graph.analysis.aggregates import AggregateCell, AggregateTable, CellKind, Dimension
 from graph.analysis.results import Answer, Item, Lang
 from visualise.style import count, kind_name
 
@@ -401,17 +401,26 @@ def bar_chart(table: AggregateTable, lang: Lang) -> dict[str, Any]:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def _safe(value: object) -> str:
+def _safe(value: object, lang: Lang) -> str:
+    """A cell as text: a decimal comma in Dutch, and never a formula a spreadsheet would run."""
+    if isinstance(value, float) and lang == "nl":
+        return str(value).replace(".", ",")
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+#: Dutch Excel reads a semicolon between columns (the comma is its decimal sign); in English
+#: the comma separates them.
+CSV_DELIMITERS: dict[Lang, str] = {"nl": ";", "en": ","}
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], lang: Lang) -> str:
+    """A CSV as a spreadsheet in ``lang`` opens it (the page adds the UTF-8 byte-order mark)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=CSV_DELIMITERS[lang], lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow([_safe(value, lang) for value in row])
     return out.getvalue()
 
 
@@ -435,13 +444,14 @@ def answer_csv(answer: Answer, lang: Lang) -> str:
             ]
             for rank, item in enumerate(answer.items, start=1)
         ),
+        lang,
     )
 
 
 def aggregate_csv(table: AggregateTable, lang: Lang) -> str:
     """One row per published cell and total: its dimension values, the value (empty when not
     published) and why it is hidden."""
-    dimensions = [d.value for d in table.dimensions]
+    dimensions = [CSV_DIMENSIONS[d][0 if lang == "nl" else 1] for d in table.dimensions]
     header = [
         *dimensions,
         *[f"{d}_{'naam' if lang == 'nl' else 'name'}" for d in dimensions],
@@ -457,5 +467,20 @@ def aggregate_csv(table: AggregateTable, lang: Lang) -> str:
             for d, v in zip(table.dimensions, values, strict=True)
         ]
         reason = table.reason_text(cell.reason, lang) if cell.reason is not None else ""
-        rows.append([*values, *names, cell.kind.value, cell.value, reason])
-    return _csv(header, rows)
+        kind = CSV_KINDS[cell.kind][0 if lang == "nl" else 1]
+        rows.append([*values, *names, kind, cell.value, reason])
+    return _csv(header, rows, lang)
+
+
+#: Column headers and kinds of entries of a table's CSV, in Dutch and English.
+CSV_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
+    Dimension.NEIGHBOURHOOD: ("buurt", "neighbourhood"),
+    Dimension.THEME: ("thema", "theme"),
+    Dimension.SECTOR: ("sector", "sector"),
+}
+CSV_KINDS: dict[CellKind, tuple[str, str]] = {
+    CellKind.CELL: ("cel", "cell"),
+    CellKind.ROW_TOTAL: ("rijtotaal", "row_total"),
+    CellKind.COLUMN_TOTAL: ("kolomtotaal", "column_total"),
+    CellKind.TOTAL: ("totaal", "total"),
+}

@@ -263,7 +263,8 @@ def test_a_question_downloads_as_csv(site: Site) -> None:
     )
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     assert 'filename="wijkgraaf-isolated.csv"' in answer.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert answer.text.startswith("\ufeff"), "UTF-8 with a byte-order mark, for Excel"
+    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff")), delimiter=";"))
     api = site.app.state.services.analyst.ask("isolated", _scope(code), limit=20, within=(code,))
     assert rows[0] == ["rang", "id", "soort", "naam", "score", "redenen"]
     assert [row[1] for row in rows[1:]] == [item.id for item in api.items]
@@ -293,7 +294,8 @@ def test_aggregate_pages_publish_no_cell_under_ten(site: Site) -> None:
         assert shown.count("—") == sum(c["value"] is None for c in api["cells"])
         assert '<svg id="chart"' in page.text
         download = policymaker.get(f"/pages/aggregates/{table}.csv")
-        values = [row[-2] for row in csv.reader(io.StringIO(download.text.lstrip("\ufeff")))][1:]
+        text = download.text.lstrip("\ufeff")
+        values = [row[-2] for row in csv.reader(io.StringIO(text), delimiter=";")][1:]
         assert sorted(int(v) for v in values if v) == sorted(published)
 
 

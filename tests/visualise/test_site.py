@@ -47,8 +47,21 @@ def test_a_spreadsheet_formula_in_a_name_stays_text_in_the_csv() -> None:
     assert rows[0] == ["rank", "id", "kind", "name", "score", "reasons"]
     assert rows[1][3] == '\'=HYPERLINK("x")'
     assert rows[1][5] == '\'=HYPERLINK("x") is alone.'
-    plain = list(csv.reader(io.StringIO(answer_csv(_answer("Fatima"), "nl"))))
+    plain = list(csv.reader(io.StringIO(answer_csv(_answer("Fatima"), "nl")), delimiter=";"))
     assert plain[1][3] == "Fatima"
+
+
+def test_a_dutch_csv_opens_in_dutch_excel_and_an_english_one_with_commas() -> None:
+    """Dutch Excel splits columns on a semicolon and reads a decimal comma (issue 13)."""
+    dutch = answer_csv(_answer("Fatima"), "nl")
+    rows = list(csv.reader(io.StringIO(dutch), delimiter=";"))
+    assert rows[0] == ["rang", "id", "soort", "naam", "score", "redenen"]
+    assert "," in rows[1][4] and "." not in rows[1][4], "a decimal comma"
+    english = list(csv.reader(io.StringIO(answer_csv(_answer("Fatima"), "en"))))
+    assert "." in english[1][4] and len(english[1]) == len(rows[1])
+    table = list(csv.reader(io.StringIO(aggregate_csv(_table(), "nl")), delimiter=";"))
+    assert table[0] == ["buurt", "buurt_naam", "soort", "aantal", "reden"]
+    assert {row[2] for row in table[1:]} == {"cel", "totaal"}
 
 
 def _table() -> AggregateTable:
