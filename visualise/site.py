@@ -477,6 +477,7 @@ CSV_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
     Dimension.NEIGHBOURHOOD: ("buurt", "neighbourhood"),
     Dimension.THEME: ("thema", "theme"),
     Dimension.SECTOR: ("sector", "sector"),
+    Dimension.SIGNAL: ("signaal", "signal"),
 }
 CSV_KINDS: dict[CellKind, tuple[str, str]] = {
     CellKind.CELL: ("cel", "cell"),

@@ -56,6 +56,8 @@ from graph.analysis.counting import (
     Counts,
     Key,
     count_initiatives,
+    count_isolated,
+    count_isolated_needs,
     count_needs,
     count_participants,
     count_residents,
@@ -98,6 +100,8 @@ class Dimension(StrEnum):
     NEIGHBOURHOOD = "neighbourhood"
     THEME = "theme"
     SECTOR = "sector"
+    #: a signal of the isolated question (no ties, only support, cut off, …)
+    SIGNAL = "signal"
 
 
 class CellKind(StrEnum):
@@ -113,6 +117,15 @@ SECTOR_NAMES: dict[str, tuple[str, str]] = {
     OSector.ONDERZOEK: ("Onderzoek", "Research"),
     OSector.OVERHEID: ("Overheid", "Government"),
     OSector.OMGEVING: ("Omgeving (bewoners)", "Community (residents)"),
+}
+
+
+SIGNAL_NAMES: dict[str, tuple[str, str]] = {
+    "no_ties": ("Geen banden", "No ties"),
+    "only_support": ("Alleen hulpverleners", "Only support workers"),
+    "cut_off": ("Afgesneden van de rest", "Cut off from the rest"),
+    "low_coreness": ("Aan de rand van het netwerk", "At the edge of the network"),
+    "no_participation": ("Doet nergens aan mee", "Takes part in nothing"),
 }
 
 
@@ -237,6 +250,24 @@ TABLES: dict[str, TableSpec] = {
             (_HOOD, _THEME),
             count_initiatives,
             _none,
+        ),
+        TableSpec(
+            "isolated_by_neighbourhood_and_signal",
+            "Bewoners die alleen staan per buurt en signaal",
+            "Isolated residents per neighbourhood and signal",
+            "bewoners",
+            "residents",
+            (_HOOD, Dimension.SIGNAL),
+            count_isolated,
+        ),
+        TableSpec(
+            "isolated_with_needs_by_neighbourhood_and_theme",
+            "Bewoners die alleen staan met een hulpvraag, per buurt en thema",
+            "Isolated residents with a support need, per neighbourhood and theme",
+            "bewoners",
+            "residents",
+            (_HOOD, _THEME),
+            count_isolated_needs,
         ),
     )
 }
@@ -452,6 +483,11 @@ def _names(
         names[Dimension.THEME] = {
             theme: Names(nl=context.theme_name(theme, "nl"), en=context.theme_name(theme, "en"))
             for theme in columns
+        }
+    if Dimension.SIGNAL in spec.dimensions:
+        names[Dimension.SIGNAL] = {
+            signal: Names(nl=SIGNAL_NAMES[signal][0], en=SIGNAL_NAMES[signal][1])
+            for signal in columns
         }
     if Dimension.SECTOR in spec.dimensions:
         names[Dimension.SECTOR] = {

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from graph.analysis.collective import ACTIVE
 from graph.analysis.context import NetworkContext
+from graph.analysis.isolated import WEIGHTS, isolation_signals
+from graph.analysis.results import Scope
 from graph.model import OSector
 
 #: An entry of a table: (neighbourhood, column value); None stands for "all" (a total). A
@@ -124,5 +126,31 @@ def count_initiatives(context: NetworkContext) -> Counts:
         counts.rows.add(home)
         for theme in context.addresses.get(initiative, ()):
             counts.add(home, theme, initiative)
+    counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
+    return counts
+
+
+def count_isolated(context: NetworkContext) -> Counts:
+    """Isolated residents, by their home and each signal they show (the isolated question's
+    own rule, :func:`~graph.analysis.isolated.isolation_signals`)."""
+    counts = Counts(rows={home for _, home in _located(context, "Resident")}, columns=[*WEIGHTS])
+    nodes = context.fabric.nodes
+    for resident, (signals, _) in isolation_signals(context, Scope()).items():
+        home = nodes[resident].get("neighbourhood")
+        if home:
+            for signal in signals:
+                counts.add(str(home), signal, resident)
+    return counts
+
+
+def count_isolated_needs(context: NetworkContext) -> Counts:
+    """Isolated residents with a support need, by their home and the need's theme."""
+    counts = Counts(rows={home for _, home in _located(context, "Resident")})
+    nodes = context.fabric.nodes
+    for resident in isolation_signals(context, Scope()):
+        home = nodes[resident].get("neighbourhood")
+        if home:
+            for theme in context.needs.get(resident, {}):
+                counts.add(str(home), theme, resident)
     counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
     return counts

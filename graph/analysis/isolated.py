@@ -78,6 +78,62 @@ def _fitting_initiative(
     return initiative, path, shared
 
 
+class Signals(dict[str, tuple[list[str], int]]):
+    """The isolated residents of a scope: each one's signals and number of ties, with what
+    they were worked out from."""
+
+    residents: int
+    component_of: dict[str, int]
+    core: dict[str, int]
+
+
+def isolation_signals(
+    context: NetworkContext, scope: Scope, *, metrics: MetricBackend[Any] = brokerage
+) -> Signals:
+    """Every resident of ``scope`` the network keeps apart, with their signals: the one rule
+    behind the isolated answer and its publishable table (a resident whose only signal is
+    that they take part in nothing is not isolated).
+
+    >>> import networkx as nx
+    >>> fabric = nx.Graph()
+    >>> fabric.add_nodes_from(["r1", "r2", "r3"], label="Resident")
+    >>> fabric.add_node("i1", label="Initiative")
+    >>> fabric.add_edges_from([("r2", "i1"), ("r3", "i1")], type="PARTICIPATES_IN")
+    >>> fabric.add_edge("r2", "r3", type="KNOWS")
+    >>> dict(isolation_signals(NetworkContext(1, fabric), Scope()))
+    {'r1': (['no_ties', 'no_participation'], 0)}
+    """
+    graph = context.scoped(scope)
+    prepared = context.prepared(scope, metrics)
+    found = Signals()
+    found.component_of = metrics.component_sizes(graph, ig=prepared)
+    found.core = metrics.coreness(graph, ig=prepared)
+    found.residents = 0
+    largest = max(found.component_of.values(), default=0)
+    # each node's ties as the plain dicts they are (networkx's views cost a call per tie)
+    adjacency = dict(graph.adjacency())
+    small = max(1, SMALL_COMPONENT_SHARE * largest)
+    for node, data in graph.nodes(data=True):
+        if data.get("label") != "Resident":
+            continue
+        found.residents += 1
+        types, ties = _types(adjacency[node], node)
+        signals = []
+        if not ties:
+            signals.append("no_ties")
+        elif types == _ONLY_SUPPORT:
+            signals.append("only_support")
+        if ties and found.component_of[node] <= small:
+            signals.append("cut_off")
+        if ties and found.core.get(node, 0) <= 1:
+            signals.append("low_coreness")
+        if "PARTICIPATES_IN" not in types:
+            signals.append("no_participation")
+        if signals and signals != _ONLY_NO_PARTICIPATION:
+            found[node] = (signals, ties)
+    return found
+
+
 def answer_isolated(
     context: NetworkContext,
     scope: Scope,
@@ -91,41 +147,18 @@ def answer_isolated(
     alone (:mod:`~graph.analysis.reference`).
     """
     graph = context.scoped(scope)
-    prepared = context.prepared(scope, metrics)
-    component_of = metrics.component_sizes(graph, ig=prepared)
-    largest = max(component_of.values(), default=0)
-    core = metrics.coreness(graph, ig=prepared)
-    # each node's ties as the plain dicts they are (networkx's views cost a call per tie)
-    adjacency = dict(graph.adjacency())
-
     found: list[tuple[tuple[bool, float, str], list[str], int]] = []
     counts = dict.fromkeys(WEIGHTS, 0)
-    residents = 0
-    small = max(1, SMALL_COMPONENT_SHARE * largest)
     total = sum(WEIGHTS.values())
-    for node, data in graph.nodes(data=True):
-        if data.get("label") != "Resident":
-            continue
-        residents += 1
-        types, ties = _types(adjacency[node], node)
-        signals = []
-        if not ties:
-            signals.append("no_ties")
-        elif types == _ONLY_SUPPORT:
-            signals.append("only_support")
-        if ties and component_of[node] <= small:
-            signals.append("cut_off")
-        if ties and core.get(node, 0) <= 1:
-            signals.append("low_coreness")
-        if "PARTICIPATES_IN" not in types:
-            signals.append("no_participation")
-        if not signals or signals == _ONLY_NO_PARTICIPATION:
-            continue
+    signalled = isolation_signals(context, scope, metrics=metrics)
+    for node, (signals, ties) in signalled.items():
         for signal in signals:
             counts[signal] += 1
         score = sum(WEIGHTS[s] for s in signals) / total
         found.append(((node not in context.needs, -score, node), signals, ties))
     found.sort()
+    residents = signalled.residents
+    component_of, core = signalled.component_of, signalled.core
 
     items = []
     for (_, minus_score, node), signals, ties in found[:limit]:  # only those shown in full
