@@ -8,7 +8,10 @@
   them). Only residents who agreed to be contacted (``consent_contact``) are candidates.
 - **five-o**: per initiative, which of the five O's take part (partners by their ``o_sector``;
   residents taking part count as Omgeving), which are missing, and organisations nearby of a
-  missing O that could fill the gap.
+  missing O that could fill the gap and work on the initiative's themes: what an
+  organisation works on is read from the initiatives it is a partner of or its professionals
+  coach (:func:`organisation_themes`); one known to work on other themes only is not
+  suggested (a vegetable garden is not offered the debt counselling service).
 - **ownership**: the share of initiatives led by residents versus professionals, per
   neighbourhood and per theme; the ``lead`` an initiative was given, or else: a resident owner
   means residents, coaching without one means professionals.
@@ -17,13 +20,84 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from graph.analysis.context import NetworkContext
-from graph.analysis.results import Answer, Item, Reason, Scope
+from graph.analysis.results import Answer, Item, Lang, Reason, Scope
 from graph.model import OSector
 
 ACTIVE = {"active", None}
 FIVE_O = [o.value for o in OSector]
+#: The five O's as a reader names them: (Dutch, English).
+O_NAMES: dict[str, tuple[str, str]] = {
+    "ondernemers": ("ondernemers", "businesses"),
+    "onderwijs": ("onderwijs", "education"),
+    "onderzoek": ("onderzoek", "research"),
+    "overheid": ("overheid", "government"),
+    "omgeving": ("omgeving", "community"),
+}
+
+
+def o_names(sectors: list[str], lang: Lang) -> str:
+    """The O's as a reader names them, in a list.
+
+    >>> o_names(["onderwijs", "overheid"], "nl"), o_names(["onderwijs", "overheid"], "en")
+    ('onderwijs, overheid', 'education, government')
+    """
+    index = 0 if lang == "nl" else 1
+    return ", ".join(O_NAMES.get(o, (o, o))[index] for o in sectors)
+
+
+class OrganisationWork(NamedTuple):
+    """What organisations are known to work on (:func:`organisation_themes`)."""
+
+    #: organisation -> the themes of the initiatives it is a partner of or its professionals
+    #: coach; organisations without either are absent
+    themes: dict[str, set[str]]
+    #: theme -> 1 / the number of initiatives on it: a theme every initiative has
+    #: (ontmoeting) says less about a fit than a rare one (schulden)
+    weight: dict[str, float]
+
+    def fit(self, organisation: str, themes: set[str]) -> float | None:
+        """How well ``organisation`` fits an initiative on ``themes``: the weight of the
+        themes they share (0: it works on other themes only), or None if nothing is known."""
+        known = self.themes.get(organisation)
+        if known is None:
+            return None
+        return sum(self.weight.get(theme, 0.0) for theme in known & themes)
+
+
+def organisation_themes(context: NetworkContext) -> OrganisationWork:
+    """What each organisation is known to work on: the themes of the initiatives it is a
+    partner of, and of those its professionals coach.
+
+    >>> import networkx as nx
+    >>> fabric = nx.Graph()
+    >>> fabric.add_node("o-1", label="Organisation")
+    >>> fabric.add_node("p-1", label="Professional")
+    >>> fabric.add_node("i-1", label="Initiative")
+    >>> fabric.add_edge("o-1", "p-1", type="WORKS_FOR")
+    >>> fabric.add_edge("p-1", "i-1", type="COACHES")
+    >>> work = organisation_themes(NetworkContext(1, fabric, addresses={"i-1": {"groen"}}))
+    >>> work.themes, work.fit("o-1", {"groen", "ontmoeting"}), work.fit("o-2", {"groen"})
+    ({'o-1': {'groen'}}, 1.0, None)
+    """
+    fabric = context.fabric
+    found: dict[str, set[str]] = {}
+    initiatives: Counter[str] = Counter()
+    for initiative, themes in context.addresses.items():
+        if initiative not in fabric or not themes:
+            continue
+        initiatives.update(themes)
+        for other, tie in fabric.adj[initiative].items():
+            kind = tie.get("type")
+            if kind == "PARTNER_OF":
+                found.setdefault(other, set()).update(themes)
+            elif kind == "COACHES":
+                for employer, work in fabric.adj[other].items():
+                    if work.get("type") == "WORKS_FOR":
+                        found.setdefault(employer, set()).update(themes)
+    return OrganisationWork(found, {theme: 1 / n for theme, n in initiatives.items()})
 
 
 def _located(context: NetworkContext, initiative: str) -> str | None:
@@ -160,6 +234,7 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
     graph = context.scoped(scope)
     fabric = context.fabric
     organisations = [n for n, d in fabric.nodes(data=True) if d.get("label") == "Organisation"]
+    working_on = organisation_themes(context)
     # First which O's each initiative lacks; nearby organisations only for those shown.
     found: list[tuple[float, str, list[str], set[str]]] = []
     missing_by_theme: Counter[str] = Counter()
@@ -185,21 +260,37 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
     items = []
     for minus_score, node, missing, present in found[:limit]:
         home = fabric.nodes[node].get("neighbourhood")
+        themes = context.addresses.get(node, set())
         nearby = {
-            o: nearby_organisations(context, organisations, o, home, exclude=set(fabric.adj[node]))
+            o: nearby_organisations(
+                context,
+                organisations,
+                o,
+                home,
+                exclude=set(fabric.adj[node]),
+                themes=themes,
+                working_on=working_on,
+            )
             for o in missing
         }
         name = context.name(node)
         reasons = []
         if missing:
-            suggestions = [f"{context.name(n[0])} ({o})" for o, n in nearby.items() if n]
-            extra_nl = f" Dichtbij: {', '.join(suggestions)}." if suggestions else ""
-            extra_en = f" Nearby: {', '.join(suggestions)}." if suggestions else ""
+            first = {o: n[0] for o, n in nearby.items() if n}
+            suggestions = {
+                lang: ", ".join(
+                    _suggestion(context, org, o, themes & working_on.themes.get(org, set()), lang)
+                    for o, org in first.items()
+                )
+                for lang in ("nl", "en")
+            }
+            extra_nl = f" Dichtbij: {suggestions['nl']}." if first else ""
+            extra_en = f" Nearby: {suggestions['en']}." if first else ""
             reasons.append(
                 Reason(
                     code="missing_o",
-                    nl=f"Bij {name} ontbreekt: {', '.join(missing)}.{extra_nl}",
-                    en=f"{name} lacks: {', '.join(missing)}.{extra_en}",
+                    nl=f"Bij {name} ontbreekt: {o_names(missing, 'nl')}.{extra_nl}",
+                    en=f"{name} lacks: {o_names(missing, 'en')}.{extra_en}",
                     data={"missing": missing, "nearby": nearby},
                 )
             )
@@ -229,6 +320,17 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
     )
 
 
+def _suggestion(
+    context: NetworkContext, organisation: str, sector: str, shared: set[str], lang: Lang
+) -> str:
+    """``Tuincentrum Groenrijk (ondernemers; werkt al aan groen)``."""
+    works = ", ".join(context.theme_name(t, lang).lower() for t in sorted(shared))
+    if not works:
+        return f"{context.name(organisation)} ({o_names([sector], lang)})"
+    already = "werkt al aan" if lang == "nl" else "already works on"
+    return f"{context.name(organisation)} ({o_names([sector], lang)}; {already} {works})"
+
+
 def nearby_organisations(
     context: NetworkContext,
     organisations: list[str],
@@ -236,19 +338,32 @@ def nearby_organisations(
     home: str | None,
     *,
     exclude: set[str],
+    themes: set[str] | None = None,
+    working_on: OrganisationWork | None = None,
 ) -> list[str]:
-    """Organisations of ``sector``: same neighbourhood first, then the areas it lies within."""
+    """Up to three organisations of ``sector`` for an initiative on ``themes`` in ``home``.
+
+    With ``working_on`` (:func:`organisation_themes`): those known to work on its themes
+    first, the best fitting first (:meth:`OrganisationWork.fit`), then those nothing is
+    known about; those known to work on other themes only are left out. Then the same
+    neighbourhood first, then the areas it lies within, then the rest; ties by id.
+    """
     fabric = context.fabric
     levels = _areas_up(context, home) if home else set()
     ranked = []
     for org in organisations:
         if org in exclude or fabric.nodes[org].get("o_sector") != sector:
             continue
+        fit = None
+        if working_on is not None and themes:
+            fit = working_on.fit(org, themes)
+            if fit == 0:
+                continue
         where = fabric.nodes[org].get("neighbourhood")
         rank = 0 if where == home else 1 if where in levels else 2
-        ranked.append((rank, org))
+        ranked.append((fit is None, -(fit or 0.0), rank, org))
     ranked.sort()
-    return [org for _, org in ranked[:3]]
+    return [org for *_, org in ranked[:3]]
 
 
 def _lead(context: NetworkContext, initiative: str) -> str:

@@ -20,7 +20,13 @@ Deterministic for the same graph: ties are broken by id.
 
 from __future__ import annotations
 
-from graph.analysis.collective import FIVE_O, answer_opportunities, nearby_organisations
+from graph.analysis.collective import (
+    FIVE_O,
+    answer_opportunities,
+    nearby_organisations,
+    o_names,
+    organisation_themes,
+)
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Item, Reason, Scope, counted
 from graph.errors import NotFoundError
@@ -274,10 +280,17 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
     if participants:
         present.add("omgeving")
     organisations = [n for n, d in fabric.nodes(data=True) if d.get("label") == "Organisation"]
+    working_on = organisation_themes(context)
     for sector in (o for o in FIVE_O if o not in present):
         for rank, organisation in enumerate(
             nearby_organisations(
-                context, organisations, sector, home, exclude=set(fabric.adj[initiative])
+                context,
+                organisations,
+                sector,
+                home,
+                exclude=set(fabric.adj[initiative]),
+                themes=themes,
+                working_on=working_on,
             )
         ):
             items.append(
@@ -289,8 +302,8 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
                     reasons=[
                         Reason(
                             code="missing_o",
-                            nl=f"Brengt de ontbrekende O mee: {sector}.",
-                            en=f"Brings the missing O: {sector}.",
+                            nl=f"Brengt de ontbrekende O mee: {o_names([sector], 'nl')}.",
+                            en=f"Brings the missing O: {o_names([sector], 'en')}.",
                             data={"o_sector": sector},
                         )
                     ],
