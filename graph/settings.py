@@ -161,6 +161,22 @@ class Settings(BaseSettings):
         ge=1_024,
         description="Largest import upload the API accepts, in bytes (all files together).",
     )
+    import_max_bytes: int = Field(
+        default=536_870_912,
+        ge=1_024,
+        description=(
+            "Largest file an import reads, in bytes; for a workbook (.xlsx), its size "
+            "unpacked. A larger file is refused before it is read."
+        ),
+    )
+    import_max_rows: int = Field(
+        default=5_000_000,
+        ge=1,
+        description=(
+            "Most rows one sheet of an import may have (for a network file: nodes, and "
+            "edges); a sheet with more is refused while it is read."
+        ),
+    )
     max_page_size: int = Field(
         default=100,
         ge=1,

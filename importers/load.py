@@ -25,9 +25,10 @@ from pathlib import Path
 from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import Settings
 from graph.store import GraphStore, WriteCounts
+from importers.limits import Limits
 from importers.plan_builder import PlanBuilder
 from importers.pseudonyms import installation_key
-from importers.reader import read_inputs
+from importers.reader import file_labels, read_inputs
 from importers.report import ImportReport, RowError
 from importers.validate import Validator
 
@@ -92,13 +93,17 @@ def _run_import(
     store: GraphStore, settings: Settings, paths: list[Path], options: ImportOptions
 ) -> ImportReport:
     started = _now()
-    report = ImportReport(uuid.uuid4().hex, [p.name for p in paths], dry_run=options.dry_run)
+    labels = file_labels(paths)
+    report = ImportReport(uuid.uuid4().hex, [labels[p] for p in paths], dry_run=options.dry_run)
+    limits = Limits(settings.import_max_bytes, settings.import_max_rows)
     # one file at a time, each checked as soon as it is read: a city's files as text and
     # as records never sit in memory side by side
     read_errors: list[RowError] = []
     validator = Validator()
     for path in paths:
-        read = read_inputs([path], neighbourhood=options.neighbourhood)
+        read = read_inputs(
+            [path], neighbourhood=options.neighbourhood, limits=limits, labels=labels
+        )
         read_errors += read.errors
         for table in read.tables:
             validator.add(table)
@@ -115,8 +120,7 @@ def _run_import(
     stored = builder.references.already_stored
     report.unknown_terms = builder.references.unknown_terms()
     if report.errors and not options.skip_invalid:
-        _record_run(store, report, started, status="rejected")
-        return report
+        return report  # nothing written, not even a record of the run (the audit log has it)
     created: set[NodeLabel] = set()  # labels whose every planned node is new
     for label in WRITE_ORDER:
         rows = list(plan.nodes.get(label, {}).values())
@@ -159,7 +163,7 @@ def _now() -> str:
 
 
 def _record_run(store: GraphStore, report: ImportReport, started: str, *, status: str) -> None:
-    """Keep a record of every real run: when, which files (names only), what it did."""
+    """Keep a record of every run that wrote: when, which files (names only), what it did."""
     if report.dry_run:
         return
     totals = report.totals()

@@ -81,16 +81,39 @@ class CellError(ValueError):
         self.nl, self.en = nl, en
 
 
-def looks_like_bsn(text: str) -> bool:
-    """Nine digits passing the eleven-test: a citizen service number must never be imported.
+#: Eight or more digits, with at most one separator between two of them: how people write a
+#: number (111222333, 111 222 333, 1112.22.333, 111-22-2333).
+_DIGIT_GROUP = re.compile(r"\d(?:[ .\-/_]?\d){7,}")
+_SEPARATORS = re.compile(r"[ .\-/_]")
+_BSN_WORD = re.compile(r"(?<![a-z])(bsn|sofi(nummer)?|burgerservicenummer)(?![a-z])", re.I)
 
-    >>> looks_like_bsn("111222333"), looks_like_bsn("123456789")
-    (True, False)
+
+def _eleven_test(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (total - int(digits[8])) % 11 == 0
+
+
+def looks_like_bsn(text: str) -> bool:
+    """A citizen service number (BSN) as people write it, which must never be imported:
+    nine digits passing the eleven-test, with or without separators, on its own or within an
+    id; or an id that says it is one.
+
+    >>> [looks_like_bsn(t) for t in ("111222333", "1112.22.333", "BSN-111222333", "REF-111222333")]
+    [True, True, True, True]
+    >>> [looks_like_bsn(t) for t in ("123456789", "B001", "2023-04-01", "Sofia-2", "bsn 1")]
+    [False, False, False, False, True]
     """
-    if not re.fullmatch(r"\d{9}", text):
-        return False
-    total = sum(int(d) * w for d, w in zip(text[:8], range(9, 1, -1), strict=True))
-    return (total - int(text[8])) % 11 == 0
+    if _BSN_WORD.search(text):
+        return True
+    for group in _DIGIT_GROUP.finditer(text):
+        digits = _SEPARATORS.sub("", group.group())
+        if len(digits) == 9 and _eleven_test(digits):
+            return True
+        # a run of nine within a longer group (a BSN behind a year, say)
+        for part in _SEPARATORS.split(group.group()):
+            if len(part) == 9 and _eleven_test(part):
+                return True
+    return False
 
 
 @functools.cache
@@ -155,7 +178,7 @@ def _identifier(column: Column, text: str, unknown: list[tuple[str, str, str]]) 
             f"Id te lang (hoogstens {MAX_SOURCE_ID} tekens).",
             f"Id too long (at most {MAX_SOURCE_ID} characters).",
         )
-    if len(text) == 9 and looks_like_bsn(text):
+    if looks_like_bsn(text):
         raise CellError(
             "Dit lijkt een BSN; gebruik het id uit uw eigen systeem, nooit een BSN.",
             "This looks like a citizen service number (BSN); use your own system's id.",
@@ -343,6 +366,8 @@ class Validator:
         invalid = result.invalid_ids.setdefault(table.sheet.key, set())
         for number, cells in table.rows:
             record = _validate_row(table, layout, number, cells, result.errors)
+            if number in table.refused:
+                record = None  # a cell was refused as read: its error is reported already
             index = layout.id_index
             source_id = cells[index] if index is not None and index < len(cells) else ""
             if record is None:
