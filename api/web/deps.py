@@ -33,7 +33,7 @@ from api.access.audit_writer import GroupCommit
 from api.access.sessions import PageSessions
 from api.answers import AnswerService
 from api.web.errors import ApiError, forbidden, request_id
-from api.web.guards import RateLimiter
+from api.web.guards import COUNTED, RateLimiter
 from graph.analysis.engine import Analyst
 from graph.model import NodeLabel
 from graph.settings import Settings
@@ -131,8 +131,18 @@ async def caller(
 
 
 def admit(request: Request, found: Services, key: ApiKey) -> Caller:
-    """The caller of an authenticated key, once the rate limit lets it through (else 429)."""
-    wait = found.limiter.allow(key.key_id)
+    """The caller of an authenticated key, once the rate limit lets it through (else 429).
+
+    A request with a body was counted already, before its body was read
+    (:class:`api.web.guards.RequestGuard`): it is not counted twice."""
+    if request.scope.get("state", {}).get(COUNTED) != key.key_id:
+        check_rate(found.limiter, key.key_id)
+    return Caller(key, request_id(request))
+
+
+def check_rate(limiter: RateLimiter, key_id: str) -> None:
+    """429 if ``key_id`` has made its requests for the minute."""
+    wait = limiter.allow(key_id)
     if wait:
         raise ApiError(
             429,
@@ -141,7 +151,6 @@ def admit(request: Request, found: Services, key: ApiKey) -> Caller:
             "Too many requests; try again shortly.",
             headers={"Retry-After": str(max(1, round(wait)))},
         )
-    return Caller(key, request_id(request))
 
 
 def scope_object(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, str]:
@@ -152,14 +161,43 @@ def scope_object(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, s
 
 
 def allow(*roles: Role) -> object:
-    """A dependency that lets only ``roles`` through (403 for the other keys)."""
+    """A dependency that lets only ``roles`` through (403 for the other keys, logged)."""
 
-    async def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    async def check(
+        request: Request, found: Found, who: Annotated[Caller, Depends(caller)]
+    ) -> Caller:
         if who.role not in roles:
+            await record_refusal(request, found, who)
             raise forbidden()
         return who
 
     return Depends(check)
+
+
+#: What a refused request tried, by the first part of its path and its method.
+_ATTEMPTS: dict[tuple[str, str], Action] = {
+    ("imports", "POST"): Action.IMPORT,
+    ("keys", "POST"): Action.KEY_CREATE,
+    ("keys", "DELETE"): Action.KEY_REVOKE,
+    ("persons", "DELETE"): Action.ERASE,
+    ("persons", "GET"): Action.EXPORT,
+    ("questions", "GET"): Action.ASK,
+    ("recommendations", "GET"): Action.RECOMMEND,
+    ("aggregates", "GET"): Action.AGGREGATE,
+}
+
+
+async def record_refusal(request: Request, found: Services, who: Caller) -> None:
+    """A line for a request refused to the caller's role: what it tried, on whom if a person
+    is named in its path, result ``denied``."""
+    parts = request.url.path.strip("/").split("/")
+    action = _ATTEMPTS.get((parts[0], request.method), Action.READ)
+    subject = next((str(v) for v in request.path_params.values() if SUBJECT_ID.match(str(v))), None)
+    kind, object_id = ObjectKind.GRAPH, found.settings.graph_name
+    if subject is not None:
+        kind = KINDS[subject[0]][1]
+        object_id = subject
+    await record_async(found, who, action, kind, object_id, Result.DENIED, subject=subject)
 
 
 def _event(

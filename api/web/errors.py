@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from graph.errors import (
     ConfigurationError,
@@ -124,14 +125,17 @@ _WIJKGRAAF_STATUS: list[tuple[type[WijkgraafError], int, str]] = [
 
 
 def _methods_at(request: Request) -> list[str]:
-    """Every method served at this path (Starlette's own 405 names only the first route
-    that matched the path)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        pattern, served = getattr(route, "path_regex", None), getattr(route, "methods", None)
-        if pattern is not None and served and pattern.match(request.url.path):
-            methods |= set(served)
-    return sorted(methods)
+    """Every method served at this path, asked of the routes themselves (Starlette's own 405
+    names only the first route that matched the path, and included routers hide theirs)."""
+    served = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            served.append(method)
+    return served
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,8 +1,9 @@
-"""What every HTTP request passes first: a request id, security headers, the body size limit
-and the per-key rate limit.
+"""What every HTTP request passes first: a request id, security headers, the body size limit,
+and for a request with a body, its key and the per-key rate limit.
 
 Bodies over the limit are refused before they are read to the end, and each API key may make
-``rate_limit`` requests a minute.
+``rate_limit`` requests a minute. A request of the API that carries a body (an upload, a new
+key) is refused without a valid key, or over the rate limit, before a byte of the body is read.
 """
 
 from __future__ import annotations
@@ -48,10 +49,16 @@ class RequestGuard:
                 ]
             await send(message)
 
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._too_large(rid, limit, send_with_headers)
             return
+        if _has_body(scope, headers):
+            refusal = _key_refusal(scope, headers)
+            if refusal is not None:
+                await _answer(rid, send_with_headers, *refusal)
+                return
         seen = 0
 
         async def counted_receive() -> Message:
@@ -70,22 +77,82 @@ class RequestGuard:
 
     @staticmethod
     async def _too_large(rid: str, limit: int, send: Callable[[Message], Awaitable[None]]) -> None:
-        body = ErrorResponse(
-            error=ErrorBody(
-                code="too_large",
-                message=f"Het verzoek is groter dan {limit} bytes.",
-                message_en=f"The request is larger than {limit} bytes.",
-                request_id=rid,
-            )
-        ).model_dump_json()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json")],
-            }
+        await _answer(
+            rid,
+            send,
+            413,
+            "too_large",
+            f"Het verzoek is groter dan {limit} bytes.",
+            f"The request is larger than {limit} bytes.",
+            {},
         )
-        await send({"type": "http.response.body", "body": body.encode()})
+
+
+#: The request state's mark of a key whose request was counted against the rate limit
+#: before its body was read (the route's own check does not count it again).
+COUNTED = "rate_counted"
+_Refusal = tuple[int, str, str, str, dict[str, str]]
+
+
+def _has_body(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+    """A request of the API (not a page: a browser signs in with a form) with a body."""
+    if scope["path"] == "/pages" or scope["path"].startswith("/pages/"):
+        return False
+    length = headers.get(b"content-length", b"")
+    return (length.isdigit() and int(length) > 0) or b"transfer-encoding" in headers
+
+
+def _key_refusal(scope: Scope, headers: dict[bytes, bytes]) -> _Refusal | None:
+    """401 without a valid key, 429 over the rate limit (the request is counted then), or
+    None to go on. Nothing is checked where the app has no services (yet)."""
+    services = getattr(scope["app"].state, "services", None) if "app" in scope else None
+    if services is None:
+        return None
+    scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    key = services.keys.authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if key is None:
+        return (
+            401,
+            "unauthorised",
+            "Geef een geldige API-sleutel mee (Authorization: Bearer …).",
+            "Send a valid API key (Authorization: Bearer …).",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    wait = services.limiter.allow(key.key_id)
+    if wait:
+        return (
+            429,
+            "rate_limited",
+            "Te veel verzoeken; probeer het zo weer.",
+            "Too many requests; try again shortly.",
+            {"Retry-After": str(max(1, round(wait)))},
+        )
+    scope.setdefault("state", {})[COUNTED] = key.key_id
+    return None
+
+
+async def _answer(
+    rid: str,
+    send: Callable[[Message], Awaitable[None]],
+    status: int,
+    code: str,
+    nl: str,
+    en: str,
+    headers: dict[str, str],
+) -> None:
+    """An error answer in the one error shape, sent without reading the request's body."""
+    body = ErrorResponse(
+        error=ErrorBody(code=code, message=nl, message_en=en, request_id=rid)
+    ).model_dump_json()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")]
+            + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
 
 
 class _TooLarge(Exception):

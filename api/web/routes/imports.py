@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -11,6 +13,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from api.access.audit import Action, ObjectKind, Result, Role
 from api.web.deps import CODE, Caller, Found, allow, record
 from api.web.errors import ERROR_RESPONSES, ApiError
+from importers.limits import FORBIDDEN_CHARACTER
 from importers.load import ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -30,26 +33,59 @@ def upload(
     neighbourhood: Annotated[str | None, Form(pattern=CODE)] = None,
 ) -> dict[str, Any]:
     """Import files with the same validation and report as ``wijkgraaf import``; nothing
-    is written when a file has an error (unless ``skip_invalid``)."""
-    with tempfile.TemporaryDirectory(prefix="wijkgraaf-upload-") as work:
-        paths = []
-        for number, upload_file in enumerate(files, start=1):
-            name = FilePath(upload_file.filename or f"upload-{number}").name
-            if FilePath(name).suffix.lower() not in UPLOAD_SUFFIXES or name.startswith("."):
-                raise ApiError(
-                    422,
-                    "unsupported_file",
-                    f"Bestand {number}: kies CSV, xlsx, JSON, GraphML, GEXF of een edge list.",
-                    f"File {number}: choose CSV, xlsx, JSON, GraphML, GEXF or an edge list.",
-                )
-            path = FilePath(work) / name
-            path.write_bytes(upload_file.file.read())
-            paths.append(path)
-        options = ImportOptions(
-            dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood
-        )
-        with found.write_lock:
-            report = run_import(found.store, found.settings, paths, options)
-    result = Result.INVALID if report.errors else Result.OK
-    record(found, who, Action.IMPORT, ObjectKind.GRAPH, found.settings.graph_name, result)
+    is written when a file has an error (unless ``skip_invalid``). Every import is logged,
+    refused and failed ones too."""
+    result = Result.ERROR
+    try:
+        with tempfile.TemporaryDirectory(prefix="wijkgraaf-upload-") as work:
+            paths = [
+                _saved(FilePath(work), number, upload_file)
+                for number, upload_file in enumerate(files, start=1)
+            ]
+            options = ImportOptions(
+                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood
+            )
+            with found.write_lock:
+                report = run_import(found.store, found.settings, paths, options)
+        result = Result.INVALID if report.errors else Result.OK
+    except ApiError:
+        result = Result.INVALID
+        raise
+    finally:
+        record(found, who, Action.IMPORT, ObjectKind.GRAPH, found.settings.graph_name, result)
     return report.as_json()
+
+
+#: A folder of an upload's name as the client sent it (``a/bewoners.csv``): plain parts only.
+_FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _saved(work: FilePath, number: int, upload_file: UploadFile) -> FilePath:
+    """The upload written to a folder of its own, so two files of the same name are two
+    files; named as the client named it, without any folder it cannot hold (``..``, ``/``),
+    and refused when its name holds a control character or no known suffix."""
+    given = (upload_file.filename or f"upload-{number}").replace("\\", "/")
+    name = given.rpartition("/")[2]
+    folder = given.rpartition("/")[0].rpartition("/")[2]
+    if (
+        FilePath(name).suffix.lower() not in UPLOAD_SUFFIXES
+        or name.startswith(".")
+        or FORBIDDEN_CHARACTER.search(name)
+        or len(name) > 200
+    ):
+        raise ApiError(
+            422,
+            "unsupported_file",
+            f"Bestand {number}: kies CSV, xlsx, JSON, GraphML, GEXF of een edge list, met een "
+            "gewone naam.",
+            f"File {number}: choose CSV, xlsx, JSON, GraphML, GEXF or an edge list, with a "
+            "plain name.",
+        )
+    directory = work / (folder if _FOLDER.match(folder) else f"upload-{number}")
+    if (directory / name).exists():
+        directory = work / f"upload-{number}"
+    directory.mkdir(exist_ok=True)
+    path = directory / name
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload_file.file, out, 1 << 20)
+    return path
