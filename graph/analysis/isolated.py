@@ -17,6 +17,7 @@ from graph.analysis import brokerage
 from graph.analysis.context import NetworkContext
 from graph.analysis.metrics import MetricBackend
 from graph.analysis.results import Answer, Item, Reason, Scope
+from graph.analysis.strengths import WHERE, best_match, introducers, via
 
 WEIGHTS = {
     "no_ties": 1.0,
@@ -41,9 +42,11 @@ def _types(ties: dict[str, dict[str, object]], node: str) -> tuple[set[object], 
 
 
 def _fitting_initiative(
-    context: NetworkContext, graph: nx.Graph, node: str
+    context: NetworkContext, node: str, contacts: set[str]
 ) -> tuple[str, list[str], set[str]] | None:
-    """(initiative, warm path, shared themes) for the best fitting active initiative."""
+    """(initiative, path, shared themes) for the best fitting active initiative: one with a
+    warm path first (someone among ``contacts`` who is tied to it), then in their own buurt,
+    then the most themes shared, then by id."""
     wanted = set(context.needs.get(node, {})) | context.interests.get(node, set())
     if not wanted:
         return None
@@ -52,21 +55,15 @@ def _fitting_initiative(
     candidates = []
     for initiative, themes in context.addresses.items():
         shared = themes & wanted
-        if not shared or initiative not in fabric:
+        if not shared or initiative not in fabric or fabric.has_edge(node, initiative):
             continue
         data = fabric.nodes[initiative]
         if data.get("status", "active") not in ACTIVE:
             continue
-        friends = sorted(
-            friend
-            for friend in fabric.adj[node]
-            if fabric.edges[node, friend].get("type") == "KNOWS"
-            and fabric.has_edge(friend, initiative)
-            and context.may_contact(friend)
-        )
-        path = [node, friends[0], initiative] if friends else [node, initiative]
+        introducer = via(context, fabric.adj[initiative], contacts)
+        path = [node, introducer, initiative] if introducer else [node, initiative]
         rank = (
-            0 if friends else 1,
+            0 if introducer else 1,
             0 if data.get("neighbourhood") == home else 1,
             -len(shared),
             initiative,
@@ -76,6 +73,46 @@ def _fitting_initiative(
         return None
     _, initiative, path, shared = min(candidates)
     return initiative, path, shared
+
+
+def _ways_in(context: NetworkContext, node: str, name: str) -> tuple[list[Reason], list[str]]:
+    """The ways in for an isolated resident, and the evidence path of the warmest.
+
+    Two, each with a warm path where one exists (:func:`~graph.analysis.strengths.introducers`:
+    an acquaintance who agreed to be contacted, or a professional or organisation supporting
+    them, who is tied to the initiative — two steps: resident, who introduces, initiative):
+    the initiative that best fits their needs or interests, and the first match the
+    unused-strengths answer offers them (:func:`~graph.analysis.strengths.best_match`), so the
+    two answers agree about a person.
+    """
+    fabric = context.fabric
+    contacts = introducers(context, {"KNOWS": _known(fabric, node), **_supporters(fabric, node)})
+    reasons: list[Reason] = []
+    paths: list[list[str]] = []
+    fit = _fitting_initiative(context, node, contacts)
+    if fit:
+        initiative, path, shared = fit
+        reasons.append(_way_in(context, path, shared, name))
+        paths.append(path)
+    match = best_match(context, node)
+    if match and not (fit and match[2] == fit[0]):
+        _, skill, initiative, distance, introducer = match
+        path = [node, introducer, initiative] if introducer else [node, initiative]
+        reasons.append(_strength_way(context, path, skill, distance, name))
+        paths.append(path)
+    elif match and fit:  # the same initiative: it fits, and wants their strength as well
+        reasons[0].data["skill"] = match[1]
+    warm = [path for path in paths if len(path) == 3]
+    return reasons, (warm or paths or [[]])[0]
+
+
+def _known(fabric: nx.Graph, node: str) -> set[str]:
+    return {m for m, tie in fabric.adj[node].items() if tie.get("type") == "KNOWS"}
+
+
+def _supporters(fabric: nx.Graph, node: str) -> dict[object, set[str]]:
+    found = {m for m, tie in fabric.adj[node].items() if tie.get("type") == "SUPPORTED_BY"}
+    return {"SUPPORTED_BY": found} if found else {}
 
 
 class Signals(dict[str, tuple[list[str], int]]):
@@ -146,7 +183,6 @@ def answer_isolated(
     ``metrics`` computes coreness: igraph (:mod:`~graph.analysis.brokerage`) or networkx
     alone (:mod:`~graph.analysis.reference`).
     """
-    graph = context.scoped(scope)
     found: list[tuple[tuple[bool, float, str], list[str], int]] = []
     counts = dict.fromkeys(WEIGHTS, 0)
     total = sum(WEIGHTS.values())
@@ -177,11 +213,8 @@ def answer_isolated(
                     data={"themes": needs},
                 ),
             )
-        path: list[str] = []
-        fit = _fitting_initiative(context, graph, node)
-        if fit:
-            _, path, shared = fit
-            reasons.append(_way_in(context, path, shared))
+        ways, path = _ways_in(context, node, name)
+        reasons += ways
         items.append(
             Item(
                 id=node,
@@ -238,21 +271,49 @@ def _signal_reason(signal: str, name: str, component: int) -> Reason:
     )
 
 
-def _way_in(context: NetworkContext, path: list[str], shared: set[str]) -> Reason:
+def _introducer_text(context: NetworkContext, path: list[str]) -> tuple[str, str]:
+    """Who can introduce them, in a clause: the middle of a warm path, or no one yet."""
+    if len(path) < 3:
+        return (
+            "nog niemand uit het eigen netwerk doet mee",
+            "nobody in their own network takes part yet",
+        )
+    introducer = path[1]
+    who = context.name(introducer)
+    if context.fabric.nodes[introducer].get("label") == "Resident":
+        return f"{who} kent deze persoon en doet daar mee", f"{who} knows them and takes part"
+    return (
+        f"{who} ondersteunt deze persoon, is daar betrokken en kan introduceren",
+        f"{who} supports them, is involved there and can introduce them",
+    )
+
+
+def _way_in(context: NetworkContext, path: list[str], shared: set[str], name: str) -> Reason:
     initiative = path[-1]
-    themes_nl = ", ".join(context.theme_name(t) for t in sorted(shared))
-    themes_en = ", ".join(context.theme_name(t, "en") for t in sorted(shared))
-    target_nl, target_en = context.name(initiative), context.name(initiative)
-    if len(path) == 3:
-        friend = context.name(path[1])
-        nl = f"Past bij {target_nl} ({themes_nl}); {friend} kent deze persoon en doet daar mee."
-        en = f"Fits {target_en} ({themes_en}); {friend} knows this person and takes part there."
-    else:
-        nl = f"Past bij {target_nl} ({themes_nl}); nog niemand uit het eigen netwerk doet mee."
-        en = f"Fits {target_en} ({themes_en}); nobody in their own network takes part yet."
+    themes_nl = ", ".join(context.theme_name(t).lower() for t in sorted(shared))
+    themes_en = ", ".join(context.theme_name(t, "en").lower() for t in sorted(shared))
+    target = context.name(initiative)
+    who_nl, who_en = _introducer_text(context, path)
     return Reason(
         code="fitting_initiative",
-        nl=nl,
-        en=en,
+        nl=f"{target} past bij {name} ({themes_nl}); {who_nl}.",
+        en=f"{target} fits {name} ({themes_en}); {who_en}.",
         data={"initiative": initiative, "themes": sorted(shared), "path": path},
+    )
+
+
+def _strength_way(
+    context: NetworkContext, path: list[str], skill: str, distance: str, name: str
+) -> Reason:
+    initiative = path[-1]
+    target = context.name(initiative)
+    where_nl, where_en = WHERE[distance]
+    who_nl, who_en = _introducer_text(context, path)
+    return Reason(
+        code="strength_wanted",
+        nl=f"{target} {where_nl} zoekt wat {name} te bieden heeft: "
+        f"{context.skill_name(skill).lower()}; {who_nl}.",
+        en=f"{target} {where_en} looks for what {name} has to offer: "
+        f"{context.skill_name(skill, 'en').lower()}; {who_en}.",
+        data={"initiative": initiative, "skill": skill, "distance": distance, "path": path},
     )

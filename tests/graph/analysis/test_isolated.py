@@ -67,11 +67,18 @@ def test_a_fitting_initiative_and_a_warm_path_where_one_exists(
     for item in fitted:
         initiative = item.path[-1]
         assert context.fabric.nodes[initiative]["label"] == "Initiative"
+        # it fits their needs or interests, or (issue 14) it looks for a strength of theirs
         wanted = set(context.needs.get(item.id, {})) | context.interests.get(item.id, set())
-        assert context.addresses[initiative] & wanted
+        strengths = {s for s, willing in context.skills.get(item.id, {}).items() if willing}
+        assert context.addresses.get(initiative, set()) & wanted or (
+            context.skills_needed.get(initiative, set()) & strengths
+        )
         if len(item.path) == 3:
+            # someone they know who agreed to be contacted, or (issue 14) who supports them
             friend = item.path[1]
-            assert context.fabric.edges[item.id, friend]["type"] == "KNOWS"
+            tie = context.fabric.edges[item.id, friend]["type"]
+            assert tie == "SUPPORTED_BY" or (tie == "KNOWS" and context.may_contact(friend))
             assert context.fabric.has_edge(friend, initiative)
-        reason = next(r for r in item.reasons if r.code == "fitting_initiative")
+        reason = next(r for r in item.reasons if r.data.get("initiative") == initiative)
+        assert reason.code in ("fitting_initiative", "strength_wanted")
         assert context.name(initiative) in reason.nl

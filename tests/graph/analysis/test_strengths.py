@@ -33,7 +33,10 @@ def test_planted_unused_strengths_meet_the_initiatives_that_need_them(
             fabric.has_edge(f, pseudonym(key, "initiative", target)) for f in fabric.adj[item.id]
         ), "each planted holder knows someone who takes part"
         # the one who can introduce them agreed to be contacted (issue 14), else no via
-        willing = sorted(f for f in inside if context.may_contact(f))
+        willing = sorted(
+            (f for f in inside if context.may_contact(f)),
+            key=lambda f: (fabric.nodes[f]["label"] != "Resident", f),
+        )
         assert item.path[1:-1] == willing[:1], holder
         assert item.score == 1.0
         reason = next(r for r in item.reasons if r.code == "unused_strength")
