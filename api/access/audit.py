@@ -14,8 +14,11 @@ One JSON line per event (DOMAIN.md: who, on whose behalf, what, when, result)::
   first line's is :data:`GENESIS`) and ``hash``: SHA-256 over the canonical JSON (sorted keys,
   no spaces) of the line without ``hash``. :func:`verify` finds a changed, removed, inserted,
   moved or truncated line and names the first bad one. The chain shows tampering by anyone
-  who does not rewrite every later line as well; to catch that too, and the removal of the
-  last lines, keep the head (``verify`` reports it) somewhere else, such as a daily report.
+  who does not rewrite every later line as well. Lines cut off the end leave a whole chain:
+  to find that, every append also writes a signed head beside the log
+  (:mod:`api.access.audit_head`), and ``verify`` compares the log with it. Keeping the head
+  ``verify`` reports somewhere else as well (a daily report) also catches a rewrite by whoever
+  holds the installation key.
 - **Safe to share.** Appends take an exclusive ``flock`` on the file, read the last line's
   hash under it, write the line in one call and ``fsync`` before letting go: threads and
   processes on one machine can log at once (``flock`` is not reliable on network file
@@ -49,6 +52,7 @@ from pydantic import (
     model_validator,
 )
 
+from api.access.audit_head import read_head, write_head
 from api.access.roles import Role as Role  # re-exported: where the routes and tests take it from
 from graph.errors import ConfigurationError, Language, NotFoundError, WijkgraafError
 from importers.validate import CBS_CODE, LOCAL_CODE
@@ -81,6 +85,7 @@ class Action(StrEnum):
     KEY_REVOKE = "key_revoke"
     MAP = "map"  # a map page drawn for a browser
     SIGN_IN = "sign_in"  # a browser signed in to the pages with a key
+    RESTORE = "restore"  # a dump loaded into the store (the command line)
 
 
 class ObjectKind(StrEnum):
@@ -216,10 +221,14 @@ def _digest(fields: dict[str, Any]) -> str:
 
 
 class AuditLog:
-    """Appends events to one log file; see the module docstring for the guarantees."""
+    """Appends events to one log file; see the module docstring for the guarantees.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    With ``head_key`` (derived from the installation key), every append also writes the
+    signed head that shows lines cut off the end."""
+
+    def __init__(self, path: str | os.PathLike[str], *, head_key: bytes | None = None) -> None:
         self.path = Path(path)
+        self.head_key = head_key
 
     def append(self, event: AuditEvent) -> AuditRecord:
         return self.append_all([event])[0]
@@ -240,6 +249,8 @@ class AuditLog:
             while data:
                 data = data[os.write(descriptor, data) :]
             os.fsync(descriptor)
+            if self.head_key is not None:
+                write_head(self.path, seq, prev, self.head_key)
         finally:
             os.close(descriptor)  # and with it the lock
         # the events are validated already: the records need no second validation
@@ -331,6 +342,9 @@ class Problem(StrEnum):
     CHANGED = "changed"
     OUT_OF_SEQUENCE = "out_of_sequence"
     BROKEN_CHAIN = "broken_chain"
+    CUT_OFF = "cut_off"
+    HEAD_INVALID = "head_invalid"
+    HEAD_MISSING = "head_missing"
 
 
 _PROBLEM_TEXT: dict[Problem, tuple[str, str]] = {
@@ -353,6 +367,20 @@ _PROBLEM_TEXT: dict[Problem, tuple[str, str]] = {
     Problem.BROKEN_CHAIN: (
         "regel {n} sluit niet aan op de regel ervoor: die is gewijzigd of vervangen",
         "line {n} does not follow from the line before it: that line was changed or replaced",
+    ),
+    Problem.CUT_OFF: (
+        "het log eindigt bij regel {n}, maar de ondertekende kop noemt regel {seq}: er zijn "
+        "regels van het einde afgeknipt",
+        "the log ends at line {n}, but its signed head names line {seq}: lines were cut off "
+        "its end",
+    ),
+    Problem.HEAD_INVALID: (
+        "de ondertekende kop (.head) klopt niet met regel {n}, of is gewijzigd",
+        "the signed head (.head) does not match line {n}, or was changed",
+    ),
+    Problem.HEAD_MISSING: (
+        "de ondertekende kop (.head) naast het log ontbreekt ({n} regels)",
+        "the signed head (.head) beside the log is missing ({n} lines)",
     ),
 }
 
@@ -400,24 +428,36 @@ def _check(line: bytes, seq: int, prev: str) -> tuple[Problem, int] | AuditRecor
     return record
 
 
-def verify(path: str | os.PathLike[str]) -> VerifyResult:
-    """Walk the chain from the first line; stop at the first line that does not hold."""
+def _damaged(seq: int, head: str, number: int, problem: Problem, carried: int) -> VerifyResult:
+    nl, en = (t.format(n=number, seq=carried) for t in _PROBLEM_TEXT[problem])
+    nl, en = f"Auditlog beschadigd: {nl}.", f"Audit log damaged: {en}."
+    return VerifyResult(False, seq, head, number, problem, nl, en)
+
+
+def verify(path: str | os.PathLike[str], *, head_key: bytes | None = None) -> VerifyResult:
+    """Walk the chain from the first line; stop at the first line that does not hold. With
+    ``head_key``, also hold the log to its signed head: none of its end may be cut off."""
+    log = Path(path)
+    signed: tuple[int, str] | None = None
+    if head_key is not None and log.exists():
+        try:
+            signed = read_head(log, head_key)
+        except (ValueError, KeyError, TypeError):
+            return _damaged(0, GENESIS, 0, Problem.HEAD_INVALID, 0)
     seq, head = 0, GENESIS
-    for number, line in _lines(Path(path)):
+    for number, line in _lines(log):
         checked = _check(line, seq, head)
         if not isinstance(checked, AuditRecord):
             problem, carried = checked
-            nl, en = (t.format(n=number, seq=carried) for t in _PROBLEM_TEXT[problem])
-            return VerifyResult(
-                False,
-                seq,
-                head,
-                number,
-                problem,
-                f"Auditlog beschadigd: {nl}.",
-                f"Audit log damaged: {en}.",
-            )
+            return _damaged(seq, head, number, problem, carried)
         seq, head = checked.seq, checked.hash
+        if signed is not None and seq == signed[0] and head != signed[1]:
+            return _damaged(seq, head, number, Problem.HEAD_INVALID, seq)
+    if head_key is not None:
+        if signed is None and seq > 0:
+            return _damaged(seq, head, seq, Problem.HEAD_MISSING, seq)
+        if signed is not None and signed[0] > seq:
+            return _damaged(seq, head, seq, Problem.CUT_OFF, signed[0])
     return VerifyResult(
         True,
         seq,

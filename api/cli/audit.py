@@ -38,10 +38,13 @@ def verify_command(
 ) -> None:
     """Controleer de keten van het auditlog / check the audit log's chain."""
     from api.access.audit import verify
+    from api.access.audit_head import PURPOSE
+    from graph.installation import derived_key
 
     settings = settings_for(ctx, None)
     lang: Language = "en" if (lang_option or settings.lang) == "en" else "nl"
-    result = verify(log_path or settings.audit_log)
+    # held to its signed head too: lines cut off the end are found
+    result = verify(log_path or settings.audit_log, head_key=derived_key(settings, PURPOSE))
     click.echo(json.dumps(result.as_json()) if as_json else result.message(lang))
     if not result.ok:
         ctx.exit(1)

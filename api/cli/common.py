@@ -11,6 +11,7 @@ import click
 from graph.errors import Language, WijkgraafError
 
 if TYPE_CHECKING:
+    from api.access.audit import AuditLog
     from graph.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,3 +81,44 @@ def settings_for(ctx: click.Context, db: str | None) -> Settings:
 
     options = ctx.obj or {}
     return load_settings(db=db or options.get("db"), lang=options.get("lang"))
+
+
+def audit_cli(
+    settings: Settings,
+    action: str,
+    kind: str,
+    object_id: str,
+    result: str = "ok",
+) -> None:
+    """Append a line to the audit log for a command that changed something, as the API does
+    for its routes: the actor is the command line (key id ``cli``, with an administrator's
+    powers), each command its own request id. The log's head is signed, as the server's."""
+    import uuid
+
+    from api.access.audit import Action, AuditEvent, ObjectKind, Result, Role
+
+    audit_log(settings).append(
+        AuditEvent(
+            actor_key_id=CLI_ACTOR,
+            actor_role=Role.ADMIN,
+            action=Action(action),
+            object_kind=ObjectKind(kind),
+            object_id=object_id,
+            result=Result(result),
+            request_id=str(uuid.uuid4()),
+        )
+    )
+
+
+#: The key id the command line is logged under: whoever may run it holds the installation.
+CLI_ACTOR = "cli"
+
+
+def audit_log(settings: Settings) -> AuditLog:
+    """The installation's audit log, its head signed with a key derived from the
+    installation key."""
+    from api.access.audit import AuditLog
+    from api.access.audit_head import PURPOSE
+    from graph.installation import derived_key
+
+    return AuditLog(settings.audit_log, head_key=derived_key(settings, PURPOSE))

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli.common import db_option, settings_for
+from api.cli.common import audit_cli, db_option, settings_for
 from graph.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from graph.store import GraphStore, WriteCounts
     from importers.report import ImportReport
 
 # Each command imports the store, the importers and the generator when it runs, so that
@@ -82,8 +83,13 @@ def import_command(
     if not files:
         raise ConfigurationError("Geen bestanden om in te lezen.", "No files to import.")
     options = ImportOptions(dry_run, skip_invalid, keep_names, neighbourhood)
-    with open_store(settings) as store:
-        report = run_import(store, settings, files, options)
+    result = "error"
+    try:
+        with open_store(settings) as store:
+            report = run_import(store, settings, files, options)
+        result = "invalid" if report.errors else "ok"
+    finally:  # an import that failed or was refused is logged too
+        audit_cli(settings, "import", "graph", settings.graph_name, result)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -145,8 +151,10 @@ def export_command(ctx: click.Context, file: Path, db: str | None) -> None:
     from graph.backends import open_store
     from importers.dump import export_dump
 
-    with open_store(settings_for(ctx, db)) as store:
+    settings = settings_for(ctx, db)
+    with open_store(settings) as store:
         counts = export_dump(store, file)
+    audit_cli(settings, "export", "graph", settings.graph_name)  # every person, read
     click.echo(json.dumps({"file": str(file), "counts": counts}, ensure_ascii=False))
 
 
@@ -158,19 +166,31 @@ def export_command(ctx: click.Context, file: Path, db: str | None) -> None:
 def restore_command(ctx: click.Context, file: Path, db: str | None, replace: bool) -> None:
     """Laad een dump in deze database / load a dump into this database."""
     from graph.backends import open_store
-    from importers.dump import restore_dump
 
-    with open_store(settings_for(ctx, db)) as store:
-        if any(store.count_by_label().values()):
-            if not replace:
-                raise ConfigurationError(
-                    "De database is niet leeg; gebruik --replace om eerst alles te wissen.",
-                    "The database is not empty; use --replace to clear it first.",
-                )
-            store.clear()
-        counts = restore_dump(store, file)
+    settings = settings_for(ctx, db)
+    result = "error"
+    try:
+        with open_store(settings) as store:
+            counts = _restore(store, file, replace=replace)
+        result = "ok"
+    finally:
+        audit_cli(settings, "restore", "graph", settings.graph_name, result)
     summary = {name: c.created + c.updated + c.unchanged for name, c in counts.items()}
     click.echo(json.dumps({"file": str(file), "counts": summary}, ensure_ascii=False))
+
+
+def _restore(store: GraphStore, file: Path, *, replace: bool) -> dict[str, WriteCounts]:
+    """The dump loaded into ``store``; a store that holds data only with ``replace``."""
+    from importers.dump import restore_dump
+
+    if any(store.count_by_label().values()):
+        if not replace:
+            raise ConfigurationError(
+                "De database is niet leeg; gebruik --replace om eerst alles te wissen.",
+                "The database is not empty; use --replace to clear it first.",
+            )
+        store.clear()
+    return restore_dump(store, file)
 
 
 @click.command("generate")

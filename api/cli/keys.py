@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from api.access.roles import Role
-from api.cli.common import WijkgraafGroup, settings_for
+from api.cli.common import WijkgraafGroup, audit_cli, settings_for
 
 if TYPE_CHECKING:
     from api.access.api_keys import KeyStore
@@ -46,6 +46,7 @@ def create(
 ) -> None:
     """Maak een sleutel; het token wordt één keer getoond / make a key; its token shows once."""
     key, token = _store(ctx).create(Role(role), neighbourhoods, label)
+    audit_cli(settings_for(ctx, None), "key_create", "key", key.key_id)
     if as_json:
         click.echo(json.dumps({**key.model_dump(mode="json"), "token": token}))
         return
@@ -80,6 +81,16 @@ def list_keys(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def revoke(ctx: click.Context, key_id: str) -> None:
     """Trek een sleutel in / revoke a key."""
-    key = _store(ctx).revoke(key_id)
+    from api.access.audit import KEY_ID
+    from graph.errors import NotFoundError
+
+    settings = settings_for(ctx, None)
+    try:
+        key = _store(ctx).revoke(key_id)
+    except NotFoundError:
+        if KEY_ID.match(key_id):  # an id that could be one is logged; any other text is not
+            audit_cli(settings, "key_revoke", "key", key_id, "not_found")
+        raise
+    audit_cli(settings, "key_revoke", "key", key.key_id)
     message = "revoked" if _english(ctx) else "ingetrokken"
     click.echo(f"{key.key_id} {message}")

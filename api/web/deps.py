@@ -29,12 +29,14 @@ from api.access.audit import (
     Result,
     Role,
 )
+from api.access.audit_head import PURPOSE as HEAD_PURPOSE
 from api.access.audit_writer import GroupCommit
 from api.access.sessions import PageSessions
 from api.answers import AnswerService
 from api.web.errors import ApiError, forbidden, request_id
 from api.web.guards import COUNTED, RateLimiter
 from graph.analysis.engine import Analyst
+from graph.installation import derived_key
 from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -64,6 +66,8 @@ class Services:
 
     def __post_init__(self) -> None:
         self.versions = VersionReads(self.store.version)
+        # every append also signs the log's head, so lines cut off its end are found
+        self.audit.log.head_key = derived_key(self.settings, HEAD_PURPOSE)
 
 
 # The dependencies are coroutines: they only read memory (and stat the key file), and a plain

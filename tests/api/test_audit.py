@@ -27,8 +27,11 @@ from api.access.audit import (
     read_for_subject,
     verify,
 )
+from api.access.audit_head import PURPOSE
 from api.cli.audit import audit_command
 from graph.errors import ConfigurationError
+from graph.installation import derived_key
+from graph.settings import load_settings
 
 RESIDENT = "r-" + "1a" * 16
 OTHER = "r-" + "2b" * 16
@@ -48,8 +51,14 @@ def event(**changes: Any) -> AuditEvent:
     return AuditEvent(**(fields | changes))
 
 
+def head_key() -> bytes:
+    """The key the command line signs and checks the log's head with (the test's own
+    installation key: WIJKGRAAF_KEY_FILE is in the test's folder)."""
+    return derived_key(load_settings(), PURPOSE)
+
+
 def write_log(path: Path, count: int) -> list[bytes]:
-    log = AuditLog(path)
+    log = AuditLog(path, head_key=head_key())
     for i in range(count):
         log.append(
             event(object_id=RESIDENT if i % 2 else OTHER, result="ok" if i % 3 else "denied")
@@ -437,7 +446,7 @@ def test_group_commit_from_coroutines_and_threads_shares_one_chain(tmp_path: Pat
 
 def test_verify_reads_the_configured_log_by_default(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
-    AuditLog(path).append(event())
+    AuditLog(path, head_key=head_key()).append(event())
     result = CliRunner().invoke(audit_command, ["verify"], env={"WIJKGRAAF_AUDIT_LOG": str(path)})
     assert result.exit_code == 0, result.output
     path.write_text(path.read_text().replace('"ok"', '"denied"'))

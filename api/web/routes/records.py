@@ -48,16 +48,15 @@ def _read(found: Services, who: Caller, node_id: str) -> Record:
     try:
         node = found.store.get_node(label, node_id)
     except NotFoundError:
-        if person:
-            record(found, who, Action.READ, kind, node_id, Result.NOT_FOUND)
+        record(found, who, Action.READ, kind, node_id, Result.NOT_FOUND)
         raise not_found() from None
     ties = [
         tie_of(n)
         for n in found.store.neighbours(label, node_id)
         if visible is None or n.node.label not in PERSON_LABELS or n.node.id in visible
     ]
-    if person:
-        record(found, who, Action.READ, kind, node_id)
+    # an initiative's or organisation's ties name persons too: every record read is logged
+    record(found, who, Action.READ, kind, node_id)
     return Record(id=node_id, kind=label.value, properties=node.properties, ties=ties)
 
 
