@@ -1,15 +1,16 @@
 """Aggregate tables for policymakers: counts per neighbourhood, theme and five-O sector that
 are safe to publish (DOMAIN.md, "Privacy is part of the product").
 
-The tables are fixed (:data:`TABLES`); their dimensions come from {neighbourhood, theme,
-sector} and nobody can ask for another cross-tabulation. Every cell counts **distinct**
+The tables are fixed (:data:`TABLES`, listed in :mod:`graph.analysis.table_specs`): each is
+neighbourhood × at most one second dimension, and nobody can ask for another cross-tabulation. Every cell counts **distinct**
 persons (or initiatives): a resident who takes part in two initiatives of one buurt counts
 once in that buurt; someone counted in several cells of a table is fine. A total counts the
 distinct members of the cells it adds up, so a row of the needs table holds the residents with
 any support need in that buurt, which can be fewer than the sum of its cells. Rows are the
 areas where the counted people and initiatives are recorded, at whatever level: an initiative
 for a whole wijk counts in the wijk's row, not in its buurten. Whoever has no neighbourhood is
-not counted.
+not counted. A table without totals (``TableSpec.totals``: indicators, or the cells of
+another table) has cells only, each standing alone.
 
 The counting is :mod:`graph.analysis.counting`, the disclosure control
 :mod:`graph.analysis.disclosure`: on the true counts of the whole table it hides every cell or
@@ -45,23 +46,14 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from graph.analysis.context import NetworkContext
-from graph.analysis.counting import (
-    Counts,
-    Key,
-    count_initiatives,
-    count_isolated,
-    count_isolated_needs,
-    count_needs,
-    count_participants,
-    count_residents,
-)
+from graph.analysis.counting import Counts, Key
 from graph.analysis.disclosure import (
     MIN_CELL,
     ROUNDING,
@@ -72,8 +64,15 @@ from graph.analysis.disclosure import (
     rounded,
 )
 from graph.analysis.results import Lang
+from graph.analysis.table_specs import (
+    SECTOR_NAMES,
+    SIGNAL_NAMES,
+    TABLES,
+    VALUE_NAMES,
+    Dimension,
+    TableSpec,
+)
 from graph.errors import ConfigurationError, NotFoundError
-from graph.model import OSector
 
 # What callers import from here, the names defined in counting and disclosure included: the
 # tables' thresholds, the counts they are made of and why a value is hidden.
@@ -81,6 +80,7 @@ __all__ = [
     "MIN_CELL",
     "ROUNDING",
     "SECTOR_NAMES",
+    "SIGNAL_NAMES",
     "TABLES",
     "AggregateCell",
     "AggregateTable",
@@ -96,37 +96,11 @@ __all__ = [
 ]
 
 
-class Dimension(StrEnum):
-    NEIGHBOURHOOD = "neighbourhood"
-    THEME = "theme"
-    SECTOR = "sector"
-    #: a signal of the isolated question (no ties, only support, cut off, …)
-    SIGNAL = "signal"
-
-
 class CellKind(StrEnum):
     CELL = "cell"
     ROW_TOTAL = "row_total"
     COLUMN_TOTAL = "column_total"
     TOTAL = "total"
-
-
-SECTOR_NAMES: dict[str, tuple[str, str]] = {
-    OSector.ONDERNEMERS: ("Ondernemers", "Businesses"),
-    OSector.ONDERWIJS: ("Onderwijs", "Education"),
-    OSector.ONDERZOEK: ("Onderzoek", "Research"),
-    OSector.OVERHEID: ("Overheid", "Government"),
-    OSector.OMGEVING: ("Omgeving (bewoners)", "Community (residents)"),
-}
-
-
-SIGNAL_NAMES: dict[str, tuple[str, str]] = {
-    "no_ties": ("Geen banden", "No ties"),
-    "only_support": ("Alleen hulpverleners", "Only support workers"),
-    "cut_off": ("Afgesneden van de rest", "Cut off from the rest"),
-    "low_coreness": ("Aan de rand van het netwerk", "At the edge of the network"),
-    "no_participation": ("Doet nergens aan mee", "Takes part in nothing"),
-}
 
 
 class Names(BaseModel):
@@ -166,6 +140,9 @@ class AggregateTable(BaseModel):
     version: int
     min_cell: int
     rounding: int
+    #: whether the table has totals; without, every cell stands alone (indicators, or the
+    #: cells of another table) and no line adds up
+    totals: bool = True
     #: names of the dimension values: names["theme"]["armoede"].en == "Poverty"
     names: dict[Dimension, dict[str, Names]]
     cells: list[AggregateCell]
@@ -185,94 +162,6 @@ class AggregateTable(BaseModel):
         return (nl if lang == "nl" else en).format(min_cell=self.min_cell)
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    name: str
-    title_nl: str
-    title_en: str
-    unit_nl: str
-    unit_en: str
-    dimensions: tuple[Dimension, ...]
-    count: Callable[[NetworkContext], Counts]
-    #: which entries count persons; the others (initiatives, organisations) are published
-    #: exactly unless a count of persons needs them hidden
-    persons: Callable[[Key], bool] = lambda key: True
-
-
-def _residents_and_totals(key: Key) -> bool:
-    """The participants table: residents take part as Omgeving, organisations in the other
-    columns; a row or the grand total adds up both."""
-    return key[1] is None or key[1] == OSector.OMGEVING.value
-
-
-def _none(key: Key) -> bool:
-    return False
-
-
-_HOOD, _THEME, _SECTOR = Dimension.NEIGHBOURHOOD, Dimension.THEME, Dimension.SECTOR
-TABLES: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in (
-        TableSpec(
-            "residents_by_neighbourhood",
-            "Bewoners per buurt",
-            "Residents per neighbourhood",
-            "bewoners",
-            "residents",
-            (_HOOD,),
-            count_residents,
-        ),
-        TableSpec(
-            "needs_by_neighbourhood_and_theme",
-            "Bewoners met een hulpvraag per buurt en thema",
-            "Residents with a support need per neighbourhood and theme",
-            "bewoners",
-            "residents",
-            (_HOOD, _THEME),
-            count_needs,
-        ),
-        TableSpec(
-            "participants_by_neighbourhood_and_sector",
-            "Deelnemers aan actieve initiatieven per buurt en O",
-            "Participants in active initiatives per neighbourhood and O-sector",
-            "bewoners en organisaties",
-            "residents and organisations",
-            (_HOOD, _SECTOR),
-            count_participants,
-            _residents_and_totals,
-        ),
-        TableSpec(
-            "initiatives_by_neighbourhood_and_theme",
-            "Actieve initiatieven per buurt en thema",
-            "Active initiatives per neighbourhood and theme",
-            "initiatieven",
-            "initiatives",
-            (_HOOD, _THEME),
-            count_initiatives,
-            _none,
-        ),
-        TableSpec(
-            "isolated_by_neighbourhood_and_signal",
-            "Bewoners die alleen staan per buurt en signaal",
-            "Isolated residents per neighbourhood and signal",
-            "bewoners",
-            "residents",
-            (_HOOD, Dimension.SIGNAL),
-            count_isolated,
-        ),
-        TableSpec(
-            "isolated_with_needs_by_neighbourhood_and_theme",
-            "Bewoners die alleen staan met een hulpvraag, per buurt en thema",
-            "Isolated residents with a support need, per neighbourhood and theme",
-            "bewoners",
-            "residents",
-            (_HOOD, _THEME),
-            count_isolated_needs,
-        ),
-    )
-}
-
-
 # --- the tables ---------------------------------------------------------------------------
 
 
@@ -283,12 +172,14 @@ def _union(sets: Iterable[set[str]]) -> set[str]:
     return result
 
 
-def _members(counts: Counts, rows: Sequence[str]) -> dict[Key, set[str]]:
+def _members(counts: Counts, rows: Sequence[str], *, totals: bool = True) -> dict[Key, set[str]]:
     """Members of every cell and total (totals: the distinct members of their cells)."""
     columns: list[str | None] = [*counts.columns] or [None]
     members: dict[Key, set[str]] = {
         (r, c): counts.members.get((r, c), set()) for r in rows for c in columns
     }
+    if not totals:
+        return members
     if counts.columns:
         for row in rows:
             members[(row, None)] = _union(members[(row, c)] for c in columns)
@@ -321,12 +212,35 @@ class _Whole:
 def _whole(context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
     counts = spec.count(context)
     rows = sorted(counts.rows)
-    members = _members(counts, rows)
+    members = _members(counts, rows, totals=spec.totals)
     true = {key: len(ids) for key, ids in members.items()}
+    if not spec.totals:
+        return _Whole(rows, counts.columns, true, _alone(context, spec, true, min_cell), None)
     hidden = protect(true, rows, counts.columns, min_cell=min_cell, persons=spec.persons)
     disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
     shared = None if disjoint else {key: ids for key, ids in members.items() if key[0]}
     return _Whole(rows, counts.columns, true, hidden, shared)
+
+
+def _alone(
+    context: NetworkContext, spec: TableSpec, true: dict[Key, int], min_cell: int
+) -> dict[Key, Suppression]:
+    """What a table without totals hides: with no line to add up, a cell can be worked out
+    from nothing else in it, so only rule 1 of :mod:`graph.analysis.disclosure` applies (a
+    count of persons from 1 to ``min_cell - 1``), and whatever its ``linked`` table hides of
+    the same entries, so that neither table shows what the other protects."""
+    hidden = {
+        key: Suppression.PRIMARY
+        for key, n in true.items()
+        if 0 < n < min_cell and spec.persons(key)
+    }
+    if spec.linked is not None:
+        # worked out here, not read from the cache: its lock is held while this table is made
+        other = _whole(context, TABLES[spec.linked], min_cell).hidden
+        for key, n in true.items():
+            if n > 0 and key not in hidden and key in other:
+                hidden[key] = other[key]
+    return hidden
 
 
 class _LastContext:
@@ -404,7 +318,7 @@ def aggregate(
         chosen = set(selected)
         true = {key: n for key, n in true.items() if key[0] in chosen}
         hidden = {key: why for key, why in hidden.items() if key[0] in chosen}
-        for column in [*whole.columns, None]:
+        for column in [*whole.columns, None] if spec.totals else []:
             parts = [(row, column) for row in selected]
             total = true[(None, column)] = whole.selection_total(parts)
             if 0 < total < min_cell and spec.persons((None, column)):
@@ -422,6 +336,7 @@ def aggregate(
         version=context.version,
         min_cell=min_cell,
         rounding=ROUNDING,
+        totals=spec.totals,
         names=_names(context, spec, selected, whole.columns),
         cells=[
             _cell(spec, key, true[key], hidden.get(key)) for key in sorted(true, key=entry_order)
@@ -479,19 +394,18 @@ def _names(
             row: Names(nl=context.area_name(row), en=context.area_name(row)) for row in rows
         }
     }
-    if Dimension.THEME in spec.dimensions:
-        names[Dimension.THEME] = {
+    second = spec.dimensions[1] if len(spec.dimensions) > 1 else None
+    if second is Dimension.THEME:
+        names[second] = {
             theme: Names(nl=context.theme_name(theme, "nl"), en=context.theme_name(theme, "en"))
             for theme in columns
         }
-    if Dimension.SIGNAL in spec.dimensions:
-        names[Dimension.SIGNAL] = {
-            signal: Names(nl=SIGNAL_NAMES[signal][0], en=SIGNAL_NAMES[signal][1])
-            for signal in columns
-        }
-    if Dimension.SECTOR in spec.dimensions:
-        names[Dimension.SECTOR] = {
-            sector: Names(nl=SECTOR_NAMES[sector][0], en=SECTOR_NAMES[sector][1])
-            for sector in columns
+    elif second is not None:
+        known = VALUE_NAMES.get(second, {})
+        names[second] = {
+            value: Names(
+                nl=known.get(value, (value, value))[0], en=known.get(value, (value, value))[1]
+            )
+            for value in columns
         }
     return names

@@ -100,13 +100,29 @@ def organisation_themes(context: NetworkContext) -> OrganisationWork:
     return OrganisationWork(found, {theme: 1 / n for theme, n in initiatives.items()})
 
 
-def _located(context: NetworkContext, initiative: str) -> str | None:
+def located_in(context: NetworkContext, initiative: str) -> str | None:
+    """The area an initiative is recorded in (a buurt, wijk or gemeente), or None.
+
+    >>> import networkx as nx
+    >>> fabric = nx.Graph()
+    >>> fabric.add_nodes_from([("i-1", {"neighbourhood": "BU1"}), ("i-2", {})])
+    >>> context = NetworkContext(1, fabric)
+    >>> located_in(context, "i-1"), located_in(context, "i-2")
+    ('BU1', None)
+    """
     where = context.fabric.nodes[initiative].get("neighbourhood")
     return str(where) if where else None
 
 
-def _areas_up(context: NetworkContext, code: str) -> set[str]:
-    """The area and every area it lies within."""
+def areas_up(context: NetworkContext, code: str) -> set[str]:
+    """The area and every area it lies within: an initiative recorded in any of them works
+    in the area (the opportunities question's coverage; nearby organisations).
+
+    >>> import networkx as nx
+    >>> areas = {"BU1": {"parent": "WK1"}, "WK1": {"parent": "GM1"}, "GM1": {"parent": ""}}
+    >>> sorted(areas_up(NetworkContext(1, nx.Graph(), areas=areas), "BU1"))
+    ['BU1', 'GM1', 'WK1']
+    """
     result = set()
     while code and code not in result:
         result.add(code)
@@ -131,7 +147,7 @@ def answer_opportunities(
     covered: set[tuple[str, str]] = set()
     for initiative, themes in context.addresses.items():
         if initiative in fabric and fabric.nodes[initiative].get("status", "active") in ACTIVE:
-            where = _located(context, initiative)
+            where = located_in(context, initiative)
             if where:
                 covered.update((where, theme) for theme in themes)
     sought: dict[str, set[str]] = defaultdict(set)  # theme -> skills initiatives on it look for
@@ -143,7 +159,7 @@ def answer_opportunities(
             (-len(people), f"{home}:{theme}", home, theme, people)
             for (home, theme), people in needing.items()
             if len(people) >= min_residents
-            and not any((area, theme) in covered for area in _areas_up(context, home))
+            and not any((area, theme) in covered for area in areas_up(context, home))
         ),
         key=lambda o: (o[0], o[1]),
     )
@@ -349,7 +365,7 @@ def nearby_organisations(
     neighbourhood first, then the areas it lies within, then the rest; ties by id.
     """
     fabric = context.fabric
-    levels = _areas_up(context, home) if home else set()
+    levels = areas_up(context, home) if home else set()
     ranked = []
     for org in organisations:
         if org in exclude or fabric.nodes[org].get("o_sector") != sector:
@@ -366,7 +382,21 @@ def nearby_organisations(
     return [org for *_, org in ranked[:3]]
 
 
-def _lead(context: NetworkContext, initiative: str) -> str:
+def lead_of(context: NetworkContext, initiative: str) -> str:
+    """Who leads an initiative: the ``lead`` it was given (residents, shared, professionals),
+    or else residents where a resident is its owner, professionals where it is coached
+    without one, and "unknown" where neither.
+
+    >>> import networkx as nx
+    >>> fabric = nx.Graph()
+    >>> fabric.add_nodes_from(["i-1", "i-2", "i-3"], label="Initiative")
+    >>> fabric.add_node("i-4", label="Initiative", lead="shared")
+    >>> fabric.add_edge("r-1", "i-1", type="PARTICIPATES_IN", role="owner")
+    >>> fabric.add_edge("p-1", "i-2", type="COACHES")
+    >>> context = NetworkContext(1, fabric)
+    >>> [lead_of(context, i) for i in ("i-1", "i-2", "i-3", "i-4")]
+    ['residents', 'professionals', 'unknown', 'shared']
+    """
     data = context.fabric.nodes[initiative]
     if data.get("lead"):
         return str(data["lead"])
@@ -390,7 +420,7 @@ def answer_ownership(context: NetworkContext, scope: Scope, *, limit: int = 20) 
     for node, data in graph.nodes(data=True):
         if data.get("label") != "Initiative":
             continue
-        lead = _lead(context, node)
+        lead = lead_of(context, node)
         total[lead] += 1
         by_area[data.get("neighbourhood") or "-"][lead] += 1
         for theme in context.addresses.get(node, ()):

@@ -47,7 +47,7 @@ class Counts:
         self.members[(row, column)].add(member)
 
 
-def _located(context: NetworkContext, label: str) -> Iterator[tuple[str, str]]:
+def located(context: NetworkContext, label: str) -> Iterator[tuple[str, str]]:
     """(id, neighbourhood) of the nodes of a label that have a neighbourhood.
 
     One pass over the node data as the plain dicts they are: a million residents take a
@@ -57,20 +57,22 @@ def _located(context: NetworkContext, label: str) -> Iterator[tuple[str, str]]:
             yield node, str(home)
 
 
-def _active_initiatives(context: NetworkContext) -> Iterator[tuple[str, str]]:
+def active_initiatives(context: NetworkContext) -> Iterator[tuple[str, str]]:
+    """(id, neighbourhood) of the active initiatives that have a neighbourhood."""
     nodes = context.fabric.nodes
-    for node, home in _located(context, "Initiative"):
+    for node, home in located(context, "Initiative"):
         if nodes[node].get("status") in ACTIVE:
             yield node, home
 
 
-def _themes(context: NetworkContext, used: Iterable[str]) -> list[str]:
+def theme_columns(context: NetworkContext, used: Iterable[str]) -> list[str]:
+    """The columns of a table by theme: every known theme and any other one ``used``."""
     return sorted(set(context.theme_names) | set(used))
 
 
 def count_residents(context: NetworkContext) -> Counts:
     by_home: defaultdict[str, list[str]] = defaultdict(list)
-    for resident, home in _located(context, "Resident"):
+    for resident, home in located(context, "Resident"):
         by_home[home].append(resident)
     counts = Counts(rows=set(by_home))
     counts.members.update(((home, None), set(people)) for home, people in by_home.items())
@@ -79,7 +81,7 @@ def count_residents(context: NetworkContext) -> Counts:
 
 def count_needs(context: NetworkContext) -> Counts:
     """Residents with a support need, by their home and the need's theme."""
-    counts = Counts(rows={home for _, home in _located(context, "Resident")})
+    counts = Counts(rows={home for _, home in located(context, "Resident")})
     nodes = context.fabric.nodes
     for resident, themes in context.needs.items():
         # the residents with a need, not every resident: most have none
@@ -89,7 +91,7 @@ def count_needs(context: NetworkContext) -> Counts:
             row = str(home)
             for theme in themes:
                 counts.add(row, theme, resident)
-    counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
+    counts.columns = theme_columns(context, (theme for _, theme in counts.members if theme))
     return counts
 
 
@@ -104,7 +106,7 @@ def count_participants(context: NetworkContext) -> Counts:
     counts = Counts(columns=[o.value for o in OSector])
     sectors = set(counts.columns)
     omgeving = OSector.OMGEVING.value
-    for initiative, home in _active_initiatives(context):
+    for initiative, home in active_initiatives(context):
         counts.rows.add(home)
         # the ties as the plain dicts they are, not through an edge view each
         for other, tie in fabric.adj[initiative].items():
@@ -122,18 +124,18 @@ def count_participants(context: NetworkContext) -> Counts:
 def count_initiatives(context: NetworkContext) -> Counts:
     """Active initiatives, by their neighbourhood and the themes they address."""
     counts = Counts()
-    for initiative, home in _active_initiatives(context):
+    for initiative, home in active_initiatives(context):
         counts.rows.add(home)
         for theme in context.addresses.get(initiative, ()):
             counts.add(home, theme, initiative)
-    counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
+    counts.columns = theme_columns(context, (theme for _, theme in counts.members if theme))
     return counts
 
 
 def count_isolated(context: NetworkContext) -> Counts:
     """Isolated residents, by their home and each signal they show (the isolated question's
     own rule, :func:`~graph.analysis.isolated.isolation_signals`)."""
-    counts = Counts(rows={home for _, home in _located(context, "Resident")}, columns=[*WEIGHTS])
+    counts = Counts(rows={home for _, home in located(context, "Resident")}, columns=[*WEIGHTS])
     nodes = context.fabric.nodes
     for resident, (signals, _) in isolation_signals(context, Scope()).items():
         home = nodes[resident].get("neighbourhood")
@@ -145,12 +147,12 @@ def count_isolated(context: NetworkContext) -> Counts:
 
 def count_isolated_needs(context: NetworkContext) -> Counts:
     """Isolated residents with a support need, by their home and the need's theme."""
-    counts = Counts(rows={home for _, home in _located(context, "Resident")})
+    counts = Counts(rows={home for _, home in located(context, "Resident")})
     nodes = context.fabric.nodes
     for resident in isolation_signals(context, Scope()):
         home = nodes[resident].get("neighbourhood")
         if home:
             for theme in context.needs.get(resident, {}):
                 counts.add(str(home), theme, resident)
-    counts.columns = _themes(context, (theme for _, theme in counts.members if theme))
+    counts.columns = theme_columns(context, (theme for _, theme in counts.members if theme))
     return counts

@@ -476,7 +476,7 @@ def test_the_sample_tables_are_safe_and_add_up(sample: NetworkContext) -> None:
         values = published(table)
         rows = sorted({row for row, _ in values if row})
         columns = sorted({column for _, column in values if column})
-        equations = sums(rows, columns)
+        equations = sums(rows, columns) if table.totals else []  # without: no line adds up
         assert lines_with_one_hidden(values, equations) == [], name
     wijk = aggregate(sample, NEEDS, ("WK999901",))
     assert {c.dimensions.get(Dimension.NEIGHBOURHOOD) for c in wijk.cells} >= {place}

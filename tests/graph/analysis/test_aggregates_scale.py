@@ -142,7 +142,7 @@ def test_the_counts_equal_a_walk_over_every_node(seed: int, table: str) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("table", list(TABLES))
+@pytest.mark.parametrize("table", [name for name, spec in TABLES.items() if spec.totals])
 def test_a_selections_totals_count_each_person_once(seed: int, table: str) -> None:
     """Summed where no one counts in two rows, otherwise the union of the rows' members."""
     context = city(seed)

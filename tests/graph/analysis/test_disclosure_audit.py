@@ -35,16 +35,18 @@ def _key(table: AggregateTable, dimensions: Mapping[str, str]) -> Key:
 
 
 def _lines(true: Mapping[Key, int]) -> list[tuple[Key, list[Key]]]:
-    """Every (total, the entries it adds up) of a table."""
+    """Every (total, the entries it adds up) of a table: only the totals it has (a table of
+    indicators, or of another table's cells, has none, and nothing in it adds up)."""
     rows = sorted({row for row, _ in true if row is not None})
     columns = sorted({column for _, column in true if column is not None})
     if not columns:
-        return [((None, None), [(row, None) for row in rows])]
-    lines = [((row, None), [(row, c) for c in columns]) for row in rows]
-    lines += [((None, c), [(row, c) for row in rows]) for c in columns]
-    lines += [((None, None), [(row, None) for row in rows])]
-    lines += [((None, None), [(None, c) for c in columns])]
-    return lines
+        lines = [((None, None), [(row, None) for row in rows])]
+    else:
+        lines = [((row, None), [(row, c) for c in columns]) for row in rows]
+        lines += [((None, c), [(row, c) for row in rows]) for c in columns]
+        lines += [((None, None), [(row, None) for row in rows])]
+        lines += [((None, None), [(None, c) for c in columns])]
+    return [(total, parts) for total, parts in lines if total in true]
 
 
 def largest_hidden_values(

@@ -1,11 +1,13 @@
-"""The network questions as publishable tables (issue 13): the isolated question's signals per
-neighbourhood, counted by the question's own rule and published under the one policy."""
+"""The network questions as publishable tables (issue 13): each counted by the question's own
+rule (its true counts equal what the question's answer finds on the sample) and published under
+the one policy."""
 
 from __future__ import annotations
 
 import pytest
 
 from graph.analysis.aggregates import TABLES, _whole, aggregate
+from graph.analysis.collective import answer_opportunities
 from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL
 from graph.analysis.isolated import WEIGHTS, answer_isolated
@@ -17,6 +19,7 @@ from importers.synthetic import sample_files
 
 SIGNALS = "isolated_by_neighbourhood_and_signal"
 WITH_NEEDS = "isolated_with_needs_by_neighbourhood_and_theme"
+NEEDS = "needs_by_neighbourhood_and_theme"
 
 
 @pytest.fixture
@@ -47,3 +50,60 @@ def test_the_isolated_tables_publish_no_small_count(sample: NetworkContext) -> N
         assert table.names["signal" if name == SIGNALS else "theme"]  # type: ignore[index]
     signals = aggregate(sample, SIGNALS)
     assert signals.names["signal"]["no_ties"].nl == "Geen banden"  # type: ignore[index]
+
+
+# --- opportunities --------------------------------------------------------------------------
+
+OPPORTUNITIES = "opportunities_by_neighbourhood_and_theme"
+
+
+def test_the_opportunities_table_counts_what_the_question_finds(sample: NetworkContext) -> None:
+    answer = answer_opportunities(sample, Scope(), limit=10_000, min_residents=1)
+    found = {
+        (item.figures["neighbourhood"], item.figures["theme"]): item.figures["residents_with_need"]
+        for item in answer.items
+    }
+    assert found[("BU99990102", "schulden")] == 14, "Havenkwartier × schulden is open"
+    true = _whole(sample, TABLES[OPPORTUNITIES], MIN_CELL).true
+    assert {key: n for key, n in true.items() if n} == found
+    # the question lists the open needs of at least ten residents: the same as the table's
+    listed = answer_opportunities(sample, Scope(), limit=10_000).summary["opportunities"]
+    assert listed == sum(1 for n in true.values() if n >= MIN_CELL)
+
+
+def test_the_opportunities_table_shows_the_needs_tables_cells(sample: NetworkContext) -> None:
+    """Its cells are cells of the needs table: each is published as that table publishes it
+    (hidden where it is hidden there), so neither table undoes the other's protection."""
+    table, needs = aggregate(sample, OPPORTUNITIES), aggregate(sample, NEEDS)
+    assert not table.totals and all(cell.kind == "cell" for cell in table.cells)
+    assert all(cell.persons for cell in table.cells)
+    shown = 0
+    for cell in table.cells:
+        if cell.value == 0:
+            continue
+        same = needs.cell(**cell.dimensions)
+        assert (cell.value, cell.suppressed) == (same.value, same.suppressed), cell.dimensions
+        shown += not cell.suppressed
+    assert shown == 1  # Havenkwartier × schulden, 15 (14 rounded)
+    assert table.cell(neighbourhood="BU99990102", theme="schulden").value == 15
+    assert table.names["theme"]["schulden"].nl  # type: ignore[index]
+
+
+def test_a_table_without_totals_has_cells_only() -> None:
+    """Each cell of a table without totals stands alone; a selection adds no totals."""
+    import networkx as nx
+
+    fabric = nx.Graph()
+    fabric.add_nodes_from(
+        (f"r{i}", {"label": "Resident", "neighbourhood": f"BU{1 + (i >= 12) + (i >= 15)}"})
+        for i in range(27)
+    )
+    needs = {f"r{i}": {"schulden": False} for i in range(27)}
+    context = NetworkContext(1, fabric, needs=needs)
+    table = aggregate(context, OPPORTUNITIES)
+    assert [(c.dimensions["neighbourhood"], c.value, c.reason) for c in table.cells] == [
+        ("BU1", 10, None),
+        ("BU2", None, "primary"),
+        ("BU3", 10, None),
+    ]
+    assert aggregate(context, OPPORTUNITIES, ("BU1", "BU2")).cells == table.cells[:2]

@@ -1,0 +1,55 @@
+"""Who is counted where in the publishable tables of the collective questions (DOMAIN.md, 3–6).
+
+Each ``count_*`` function returns :class:`~graph.analysis.counting.Counts` as the tables of
+:mod:`graph.analysis.counting` do, and counts with the rule of the question it publishes
+(:mod:`graph.analysis.collective`, :mod:`graph.analysis.strengths`), so that a table and the
+question's answer never disagree about who or what is counted. Initiatives are counted where
+they are recorded, residents where they live; whoever has no neighbourhood is not counted.
+
+>>> import networkx as nx
+>>> fabric = nx.Graph()
+>>> fabric.add_node("r-1", label="Resident", neighbourhood="BU1")
+>>> fabric.add_node("i-1", label="Initiative", neighbourhood="BU1", status="active")
+>>> context = NetworkContext(1, fabric, needs={"r-1": {"schulden": False, "groen": False}},
+...                          addresses={"i-1": {"groen"}})
+>>> {key: people for key, people in count_opportunities(context).members.items() if people}
+{('BU1', 'schulden'): {'r-1'}}
+"""
+
+from __future__ import annotations
+
+from graph.analysis.collective import ACTIVE, areas_up, located_in
+from graph.analysis.context import NetworkContext
+from graph.analysis.counting import Counts, count_needs
+
+# --- opportunities ------------------------------------------------------------------------------
+
+
+def covered(context: NetworkContext) -> set[tuple[str, str]]:
+    """(area, theme) where an active initiative recorded in the area addresses the theme: as
+    the opportunities question reads it (:func:`~graph.analysis.collective.answer_opportunities`),
+    a need is taken up where this holds for its home or an area the home lies within."""
+    fabric = context.fabric
+    found: set[tuple[str, str]] = set()
+    for initiative, addressed in context.addresses.items():
+        if initiative in fabric and fabric.nodes[initiative].get("status", "active") in ACTIVE:
+            where = located_in(context, initiative)
+            if where:
+                found.update((where, theme) for theme in addressed)
+    return found
+
+
+def count_opportunities(context: NetworkContext) -> Counts:
+    """Residents with a support need that no active initiative takes up where they live, by
+    their home and the need's theme: the cells of the needs table
+    (:func:`~graph.analysis.counting.count_needs`) the opportunities question finds open,
+    with every resident in need, not only the cells of ``min_residents`` or more."""
+    needs = count_needs(context)
+    taken_up = covered(context)
+    counts = Counts(rows=needs.rows, columns=needs.columns)
+    for (home, theme), people in needs.members.items():
+        if home is None or theme is None or not people:
+            continue
+        if not any((area, theme) in taken_up for area in areas_up(context, home)):
+            counts.members[(home, theme)] = set(people)
+    return counts

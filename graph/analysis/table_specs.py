@@ -1,0 +1,172 @@
+"""The publishable tables: what each counts, along which dimensions, and how it is published.
+
+:data:`TABLES` is the fixed list :mod:`graph.analysis.aggregates` works out and publishes;
+nobody can ask for another cross-tabulation. A table is neighbourhood × at most one second
+dimension. Most tables have totals (a row, a column, the whole table) that add up their
+cells; a table of indicators, whose columns measure different things, or a table that shows
+cells of another table, has none (:attr:`TableSpec.totals`).
+
+>>> sorted({spec.dimensions[-1].value for spec in TABLES.values()})[:3]
+['neighbourhood', 'sector', 'signal']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from graph.analysis.context import NetworkContext
+from graph.analysis.counting import (
+    Counts,
+    Key,
+    count_initiatives,
+    count_isolated,
+    count_isolated_needs,
+    count_needs,
+    count_participants,
+    count_residents,
+)
+from graph.analysis.question_counts import count_opportunities
+from graph.model import OSector
+
+
+class Dimension(StrEnum):
+    NEIGHBOURHOOD = "neighbourhood"
+    THEME = "theme"
+    SECTOR = "sector"
+    #: a signal of the isolated question (no ties, only support, cut off, …)
+    SIGNAL = "signal"
+
+
+SECTOR_NAMES: dict[str, tuple[str, str]] = {
+    OSector.ONDERNEMERS: ("Ondernemers", "Businesses"),
+    OSector.ONDERWIJS: ("Onderwijs", "Education"),
+    OSector.ONDERZOEK: ("Onderzoek", "Research"),
+    OSector.OVERHEID: ("Overheid", "Government"),
+    OSector.OMGEVING: ("Omgeving (bewoners)", "Community (residents)"),
+}
+
+
+SIGNAL_NAMES: dict[str, tuple[str, str]] = {
+    "no_ties": ("Geen banden", "No ties"),
+    "only_support": ("Alleen hulpverleners", "Only support workers"),
+    "cut_off": ("Afgesneden van de rest", "Cut off from the rest"),
+    "low_coreness": ("Aan de rand van het netwerk", "At the edge of the network"),
+    "no_participation": ("Doet nergens aan mee", "Takes part in nothing"),
+}
+
+#: The names of the values of the dimensions that are not named in the graph (themes and
+#: skills are): (Dutch, English); a value not listed is shown as it is.
+VALUE_NAMES: dict[Dimension, dict[str, tuple[str, str]]] = {
+    Dimension.SECTOR: SECTOR_NAMES,
+    Dimension.SIGNAL: SIGNAL_NAMES,
+}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    title_nl: str
+    title_en: str
+    unit_nl: str
+    unit_en: str
+    dimensions: tuple[Dimension, ...]
+    count: Callable[[NetworkContext], Counts]
+    #: which entries count persons; the others (initiatives, organisations) are published
+    #: exactly unless a count of persons needs them hidden
+    persons: Callable[[Key], bool] = lambda key: True
+    #: whether the table has totals that add up its cells. Without (indicators, or cells of
+    #: another table) every cell stands alone: nothing can be worked out from the others, so
+    #: only counts of persons under the threshold are hidden (and those of ``linked``)
+    totals: bool = True
+    #: a table whose cells this one repeats (same key, same or no members): an entry that
+    #: table hides is hidden here too, so that neither undoes the other's protection
+    linked: str | None = None
+
+
+def _residents_and_totals(key: Key) -> bool:
+    """The participants table: residents take part as Omgeving, organisations in the other
+    columns; a row or the grand total adds up both."""
+    return key[1] is None or key[1] == OSector.OMGEVING.value
+
+
+def _none(key: Key) -> bool:
+    return False
+
+
+_HOOD, _THEME, _SECTOR = Dimension.NEIGHBOURHOOD, Dimension.THEME, Dimension.SECTOR
+NEEDS = "needs_by_neighbourhood_and_theme"
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "residents_by_neighbourhood",
+            "Bewoners per buurt",
+            "Residents per neighbourhood",
+            "bewoners",
+            "residents",
+            (_HOOD,),
+            count_residents,
+        ),
+        TableSpec(
+            NEEDS,
+            "Bewoners met een hulpvraag per buurt en thema",
+            "Residents with a support need per neighbourhood and theme",
+            "bewoners",
+            "residents",
+            (_HOOD, _THEME),
+            count_needs,
+        ),
+        TableSpec(
+            "participants_by_neighbourhood_and_sector",
+            "Deelnemers aan actieve initiatieven per buurt en O",
+            "Participants in active initiatives per neighbourhood and O-sector",
+            "bewoners en organisaties",
+            "residents and organisations",
+            (_HOOD, _SECTOR),
+            count_participants,
+            _residents_and_totals,
+        ),
+        TableSpec(
+            "initiatives_by_neighbourhood_and_theme",
+            "Actieve initiatieven per buurt en thema",
+            "Active initiatives per neighbourhood and theme",
+            "initiatieven",
+            "initiatives",
+            (_HOOD, _THEME),
+            count_initiatives,
+            _none,
+        ),
+        TableSpec(
+            "isolated_by_neighbourhood_and_signal",
+            "Bewoners die alleen staan per buurt en signaal",
+            "Isolated residents per neighbourhood and signal",
+            "bewoners",
+            "residents",
+            (_HOOD, Dimension.SIGNAL),
+            count_isolated,
+        ),
+        TableSpec(
+            "isolated_with_needs_by_neighbourhood_and_theme",
+            "Bewoners die alleen staan met een hulpvraag, per buurt en thema",
+            "Isolated residents with a support need, per neighbourhood and theme",
+            "bewoners",
+            "residents",
+            (_HOOD, _THEME),
+            count_isolated_needs,
+        ),
+        TableSpec(
+            "opportunities_by_neighbourhood_and_theme",
+            "Bewoners met een hulpvraag waar geen actief initiatief op werkt, per buurt en thema",
+            "Residents with a support need no active initiative takes up, per neighbourhood "
+            "and theme",
+            "bewoners",
+            "residents",
+            (_HOOD, _THEME),
+            count_opportunities,
+            totals=False,
+            linked=NEEDS,
+        ),
+    )
+}
