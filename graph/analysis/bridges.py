@@ -6,6 +6,12 @@ large ones — the bound is reported), Burt's constraint and effective size, tie
 communities (Leiden, seeded; participation coefficient), Gould–Fernandez brokerage over the
 five-O and neighbourhood partitions, and bridges between lifeworld and system world.
 
+Every "als X wegvalt" reason names who or what is cut off (up to three, then how many more),
+with their ids in its data; the bridge ties are listed in the notes, each with what hangs on
+it. With ``Scope(people_only=True)`` the items are people (residents and professionals)
+only, and the places that would have ranked among them are listed in the summary
+(``places``); names are what :meth:`NetworkContext.name` gives, as for every item.
+
 The score, in [0, 1], is the larger of two signals a coach can weigh side by side: betweenness
 relative to the scope's top broker (who scores 1), and what would be cut off if the node fell
 away, k people and places weighing k / (k + 5) — a group of five counts as much as half the
@@ -23,7 +29,10 @@ import networkx as nx
 from graph.analysis import brokerage, forked
 from graph.analysis.context import NetworkContext
 from graph.analysis.metrics import MetricBackend
-from graph.analysis.results import Answer, Item, Reason, Scope
+from graph.analysis.results import Answer, Item, Reason, Scope, counted
+
+#: Who a bridge is in a list of people (``Scope.people_only``): the rest are places.
+PEOPLE = frozenset({"Resident", "Professional"})
 
 #: Up to EXACT_LIMIT nodes betweenness is exact; above it, it counts only paths of at most
 #: ``bound(n)`` steps. Measured on the 100,000-resident synthetic city (2 cores): 4 steps took
@@ -60,7 +69,15 @@ def _cut_off(parts: list[int]) -> int:
 
 
 def _hanging(graph: nx.Graph, node: str, parts: list[int]) -> tuple[int, str | None]:
-    """What is cut off when ``node`` goes: how many, and its best-connected initiative.
+    """What is cut off when ``node`` goes: how many, and its best-connected initiative."""
+    small = _hanging_part(graph, node, parts)
+    initiatives = [n for n in small if graph.nodes[n].get("label") == "Initiative"]
+    best = max(initiatives, key=lambda n: (graph.degree[n], n), default=None)
+    return len(small), best
+
+
+def _hanging_part(graph: nx.Graph, node: str, parts: list[int]) -> set[str]:
+    """What is cut off when ``node`` goes: the nodes outside the largest remaining part.
 
     A walk from each contact stops once it has seen more than the cut-off parts hold: only
     the remaining main part is that large, and walking it would mean walking the city.
@@ -88,30 +105,112 @@ def _hanging(graph: nx.Graph, node: str, parts: list[int]) -> tuple[int, str | N
     if not main and complete:
         complete.remove(max(complete, key=len))
     small: set[str] = set().union(*complete)
-    initiatives = [n for n in small if graph.nodes[n].get("label") == "Initiative"]
-    best = max(initiatives, key=lambda n: (graph.degree[n], n), default=None)
-    return len(small), best
+    return small
+
+
+#: Who is named of what is cut off: at most this many, then how many more.
+NAMED = 3
+#: The ids of what is cut off carried in a reason's data: at most this many.
+CARRIED = 20
+
+
+def _who(graph: nx.Graph, nodes: set[str], context: NetworkContext) -> tuple[str, str, list[str]]:
+    """What is cut off, in words (Dutch, English) and its ids: places first (initiatives,
+    then organisations, best connected first), then people; three named, then how many more.
+
+    >>> import networkx as nx
+    >>> graph = nx.Graph([("a", "b"), ("a", "c")])
+    >>> for n, name in (("a", "Ans"), ("b", "Bob"), ("c", "Cor")):
+    ...     graph.add_node(n, label="Resident", display_name=name)
+    >>> _who(graph, {"b", "c"}, NetworkContext(1, graph))[:2]
+    ('Bob en Cor', 'Bob and Cor')
+    """
+    order = {"Initiative": 0, "Organisation": 1}
+    ranked = sorted(
+        nodes,
+        key=lambda n: (order.get(graph.nodes[n].get("label"), 2), -graph.degree[n], n),
+    )
+    names = [context.name(n) for n in ranked[:NAMED]]
+    more = len(ranked) - len(names)
+    if more:
+        nl = f"{', '.join(names)} en {counted(more, 'ander', 'anderen')}"
+        en = f"{', '.join(names)} and {counted(more, 'other', 'others')}"
+    else:
+        nl = " en ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        en = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return nl, en, ranked[:CARRIED]
 
 
 def _articulation_reason(
     graph: nx.Graph, node: str, parts: list[int], context: NetworkContext
 ) -> Reason:
     name = context.name(node)
-    size, initiative = _hanging(graph, node, parts)
-    if initiative:
-        others = size - 1
-        what_nl = f"raakt {context.name(initiative)} (met {others} anderen)"
-        what_en = f"{context.name(initiative)} (with {others} others) loses touch"
-    elif size == 1:
-        what_nl, what_en = "raakt één persoon of plek", "one person or place loses touch"
-    else:
-        what_nl, what_en = f"raken {size} mensen en plekken", f"{size} people and places lose touch"
+    small = _hanging_part(graph, node, parts)
+    what_nl, what_en, ids = _who(graph, small, context)
+    one = len(small) == 1
     return Reason(
         code="articulation_point",
-        nl=f"Als {name} wegvalt, {what_nl} los van de rest van het netwerk.",
-        en=f"If {name} drops out, {what_en} with the rest of the network.",
-        data={"parts": parts, "cut_off": _cut_off(parts)},
+        nl=f"Als {name} wegvalt, {'raakt' if one else 'raken'} {what_nl} los van de rest "
+        "van het netwerk.",
+        en=f"If {name} drops out, {what_en} {'loses' if one else 'lose'} touch with the rest "
+        "of the network.",
+        data={"parts": parts, "cut_off": _cut_off(parts), "cut_off_ids": ids},
     )
+
+
+def _tie_side(graph: nx.Graph, a: str, b: str, *, cap: int = 5_000) -> set[str] | None:
+    """The side a bridge tie ``a``–``b`` cuts off: the smaller of the two parts left when it
+    goes, found by walking both sides at once until one is done (None: both are larger than
+    ``cap``, as a tie between two halves of a city would be).
+
+    >>> import networkx as nx
+    >>> sorted(_tie_side(nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]), "c", "d"))
+    ['d']
+    """
+    seen = ({a}, {b})
+    pending = ([a], [b])
+    while all(pending):
+        for side in (0, 1):
+            here = pending[side].pop()
+            for other in graph.adj[here]:
+                if other not in seen[side] and {here, other} != {a, b}:
+                    seen[side].add(other)
+                    pending[side].append(other)
+            if not pending[side]:
+                return seen[side]
+        if min(len(seen[0]), len(seen[1])) > cap:
+            return None
+    return seen[0] if not pending[0] else seen[1]
+
+
+def _tie_notes(
+    graph: nx.Graph, ties: list[tuple[str, str]], context: NetworkContext
+) -> list[Reason]:
+    """One note per listed bridge tie: its ends by name and what is cut off without it, the
+    largest cut first."""
+    notes = []
+    for a, b in ties:
+        side = _tie_side(graph, a, b)
+        if side is None:
+            continue
+        what_nl, what_en, ids = _who(graph, side, context)
+        one = len(side) == 1
+        notes.append(
+            (
+                -len(side),
+                (a, b),
+                Reason(
+                    code="bridge_tie",
+                    nl=f"Brugband {context.name(a)} – {context.name(b)}: zonder deze band "
+                    f"{'raakt' if one else 'raken'} {what_nl} los.",
+                    en=f"Bridge tie {context.name(a)} – {context.name(b)}: without it, "
+                    f"{what_en} {'loses' if one else 'lose'} touch.",
+                    data={"tie": [a, b], "cut_off": len(side), "cut_off_ids": ids},
+                ),
+            )
+        )
+    notes.sort(key=lambda note: note[:2])
+    return [reason for *_, reason in notes]
 
 
 def answer_bridges(
@@ -142,10 +241,16 @@ def answer_bridges(
         scores = {node: value / top_between for node, value in between.items()}
         for node, parts in cuts.items():  # a node without parts adds weight 0
             scores[node] = max(scores[node], _cut_weight(_cut_off(parts)))
+        labels = graph.nodes
         chosen = [
             node
             for _, node in heapq.nsmallest(
-                limit, ((-score, node) for node, score in scores.items() if score > 0)
+                limit,
+                (
+                    (-score, node)
+                    for node, score in scores.items()
+                    if score > 0 and (not scope.people_only or labels[node].get("label") in PEOPLE)
+                ),
             )
         ]
         membership = dict(zip(graph, finding.result(), strict=True))
@@ -227,24 +332,28 @@ def answer_bridges(
             )
         )
     ties = metrics.bridge_edges(graph, ig=prepared)
-    summary = {
+    listed = ties[:limit]
+    summary: dict[str, Any] = {
         "nodes": n,
         "edges": graph.number_of_edges(),
         "articulation_points": len(cuts),
         "bridge_ties": len(ties),
         "communities": len(set(membership.values())),
         "betweenness_bound": steps,
-        "ties": [list(tie) for tie in ties[:limit]],
+        "ties": [list(tie) for tie in listed],
     }
-    notes = []
+    if scope.people_only:
+        summary["places"] = _places_ranked(graph, scores, limit, context)
+    notes = _tie_notes(graph, listed, context)
     if steps is not None:
-        notes.append(
+        notes.insert(
+            0,
             Reason(
                 code="bounded_betweenness",
                 nl=f"Grote graaf: betweenness telt alleen wegen tot {steps} stappen.",
                 en=f"Large graph: betweenness counts paths of up to {steps} steps only.",
                 data={"bound": steps},
-            )
+            ),
         )
     return Answer(
         question="bridges",
@@ -254,6 +363,30 @@ def answer_bridges(
         summary=summary,
         notes=notes,
     )
+
+
+def _places_ranked(
+    graph: nx.Graph, scores: dict[str, float], limit: int, context: NetworkContext
+) -> list[dict[str, Any]]:
+    """The places (initiatives, organisations) that hold the network together, best first:
+    their own list beside the people."""
+    best = heapq.nsmallest(
+        limit,
+        (
+            (-score, node)
+            for node, score in scores.items()
+            if score > 0 and graph.nodes[node].get("label") not in PEOPLE
+        ),
+    )
+    return [
+        {
+            "id": node,
+            "kind": str(graph.nodes[node].get("label", "")),
+            "name": context.name(node),
+            "score": round(-minus, 6),
+        }
+        for minus, node in best
+    ]
 
 
 def _places(between: dict[str, float], nodes: list[str]) -> dict[str, int]:

@@ -222,6 +222,7 @@ class NetworkContext:
         question asked of it: read it, never change it. Theme: the residents who need or are interested in it and the initiatives that
         address it, with everyone they are tied to.
         """
+        scope = scope.area()
         if scope not in self._scoped:
             self._scoped[scope] = self._cut(scope)
         return self._scoped[scope]
@@ -231,6 +232,7 @@ class NetworkContext:
         run in igraph share one conversion (a third of a second for a city of 100,000, 4 s for
         a million). The whole fabric's is kept on disk beside the context when that is kept,
         so the next command reads it back instead (a quarter of the time)."""
+        scope = scope.area()
         key = (scope, metrics.__name__)
         if key not in self._twins:
             graph = self.scoped(scope)

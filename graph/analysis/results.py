@@ -51,12 +51,25 @@ class Item(BaseModel):
 
 
 class Scope(BaseModel):
-    """Where a question looks: the whole graph, some neighbourhoods, and/or one theme."""
+    """Where a question looks: the whole graph, some neighbourhoods, and/or one theme; and
+    ``people_only``: an answer that lists people and places (the bridges) lists people
+    (residents and professionals) only, with the places that would have ranked among them in
+    their own list in the summary."""
 
     model_config = ConfigDict(frozen=True)
 
     neighbourhoods: tuple[str, ...] = ()
     theme: str | None = None
+    people_only: bool = False
+
+    def area(self) -> Scope:
+        """Where the question looks, without how its answer is filtered: the part of the
+        network it runs on is the same for both.
+
+        >>> Scope(theme="groen", people_only=True).area() == Scope(theme="groen")
+        True
+        """
+        return Scope(neighbourhoods=self.neighbourhoods, theme=self.theme)
 
     def describe(self, lang: Lang) -> str:
         parts = []
@@ -66,7 +79,10 @@ class Scope(BaseModel):
             )
         if self.theme:
             parts.append(("thema " if lang == "nl" else "theme ") + self.theme)
-        return "; ".join(parts) or ("hele graaf" if lang == "nl" else "whole graph")
+        where = "; ".join(parts) or ("hele graaf" if lang == "nl" else "whole graph")
+        if self.people_only:
+            where += "; alleen mensen" if lang == "nl" else "; people only"
+        return where
 
 
 class Answer(BaseModel):
