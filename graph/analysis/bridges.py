@@ -327,6 +327,7 @@ def answer_bridges(
                     "participation": participation[node],
                     "brokerage_neighbourhood": roles,
                     "brokerage_five_o": by_sector[node],
+                    **(context.person(node) if data[node].get("label") == "Resident" else {}),
                 },
                 reasons=reasons,
             )
@@ -350,7 +351,8 @@ def answer_bridges(
             0,
             Reason(
                 code="bounded_betweenness",
-                nl=f"Grote graaf: betweenness telt alleen wegen tot {steps} stappen.",
+                nl=f"Grote graaf: de tussenpositie (betweenness) telt alleen wegen tot "
+                f"{steps} stappen.",
                 en=f"Large graph: betweenness counts paths of up to {steps} steps only.",
                 data={"bound": steps},
             ),

@@ -201,7 +201,9 @@ def answer_opportunities(
                     "neighbourhood": home,
                     "theme": theme,
                     "residents_with_need": len(people),
-                    "candidates": [{"id": c, "why": why} for c, why in candidates],
+                    "candidates": [
+                        {"id": c, "why": why, **context.person(c)} for c, why in candidates
+                    ],
                 },
                 reasons=reasons,
             )
@@ -412,6 +414,32 @@ def lead_of(context: NetworkContext, initiative: str) -> str:
     return "residents" if owners else "professionals" if coached else "unknown"
 
 
+def _led_nl(residents: int, count: int, name: str) -> str:
+    """How many of the initiatives in ``name`` residents lead, in good Dutch.
+
+    >>> _led_nl(1, 1, "Parkzoom"), _led_nl(1, 3, "Parkzoom"), _led_nl(2, 3, "Parkzoom")
+    ('Het enige initiatief in Parkzoom wordt door bewoners getrokken.', '1 van de 3 initiatieven in Parkzoom wordt door bewoners getrokken.', '2 van de 3 initiatieven in Parkzoom worden door bewoners getrokken.')
+    """
+    if count == 1:
+        led = "wordt" if residents else "wordt niet"
+        return f"Het enige initiatief in {name} {led} door bewoners getrokken."
+    verb = "wordt" if residents == 1 else "worden"
+    return f"{residents} van de {count} initiatieven in {name} {verb} door bewoners getrokken."
+
+
+def _led_en(residents: int, count: int, name: str) -> str:
+    """How many of the initiatives in ``name`` residents lead, in English.
+
+    >>> _led_en(0, 1, "Parkzoom"), _led_en(1, 3, "Parkzoom")
+    ('The only initiative in Parkzoom is not led by residents.', '1 of the 3 initiatives in Parkzoom is led by residents.')
+    """
+    if count == 1:
+        led = "is" if residents else "is not"
+        return f"The only initiative in {name} {led} led by residents."
+    verb = "is" if residents == 1 else "are"
+    return f"{residents} of the {count} initiatives in {name} {verb} led by residents."
+
+
 def answer_ownership(context: NetworkContext, scope: Scope, *, limit: int = 20) -> Answer:
     graph = context.scoped(scope)
     by_area: dict[str, Counter[str]] = defaultdict(Counter)
@@ -447,8 +475,8 @@ def answer_ownership(context: NetworkContext, scope: Scope, *, limit: int = 20) 
                     reasons=[
                         Reason(
                             code="resident_led_share",
-                            nl=f"{counts['residents']} van de {count} initiatieven in {name} worden door bewoners getrokken.",
-                            en=f"{counts['residents']} of the {count} initiatives in {name} are led by residents.",
+                            nl=_led_nl(counts["residents"], count, name),
+                            en=_led_en(counts["residents"], count, name),
                             data={"share": share},
                         )
                     ],

@@ -178,6 +178,25 @@ class NetworkContext:
         data = self.fabric.nodes[node_id]
         return data.get("label") != "Resident" or data.get("consent_contact") is True
 
+    def person(self, node_id: str) -> dict[str, str | None]:
+        """Beside a resident's name, what tells two of the same name apart: their buurt (code
+        and name) and age band, as an item's figures.
+
+        >>> import networkx as nx
+        >>> fabric = nx.Graph()
+        >>> fabric.add_node("r-1", label="Resident", neighbourhood="BU1", age_band="27-44")
+        >>> context = NetworkContext(1, fabric, areas={"BU1": {"name": "Bloemenbuurt"}})
+        >>> context.person("r-1")
+        {'neighbourhood': 'BU1', 'neighbourhood_name': 'Bloemenbuurt', 'age_band': '27-44'}
+        """
+        data = self.fabric.nodes[node_id]
+        home = data.get("neighbourhood")
+        return {
+            "neighbourhood": str(home) if home else None,
+            "neighbourhood_name": self.area_name(str(home)) if home else None,
+            "age_band": str(data["age_band"]) if data.get("age_band") else None,
+        }
+
     def area_name(self, code: str) -> str:
         return self.areas.get(code, {}).get("name", code)
 

@@ -202,8 +202,8 @@ def answer_isolated(
         needs = sorted(context.needs.get(node, {}))
         reasons = [_signal_reason(signal, name, component_of[node]) for signal in signals]
         if needs:
-            themes_nl = ", ".join(context.theme_name(t) for t in needs)
-            themes_en = ", ".join(context.theme_name(t, "en") for t in needs)
+            themes_nl = ", ".join(context.theme_name(t).lower() for t in needs)
+            themes_en = ", ".join(context.theme_name(t, "en").lower() for t in needs)
             reasons.insert(
                 0,
                 Reason(
@@ -227,6 +227,7 @@ def answer_isolated(
                     "component": component_of[node],
                     "coreness": core.get(node, 0),
                     "needs": needs,
+                    **context.person(node),
                 },
                 reasons=reasons,
                 path=path,

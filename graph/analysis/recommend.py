@@ -123,8 +123,8 @@ def for_resident(context: NetworkContext, resident: str, *, limit: int = 20) -> 
             reasons.append(
                 Reason(
                     code="skill_needed",
-                    nl=f"Zoekt {context.skill_name(skill).lower()}.",
-                    en=f"Looks for {context.skill_name(skill, 'en').lower()}.",
+                    nl=f"Zoekt iemand voor: {context.skill_name(skill).lower()}.",
+                    en=f"Looks for someone for: {context.skill_name(skill, 'en').lower()}.",
                     data={"skill": skill},
                 )
             )
@@ -207,6 +207,7 @@ def _introductions(
                 kind="Resident",
                 name=context.name(other),
                 score=round(min(score, 1.0), 6),
+                figures=context.person(other),
                 reasons=reasons,
                 path=path,
             )
@@ -237,8 +238,8 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
             reasons.append(
                 Reason(
                     code="has_needed_skill",
-                    nl=f"Wil {context.skill_name(skill).lower()} inzetten.",
-                    en=f"Wants to share {context.skill_name(skill, 'en').lower()}.",
+                    nl=f"Biedt aan: {context.skill_name(skill).lower()}.",
+                    en=f"Offers: {context.skill_name(skill, 'en').lower()}.",
                     data={"skill": skill},
                 )
             )
@@ -268,6 +269,7 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
                 kind="Resident",
                 name=context.name(resident),
                 score=round(min(score, 1.0), 6),
+                figures=context.person(resident),
                 reasons=reasons,
                 path=path,
             )

@@ -250,7 +250,11 @@ def _item(
     name = context.name(node)
     reasons = []
     path: list[str] = []
-    figures: dict[str, object] = {"unused_skills": unused, "receives_support": supported}
+    figures: dict[str, object] = {
+        "unused_skills": unused,
+        "receives_support": supported,
+        **context.person(node),
+    }
     if candidates:
         _, skill, initiative, distance, friend = candidates[0]
         where_nl, where_en = WHERE[distance]
@@ -259,8 +263,10 @@ def _item(
         reasons.append(
             Reason(
                 code="unused_strength",
-                nl=f"{name} wil {context.skill_name(skill).lower()} inzetten; {context.name(initiative)} {where_nl} zoekt dat{via_nl}.",
-                en=f"{name} wants to share {context.skill_name(skill, 'en').lower()}; {context.name(initiative)} {where_en} needs it{via_en}.",
+                nl=f"{name} biedt aan: {context.skill_name(skill).lower()}; "
+                f"{context.name(initiative)} {where_nl} zoekt dat{via_nl}.",
+                en=f"{name} offers {context.skill_name(skill, 'en').lower()}; "
+                f"{context.name(initiative)} {where_en} needs it{via_en}.",
                 data={"skill": skill, "initiative": initiative, "distance": distance},
             )
         )
