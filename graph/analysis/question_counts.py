@@ -1,4 +1,5 @@
-"""Who is counted where in the publishable tables of the collective questions (DOMAIN.md, 3–6).
+"""Who is counted where in the publishable tables of the collective questions (DOMAIN.md, 3–6):
+opportunities and five-O coverage.
 
 Each ``count_*`` function returns :class:`~graph.analysis.counting.Counts` as the tables of
 :mod:`graph.analysis.counting` do, and counts with the rule of the question it publishes
@@ -10,17 +11,23 @@ they are recorded, residents where they live; whoever has no neighbourhood is no
 >>> fabric = nx.Graph()
 >>> fabric.add_node("r-1", label="Resident", neighbourhood="BU1")
 >>> fabric.add_node("i-1", label="Initiative", neighbourhood="BU1", status="active")
+>>> fabric.add_node("o-1", label="Organisation", o_sector="overheid")
+>>> fabric.add_edge("o-1", "i-1", type="PARTNER_OF")
 >>> context = NetworkContext(1, fabric, needs={"r-1": {"schulden": False, "groen": False}},
 ...                          addresses={"i-1": {"groen"}})
 >>> {key: people for key, people in count_opportunities(context).members.items() if people}
 {('BU1', 'schulden'): {'r-1'}}
+>>> sorted(column for (_, column), ids in count_five_o_missing(context).members.items() if ids)
+['omgeving', 'ondernemers', 'onderwijs', 'onderzoek']
 """
 
 from __future__ import annotations
 
-from graph.analysis.collective import ACTIVE, areas_up, located_in
+from collections.abc import Iterator
+
+from graph.analysis.collective import ACTIVE, FIVE_O, areas_up, located_in
 from graph.analysis.context import NetworkContext
-from graph.analysis.counting import Counts, count_needs
+from graph.analysis.counting import Counts, active_initiatives, count_needs
 
 # --- opportunities ------------------------------------------------------------------------------
 
@@ -52,4 +59,47 @@ def count_opportunities(context: NetworkContext) -> Counts:
             continue
         if not any((area, theme) in taken_up for area in areas_up(context, home)):
             counts.members[(home, theme)] = set(people)
+    return counts
+
+
+# --- five-O ------------------------------------------------------------------------------------
+
+
+def _taking_part(context: NetworkContext) -> Iterator[tuple[str, str, set[str]]]:
+    """(initiative, neighbourhood, the O's taking part) of each active initiative, as the
+    five-O question reads them (:func:`~graph.analysis.collective.answer_five_o`): partners by
+    their ``o_sector``, Omgeving where anyone takes part."""
+    fabric = context.fabric
+    nodes = fabric.nodes
+    for initiative, home in active_initiatives(context):
+        present: set[str] = set()
+        for other, tie in fabric.adj[initiative].items():
+            kind = tie.get("type")
+            if kind == "PARTNER_OF" and nodes[other].get("o_sector"):
+                present.add(str(nodes[other]["o_sector"]))
+            elif kind == "PARTICIPATES_IN":
+                present.add("omgeving")
+        yield initiative, home, present
+
+
+def count_five_o_present(context: NetworkContext) -> Counts:
+    """Active initiatives by their neighbourhood and each O that takes part."""
+    counts = Counts(columns=list(FIVE_O))
+    for initiative, home, present in _taking_part(context):
+        counts.rows.add(home)
+        for sector in FIVE_O:
+            if sector in present:
+                counts.add(home, sector, initiative)
+    return counts
+
+
+def count_five_o_missing(context: NetworkContext) -> Counts:
+    """Active initiatives by their neighbourhood and each O that is missing; a row total is
+    the initiatives that miss at least one."""
+    counts = Counts(columns=list(FIVE_O))
+    for initiative, home, present in _taking_part(context):
+        counts.rows.add(home)
+        for sector in FIVE_O:
+            if sector not in present:
+                counts.add(home, sector, initiative)
     return counts

@@ -27,7 +27,11 @@ from graph.analysis.counting import (
     count_participants,
     count_residents,
 )
-from graph.analysis.question_counts import count_opportunities
+from graph.analysis.question_counts import (
+    count_five_o_missing,
+    count_five_o_present,
+    count_opportunities,
+)
 from graph.model import OSector
 
 
@@ -167,6 +171,26 @@ TABLES: dict[str, TableSpec] = {
             count_opportunities,
             totals=False,
             linked=NEEDS,
+        ),
+        TableSpec(
+            "five_o_present_by_neighbourhood_and_sector",
+            "Actieve initiatieven per buurt en O die meedoet",
+            "Active initiatives per neighbourhood and O-sector taking part",
+            "initiatieven",
+            "initiatives",
+            (_HOOD, _SECTOR),
+            count_five_o_present,
+            _none,
+        ),
+        TableSpec(
+            "five_o_missing_by_neighbourhood_and_sector",
+            "Actieve initiatieven per buurt en O die ontbreekt",
+            "Active initiatives per neighbourhood and O-sector missing",
+            "initiatieven",
+            "initiatives",
+            (_HOOD, _SECTOR),
+            count_five_o_missing,
+            _none,
         ),
     )
 }

@@ -4,10 +4,12 @@ the one policy."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from graph.analysis.aggregates import TABLES, _whole, aggregate
-from graph.analysis.collective import answer_opportunities
+from graph.analysis.collective import ACTIVE, answer_five_o, answer_opportunities
 from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL
 from graph.analysis.isolated import WEIGHTS, answer_isolated
@@ -107,3 +109,67 @@ def test_a_table_without_totals_has_cells_only() -> None:
         ("BU3", 10, None),
     ]
     assert aggregate(context, OPPORTUNITIES, ("BU1", "BU2")).cells == table.cells[:2]
+
+
+# --- five-O -------------------------------------------------------------------
+
+PRESENT = "five_o_present_by_neighbourhood_and_sector"
+MISSING = "five_o_missing_by_neighbourhood_and_sector"
+
+
+def _active_only(context: NetworkContext) -> NetworkContext:
+    """The context without the initiatives that are not active: what the tables count, so
+    that the questions' answers (which count every initiative) can be held to them."""
+    nodes = context.fabric.nodes
+    keep = [n for n in nodes if nodes[n].get("label") != "Initiative" or n in _active(context)]
+    return replace(context, fabric=context.fabric.subgraph(keep).copy(), _scoped={}, _twins={})
+
+
+def _active(context: NetworkContext) -> set[str]:
+    nodes = context.fabric.nodes
+    return {
+        n
+        for n in nodes
+        if nodes[n].get("label") == "Initiative" and nodes[n].get("status") in ACTIVE
+    }
+
+
+def _true(context: NetworkContext, name: str) -> dict[tuple[str | None, str | None], int]:
+    return {key: n for key, n in _whole(context, TABLES[name], MIN_CELL).true.items() if n}
+
+
+def test_the_five_o_tables_count_what_the_question_finds(sample: NetworkContext) -> None:
+    active = _active_only(sample)
+    assert len(_active(active)) < sum(
+        1 for _, d in sample.fabric.nodes(data=True) if d.get("label") == "Initiative"
+    ), "the sample has initiatives that are not active"
+    answer = answer_five_o(active, Scope(), limit=10_000)
+    present: dict[tuple[str | None, str | None], int] = {}
+    missing: dict[tuple[str | None, str | None], int] = {}
+    for item in answer.items:
+        home = active.fabric.nodes[item.id]["neighbourhood"]
+        for found, sectors in (
+            (present, item.figures["present"]),
+            (missing, item.figures["missing"]),
+        ):
+            for sector in sectors:
+                found[(home, sector)] = found.get((home, sector), 0) + 1
+    assert {k: n for k, n in _true(sample, PRESENT).items() if None not in k} == present
+    missing_true = _true(sample, MISSING)
+    assert {k: n for k, n in missing_true.items() if None not in k} == missing
+    summary = answer.summary
+    assert missing_true[(None, None)] == summary["initiatives"] - summary["complete"]
+    for sector, n in summary["missing_by_o"].items():
+        assert missing_true.get((None, sector), 0) == n, sector
+    for home, n in summary["incomplete_by_neighbourhood"].items():
+        assert missing_true[(home, None)] == n, home
+
+
+def test_counts_of_initiatives_are_published_as_they_are(sample: NetworkContext) -> None:
+    for name in (PRESENT, MISSING):
+        table = aggregate(sample, name)
+        true = _whole(sample, TABLES[name], MIN_CELL).true
+        assert table.totals and not any(cell.persons for cell in table.cells), name
+        assert not any(cell.suppressed for cell in table.cells), name
+        assert sorted(c.value for c in table.cells) == sorted(true.values()), name  # type: ignore[type-var]
+    assert aggregate(sample, MISSING).names["sector"]["omgeving"].en  # type: ignore[index]
