@@ -478,6 +478,7 @@ CSV_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
     Dimension.THEME: ("thema", "theme"),
     Dimension.SECTOR: ("sector", "sector"),
     Dimension.SIGNAL: ("signaal", "signal"),
+    Dimension.LEAD: ("trekker", "lead"),
 }
 CSV_KINDS: dict[CellKind, tuple[str, str]] = {
     CellKind.CELL: ("cel", "cell"),

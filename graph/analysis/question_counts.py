@@ -1,5 +1,5 @@
 """Who is counted where in the publishable tables of the collective questions (DOMAIN.md, 3–6):
-opportunities and five-O coverage.
+opportunities, five-O coverage and ownership.
 
 Each ``count_*`` function returns :class:`~graph.analysis.counting.Counts` as the tables of
 :mod:`graph.analysis.counting` do, and counts with the rule of the question it publishes
@@ -25,9 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graph.analysis.collective import ACTIVE, FIVE_O, areas_up, located_in
+from graph.analysis.collective import ACTIVE, FIVE_O, areas_up, lead_of, located_in
 from graph.analysis.context import NetworkContext
-from graph.analysis.counting import Counts, active_initiatives, count_needs
+from graph.analysis.counting import Counts, active_initiatives, count_needs, theme_columns
+
+#: Who leads an initiative (:func:`~graph.analysis.collective.lead_of`), in a table's order.
+LEADS = ("residents", "shared", "professionals", "unknown")
+
 
 # --- opportunities ------------------------------------------------------------------------------
 
@@ -102,4 +106,33 @@ def count_five_o_missing(context: NetworkContext) -> Counts:
         for sector in FIVE_O:
             if sector not in present:
                 counts.add(home, sector, initiative)
+    return counts
+
+
+# --- ownership ---------------------------------------------------------------------------------
+
+
+def count_ownership(context: NetworkContext) -> Counts:
+    """Active initiatives by their neighbourhood and who leads them
+    (:func:`~graph.analysis.collective.lead_of`): every initiative in one column."""
+    counts = Counts(columns=list(LEADS))
+    for initiative, home in active_initiatives(context):
+        counts.rows.add(home)
+        lead = lead_of(context, initiative)
+        if lead not in counts.columns:  # a lead outside the vocabulary keeps its own column
+            counts.columns.append(lead)
+        counts.add(home, lead, initiative)
+    return counts
+
+
+def count_resident_led(context: NetworkContext) -> Counts:
+    """Active initiatives led by residents, by their neighbourhood and the themes they
+    address: beside the active initiatives per theme, the resident-led share."""
+    counts = Counts()
+    for initiative, home in active_initiatives(context):
+        counts.rows.add(home)
+        if lead_of(context, initiative) == "residents":
+            for theme in context.addresses.get(initiative, ()):
+                counts.add(home, theme, initiative)
+    counts.columns = theme_columns(context, (theme for _, theme in counts.members if theme))
     return counts

@@ -7,7 +7,7 @@ cells; a table of indicators, whose columns measure different things, or a table
 cells of another table, has none (:attr:`TableSpec.totals`).
 
 >>> sorted({spec.dimensions[-1].value for spec in TABLES.values()})[:3]
-['neighbourhood', 'sector', 'signal']
+['lead', 'neighbourhood', 'sector']
 """
 
 from __future__ import annotations
@@ -28,9 +28,12 @@ from graph.analysis.counting import (
     count_residents,
 )
 from graph.analysis.question_counts import (
+    LEADS,
     count_five_o_missing,
     count_five_o_present,
     count_opportunities,
+    count_ownership,
+    count_resident_led,
 )
 from graph.model import OSector
 
@@ -41,6 +44,8 @@ class Dimension(StrEnum):
     SECTOR = "sector"
     #: a signal of the isolated question (no ties, only support, cut off, …)
     SIGNAL = "signal"
+    #: who leads an initiative (residents, shared, professionals, unknown)
+    LEAD = "lead"
 
 
 SECTOR_NAMES: dict[str, tuple[str, str]] = {
@@ -60,11 +65,25 @@ SIGNAL_NAMES: dict[str, tuple[str, str]] = {
     "no_participation": ("Doet nergens aan mee", "Takes part in nothing"),
 }
 
+LEAD_NAMES: dict[str, tuple[str, str]] = dict(
+    zip(
+        LEADS,
+        [
+            ("Bewoners", "Residents"),
+            ("Bewoners en professionals samen", "Residents and professionals together"),
+            ("Professionals", "Professionals"),
+            ("Onbekend", "Unknown"),
+        ],
+        strict=True,
+    )
+)
+
 #: The names of the values of the dimensions that are not named in the graph (themes and
 #: skills are): (Dutch, English); a value not listed is shown as it is.
 VALUE_NAMES: dict[Dimension, dict[str, tuple[str, str]]] = {
     Dimension.SECTOR: SECTOR_NAMES,
     Dimension.SIGNAL: SIGNAL_NAMES,
+    Dimension.LEAD: LEAD_NAMES,
 }
 
 
@@ -190,6 +209,26 @@ TABLES: dict[str, TableSpec] = {
             "initiatives",
             (_HOOD, _SECTOR),
             count_five_o_missing,
+            _none,
+        ),
+        TableSpec(
+            "initiatives_by_neighbourhood_and_lead",
+            "Actieve initiatieven per buurt, naar wie ze trekt",
+            "Active initiatives per neighbourhood, by who leads them",
+            "initiatieven",
+            "initiatives",
+            (_HOOD, Dimension.LEAD),
+            count_ownership,
+            _none,
+        ),
+        TableSpec(
+            "resident_led_initiatives_by_neighbourhood_and_theme",
+            "Actieve initiatieven getrokken door bewoners, per buurt en thema",
+            "Active initiatives led by residents, per neighbourhood and theme",
+            "initiatieven",
+            "initiatives",
+            (_HOOD, _THEME),
+            count_resident_led,
             _none,
         ),
     )

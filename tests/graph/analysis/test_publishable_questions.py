@@ -9,10 +9,11 @@ from dataclasses import replace
 import pytest
 
 from graph.analysis.aggregates import TABLES, _whole, aggregate
-from graph.analysis.collective import ACTIVE, answer_five_o, answer_opportunities
+from graph.analysis.collective import ACTIVE, answer_five_o, answer_opportunities, answer_ownership
 from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL
 from graph.analysis.isolated import WEIGHTS, answer_isolated
+from graph.analysis.question_counts import LEADS
 from graph.analysis.results import Scope
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -111,10 +112,12 @@ def test_a_table_without_totals_has_cells_only() -> None:
     assert aggregate(context, OPPORTUNITIES, ("BU1", "BU2")).cells == table.cells[:2]
 
 
-# --- five-O -------------------------------------------------------------------
+# --- five-O and ownership -------------------------------------------------------------------
 
 PRESENT = "five_o_present_by_neighbourhood_and_sector"
 MISSING = "five_o_missing_by_neighbourhood_and_sector"
+BY_LEAD = "initiatives_by_neighbourhood_and_lead"
+RESIDENT_LED = "resident_led_initiatives_by_neighbourhood_and_theme"
 
 
 def _active_only(context: NetworkContext) -> NetworkContext:
@@ -165,11 +168,29 @@ def test_the_five_o_tables_count_what_the_question_finds(sample: NetworkContext)
         assert missing_true[(home, None)] == n, home
 
 
+def test_the_ownership_tables_count_what_the_question_finds(sample: NetworkContext) -> None:
+    active = _active_only(sample)
+    answer = answer_ownership(active, Scope(), limit=10_000)
+    by_lead = _true(sample, BY_LEAD)
+    resident_led = _true(sample, RESIDENT_LED)
+    for item in answer.items:
+        if item.kind == "neighbourhood":
+            assert by_lead[(item.id, None)] == item.figures["initiatives"], item.id
+            for lead in LEADS:
+                assert by_lead.get((item.id, lead), 0) == item.figures[lead], (item.id, lead)
+        else:  # a theme: resident-led initiatives, over every neighbourhood
+            assert resident_led.get((None, item.id), 0) == item.figures["residents"], item.id
+    assert by_lead[(None, None)] == answer.summary["initiatives"]
+    assert by_lead[(None, "residents")] == answer.summary["residents"] > 0
+
+
 def test_counts_of_initiatives_are_published_as_they_are(sample: NetworkContext) -> None:
-    for name in (PRESENT, MISSING):
+    for name in (PRESENT, MISSING, BY_LEAD, RESIDENT_LED):
         table = aggregate(sample, name)
         true = _whole(sample, TABLES[name], MIN_CELL).true
         assert table.totals and not any(cell.persons for cell in table.cells), name
         assert not any(cell.suppressed for cell in table.cells), name
         assert sorted(c.value for c in table.cells) == sorted(true.values()), name  # type: ignore[type-var]
+    lead = aggregate(sample, BY_LEAD)
+    assert lead.names["lead"]["residents"].nl == "Bewoners"  # type: ignore[index]
     assert aggregate(sample, MISSING).names["sector"]["omgeving"].en  # type: ignore[index]
