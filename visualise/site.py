@@ -479,6 +479,7 @@ CSV_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
     Dimension.SECTOR: ("sector", "sector"),
     Dimension.SIGNAL: ("signaal", "signal"),
     Dimension.LEAD: ("trekker", "lead"),
+    Dimension.INDICATOR: ("indicator", "indicator"),
 }
 CSV_KINDS: dict[CellKind, tuple[str, str]] = {
     CellKind.CELL: ("cel", "cell"),

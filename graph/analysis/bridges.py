@@ -63,8 +63,14 @@ def _cut_weight(cut_off: int) -> float:
     return cut_off / (cut_off + 5)
 
 
-def _cut_off(parts: list[int]) -> int:
-    """People cut off from the largest remaining part (parts sorted largest first)."""
+def cut_off_size(parts: list[int]) -> int:
+    """People and places cut off from the largest remaining part when an articulation point
+    leaves, of the sizes of the parts it holds together (sorted largest first, as
+    :func:`graph.analysis.brokerage.articulation_points` gives them).
+
+    >>> cut_off_size([40, 3, 1]), cut_off_size([])
+    (4, 0)
+    """
     return sum(parts[1:])
 
 
@@ -82,7 +88,7 @@ def _hanging_part(graph: nx.Graph, node: str, parts: list[int]) -> set[str]:
     A walk from each contact stops once it has seen more than the cut-off parts hold: only
     the remaining main part is that large, and walking it would mean walking the city.
     """
-    cap = _cut_off(parts)
+    cap = cut_off_size(parts)
     main: set[str] = set()  # nodes of walks known to be in the main part
     complete: list[set[str]] = []
     for start in sorted(graph.adj[node]):
@@ -154,7 +160,7 @@ def _articulation_reason(
         "van het netwerk.",
         en=f"If {name} drops out, {what_en} {'loses' if one else 'lose'} touch with the rest "
         "of the network.",
-        data={"parts": parts, "cut_off": _cut_off(parts), "cut_off_ids": ids},
+        data={"parts": parts, "cut_off": cut_off_size(parts), "cut_off_ids": ids},
     )
 
 
@@ -240,7 +246,7 @@ def answer_bridges(
         top_between = max(max(between.values(), default=0.0), 1e-12)
         scores = {node: value / top_between for node, value in between.items()}
         for node, parts in cuts.items():  # a node without parts adds weight 0
-            scores[node] = max(scores[node], _cut_weight(_cut_off(parts)))
+            scores[node] = max(scores[node], _cut_weight(cut_off_size(parts)))
         labels = graph.nodes
         chosen = [
             node

@@ -7,7 +7,7 @@ cells; a table of indicators, whose columns measure different things, or a table
 cells of another table, has none (:attr:`TableSpec.totals`).
 
 >>> sorted({spec.dimensions[-1].value for spec in TABLES.values()})[:3]
-['lead', 'neighbourhood', 'sector']
+['indicator', 'lead', 'neighbourhood']
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from graph.analysis.counting import (
     count_participants,
     count_residents,
 )
+from graph.analysis.fragility import count_fragility, counts_persons
 from graph.analysis.question_counts import (
     LEADS,
     count_five_o_missing,
@@ -46,6 +47,8 @@ class Dimension(StrEnum):
     SIGNAL = "signal"
     #: who leads an initiative (residents, shared, professionals, unknown)
     LEAD = "lead"
+    #: a measure of how fragile a neighbourhood's network is (the bridges question)
+    INDICATOR = "indicator"
 
 
 SECTOR_NAMES: dict[str, tuple[str, str]] = {
@@ -78,12 +81,30 @@ LEAD_NAMES: dict[str, tuple[str, str]] = dict(
     )
 )
 
+INDICATOR_NAMES: dict[str, tuple[str, str]] = {
+    "outside_largest": (
+        "Bewoners buiten het grootste verbonden deel",
+        "Residents outside the largest connected part",
+    ),
+    "cut_off": (
+        "Bewoners die losraken als één persoon of plek wegvalt",
+        "Residents cut off if one person or place drops out",
+    ),
+    "bridge_ties": ("Banden waarvan het netwerk afhangt", "Ties the network hangs on"),
+    "lifeworld_system_ties": (
+        "Banden tussen leefwereld en systeemwereld",
+        "Ties between lifeworld and system world",
+    ),
+    "communities": ("Groepen (van minstens twee)", "Communities (of at least two)"),
+}
+
 #: The names of the values of the dimensions that are not named in the graph (themes and
 #: skills are): (Dutch, English); a value not listed is shown as it is.
 VALUE_NAMES: dict[Dimension, dict[str, tuple[str, str]]] = {
     Dimension.SECTOR: SECTOR_NAMES,
     Dimension.SIGNAL: SIGNAL_NAMES,
     Dimension.LEAD: LEAD_NAMES,
+    Dimension.INDICATOR: INDICATOR_NAMES,
 }
 
 
@@ -230,6 +251,17 @@ TABLES: dict[str, TableSpec] = {
             (_HOOD, _THEME),
             count_resident_led,
             _none,
+        ),
+        TableSpec(
+            "fragility_by_neighbourhood",
+            "Hoe kwetsbaar het netwerk van elke buurt is",
+            "How fragile each neighbourhood's network is",
+            "bewoners, banden en groepen",
+            "residents, ties and communities",
+            (_HOOD, Dimension.INDICATOR),
+            count_fragility,
+            counts_persons,
+            totals=False,
         ),
     )
 }

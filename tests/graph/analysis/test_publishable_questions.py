@@ -4,14 +4,19 @@ the one policy."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
+import networkx as nx
 import pytest
 
+from graph.analysis import brokerage
 from graph.analysis.aggregates import TABLES, _whole, aggregate
+from graph.analysis.bridges import SEED, answer_bridges, cut_off_size
 from graph.analysis.collective import ACTIVE, answer_five_o, answer_opportunities, answer_ownership
 from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL
+from graph.analysis.fragility import neighbourhood_networks
 from graph.analysis.isolated import WEIGHTS, answer_isolated
 from graph.analysis.question_counts import LEADS
 from graph.analysis.results import Scope
@@ -194,3 +199,54 @@ def test_counts_of_initiatives_are_published_as_they_are(sample: NetworkContext)
     lead = aggregate(sample, BY_LEAD)
     assert lead.names["lead"]["residents"].nl == "Bewoners"  # type: ignore[index]
     assert aggregate(sample, MISSING).names["sector"]["omgeving"].en  # type: ignore[index]
+
+
+# --- bridges: how fragile each neighbourhood's network is ------------------------------------
+
+FRAGILITY = "fragility_by_neighbourhood"
+
+
+def test_the_fragility_table_measures_what_the_bridges_question_finds(
+    sample: NetworkContext,
+) -> None:
+    true = _whole(sample, TABLES[FRAGILITY], MIN_CELL).true
+    networks = dict(neighbourhood_networks(sample))
+    assert sorted(networks) == ["BU99990101", "BU99990102", "BU99990103"]
+    for home, graph in networks.items():
+        scope = Scope(neighbourhoods=(home,))
+        scoped = sample.scoped(scope)
+        assert list(graph.nodes) == list(scoped.nodes) and set(graph.edges) == set(scoped.edges)
+        answer = answer_bridges(sample, scope, limit=10_000)
+        assert true[(home, "bridge_ties")] == answer.summary["bridge_ties"] > 0
+        groups = Counter(brokerage.communities(scoped, seed=SEED).values())
+        assert len(groups) == answer.summary["communities"]
+        assert true[(home, "communities")] == sum(1 for size in groups.values() if size >= 2)
+        # the articulation point that cuts off the most, as the answer names them
+        worst = max(cut_off_size(item.figures["parts"]) for item in answer.items)
+        assert 0 < true[(home, "cut_off")] <= worst
+        residents = {n for n in scoped if scoped.nodes[n].get("label") == "Resident"}
+        largest = max(nx.connected_components(scoped), key=len)
+        assert true[(home, "outside_largest")] == len(residents - largest)
+        between = sum(
+            1 for a, b in scoped.edges if sample.in_lifeworld(a) != sample.in_lifeworld(b)
+        )
+        assert true[(home, "lifeworld_system_ties")] == between
+
+
+def test_the_fragility_table_hides_small_counts_of_residents_only(sample: NetworkContext) -> None:
+    table = aggregate(sample, FRAGILITY)
+    assert not table.totals and all(cell.kind == "cell" for cell in table.cells)
+    true = _whole(sample, TABLES[FRAGILITY], MIN_CELL).true
+    for cell in table.cells:
+        key = (cell.dimensions["neighbourhood"], cell.dimensions["indicator"])
+        assert cell.persons == (key[1] in ("outside_largest", "cut_off"))
+        if cell.persons:  # residents: rounded to 5, never 1 to 9
+            assert cell.value is None or (cell.value % 5 == 0 and cell.value not in range(1, 10))
+            assert cell.suppressed == (0 < true[key] < MIN_CELL)
+        else:  # ties and communities, as they are
+            assert cell.value == true[key]
+    names = table.names["indicator"]  # type: ignore[index]
+    assert names["cut_off"].nl.startswith("Bewoners die losraken")
+    # a selection is the rows it selects: no totals to add
+    one = aggregate(sample, FRAGILITY, ("BU99990101",))
+    assert one.cells == [c for c in table.cells if c.dimensions["neighbourhood"] == "BU99990101"]
