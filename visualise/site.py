@@ -480,6 +480,7 @@ CSV_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
     Dimension.SIGNAL: ("signaal", "signal"),
     Dimension.LEAD: ("trekker", "lead"),
     Dimension.INDICATOR: ("indicator", "indicator"),
+    Dimension.SKILL: ("kracht", "skill"),
 }
 CSV_KINDS: dict[CellKind, tuple[str, str]] = {
     CellKind.CELL: ("cel", "cell"),

@@ -400,6 +400,11 @@ def _names(
             theme: Names(nl=context.theme_name(theme, "nl"), en=context.theme_name(theme, "en"))
             for theme in columns
         }
+    elif second is Dimension.SKILL:
+        names[second] = {
+            skill: Names(nl=context.skill_name(skill, "nl"), en=context.skill_name(skill, "en"))
+            for skill in columns
+        }
     elif second is not None:
         known = VALUE_NAMES.get(second, {})
         names[second] = {

@@ -1,5 +1,5 @@
 """Who is counted where in the publishable tables of the collective questions (DOMAIN.md, 3–6):
-opportunities, five-O coverage and ownership.
+opportunities, five-O coverage, ownership and unused strengths.
 
 Each ``count_*`` function returns :class:`~graph.analysis.counting.Counts` as the tables of
 :mod:`graph.analysis.counting` do, and counts with the rule of the question it publishes
@@ -27,7 +27,14 @@ from collections.abc import Iterator
 
 from graph.analysis.collective import ACTIVE, FIVE_O, areas_up, lead_of, located_in
 from graph.analysis.context import NetworkContext
-from graph.analysis.counting import Counts, active_initiatives, count_needs, theme_columns
+from graph.analysis.counting import (
+    Counts,
+    active_initiatives,
+    count_needs,
+    located,
+    theme_columns,
+)
+from graph.analysis.strengths import Match, Matcher
 
 #: Who leads an initiative (:func:`~graph.analysis.collective.lead_of`), in a table's order.
 LEADS = ("residents", "shared", "professionals", "unknown")
@@ -135,4 +142,34 @@ def count_resident_led(context: NetworkContext) -> Counts:
             for theme in context.addresses.get(initiative, ()):
                 counts.add(home, theme, initiative)
     counts.columns = theme_columns(context, (theme for _, theme in counts.members if theme))
+    return counts
+
+
+# --- unused strengths -------------------------------------------------------------------------
+
+
+def _unused(context: NetworkContext) -> Iterator[tuple[str, str, Match]]:
+    """(resident, home, their match) of every resident with a strength to share who has a
+    neighbourhood, matched as the unused-strengths question matches them (:class:`Matcher`)."""
+    matcher = Matcher(context, dict(context.fabric.adjacency()))
+    nodes = context.fabric.nodes
+    for resident, offered in context.skills.items():
+        data = nodes.get(resident, {})
+        home = data.get("neighbourhood")
+        if data.get("label") != "Resident" or not home:
+            continue
+        shareable = sorted(skill for skill, willing in offered.items() if willing)
+        if shareable:
+            yield resident, str(home), matcher.match(resident, shareable)
+
+
+def count_unused_strengths(context: NetworkContext) -> Counts:
+    """Residents with a strength they want to share that no initiative of theirs uses, by
+    their home and the strength."""
+    counts = Counts(rows={home for _, home in located(context, "Resident")})
+    for resident, home, match in _unused(context):
+        for skill in match.unused:
+            counts.add(home, skill, resident)
+    used = {skill for _, skill in counts.members if skill}
+    counts.columns = sorted(set(context.skill_names) | used)
     return counts

@@ -35,6 +35,7 @@ from graph.analysis.question_counts import (
     count_opportunities,
     count_ownership,
     count_resident_led,
+    count_unused_strengths,
 )
 from graph.model import OSector
 
@@ -49,6 +50,8 @@ class Dimension(StrEnum):
     LEAD = "lead"
     #: a measure of how fragile a neighbourhood's network is (the bridges question)
     INDICATOR = "indicator"
+    #: a strength (skill) residents want to share
+    SKILL = "skill"
 
 
 SECTOR_NAMES: dict[str, tuple[str, str]] = {
@@ -262,6 +265,15 @@ TABLES: dict[str, TableSpec] = {
             count_fragility,
             counts_persons,
             totals=False,
+        ),
+        TableSpec(
+            "unused_strengths_by_neighbourhood_and_skill",
+            "Bewoners met een kracht die geen initiatief gebruikt, per buurt en kracht",
+            "Residents with a strength no initiative uses, per neighbourhood and strength",
+            "bewoners",
+            "residents",
+            (_HOOD, Dimension.SKILL),
+            count_unused_strengths,
         ),
     )
 }

@@ -20,6 +20,7 @@ from graph.analysis.fragility import neighbourhood_networks
 from graph.analysis.isolated import WEIGHTS, answer_isolated
 from graph.analysis.question_counts import LEADS
 from graph.analysis.results import Scope
+from graph.analysis.strengths import answer_strengths
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
@@ -250,3 +251,32 @@ def test_the_fragility_table_hides_small_counts_of_residents_only(sample: Networ
     # a selection is the rows it selects: no totals to add
     one = aggregate(sample, FRAGILITY, ("BU99990101",))
     assert one.cells == [c for c in table.cells if c.dimensions["neighbourhood"] == "BU99990101"]
+
+
+# --- unused strengths -----------------------------------------------------------------------
+
+UNUSED = "unused_strengths_by_neighbourhood_and_skill"
+
+
+def test_the_unused_strengths_table_counts_what_the_question_finds(sample: NetworkContext) -> None:
+    answer = answer_strengths(sample, Scope(), limit=10_000)
+    true = _whole(sample, TABLES[UNUSED], MIN_CELL).true
+    # every (resident, unused strength) once: the question's count of unused strengths
+    cells = {key: n for key, n in true.items() if None not in key and n}
+    assert sum(cells.values()) == answer.summary["unused_strengths"] > 0
+    # the residents the answer lists with unused strengths count under each of them
+    for item in answer.items:
+        home = sample.fabric.nodes[item.id]["neighbourhood"]
+        for skill in item.figures["unused_skills"]:
+            assert cells[(home, skill)] > 0, (item.id, skill)
+    listed = {item.id for item in answer.items if item.figures["unused_skills"]}
+    assert len(listed) == answer.summary["residents_with_unused_strengths"] <= true[(None, None)]
+
+
+def test_the_unused_strengths_table_publishes_no_small_count(sample: NetworkContext) -> None:
+    table = aggregate(sample, UNUSED)
+    assert table.totals and all(cell.persons for cell in table.cells)
+    for cell in table.cells:
+        assert cell.value is None or (cell.value % 5 == 0 and cell.value not in range(1, 10))
+    names = table.names["skill"]  # type: ignore[index]
+    assert names and all(name.nl and name.en for name in names.values())
