@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph.analysis import publishing
+from graph.analysis.publishable import PublishableAnswer, publishable_answer
 from graph.analysis.results import Answer, Lang, Scope
 from graph.errors import NotFoundError
 
@@ -51,6 +52,8 @@ class Asking:
     neighbourhoods: tuple[str, ...] = ()
     theme: str | None = None
     limit: int = 20
+    #: people only, where an answer lists people and places (the bridges)
+    people_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,9 @@ class AnswerService:
     def _scope(self, asking: Asking, version: int | None) -> tuple[tuple[str, ...], Scope]:
         """The neighbourhoods ``asking`` may ask about (:meth:`codes`) and its scope."""
         codes = self.codes(asking.within, asking.neighbourhoods, version=version)
-        return codes, Scope(neighbourhoods=codes, theme=asking.theme)
+        return codes, Scope(
+            neighbourhoods=codes, theme=asking.theme, people_only=asking.people_only
+        )
 
     def recommend(self, wanted: Wanted, version: int | None = None) -> Answer:
         """The recommendations ``wanted``; a neighbourhood must lie within the caller's
@@ -176,6 +181,14 @@ class AnswerService:
         if context is None or not publishing.ready(context):
             return None
         return publishing.published(answer, context)
+
+    def publishable(
+        self, question: str, neighbourhoods: tuple[str, ...] = (), version: int | None = None
+    ) -> PublishableAnswer:
+        """``question`` as a policymaker may read it: its publishable tables, for the whole
+        graph or the neighbourhoods asked (:mod:`graph.analysis.publishable`)."""
+        context = self.analyst.context(version=version)
+        return publishable_answer(context, question, neighbourhoods)
 
     def serialised(
         self, version: int, key: tuple[object, ...], build: Callable[[], BaseModel]
@@ -227,7 +240,13 @@ def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: 
     from graph.analysis.engine import Analyst
     from graph.backends import open_store
 
-    asking = Asking(question, neighbourhoods=scope.neighbourhoods, theme=scope.theme, limit=limit)
+    asking = Asking(
+        question,
+        neighbourhoods=scope.neighbourhoods,
+        theme=scope.theme,
+        limit=limit,
+        people_only=scope.people_only,
+    )
     with open_store(settings) as store:
         return AnswerService(Analyst(store)).ask(asking).answer
 

@@ -86,7 +86,7 @@ def _process(env: dict[str, str], command: list[str], *, cwd: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
 
 
-def _command(env: dict[str, str], *args: str, cwd: Path) -> Run:
+def command(env: dict[str, str], *args: str, cwd: Path) -> Run:
     """``wijkgraaf ARGS`` as its own process."""
     return _process(env, [sys.executable, "-m", "api.cli", *args], cwd=cwd)
 
@@ -135,10 +135,10 @@ def _server_peak_mib(data: Path, pid_file: str = "falkordb.pid") -> float:
 
 def _commands(env: dict[str, str], cwd: Path, out: Path) -> dict[str, Run]:
     """status, the six questions, a buurt's map and serve: each its own process."""
-    runs = {"status": _command(env, "status", cwd=cwd)}
+    runs = {"status": command(env, "status", cwd=cwd)}
     for question in QUESTIONS:
-        runs[f"ask {question}"] = _command(env, "ask", question, "--limit", "10", cwd=cwd)
-    runs["map buurt"] = _command(
+        runs[f"ask {question}"] = command(env, "ask", question, "--limit", "10", cwd=cwd)
+    runs["map buurt"] = command(
         env, "map", "--neighbourhood", BUURT, "-o", str(out / "buurt.html"), cwd=cwd
     )
     runs["serve ready"] = _serve_until_healthy(env, cwd)
@@ -156,21 +156,21 @@ def measure_size(
     # the import keeps its server up afterwards, so its peak memory can be read
     keep = {**env, "WIJKGRAAF_EMBEDDED_IDLE": "600", "WIJKGRAAF_STARTUP_TIMEOUT": "600"}
     if imported is None:
-        result.generate = _command(env, "generate", "--residents", str(residents), "--seed", "7",
+        result.generate = command(env, "generate", "--residents", str(residents), "--seed", "7",
                                    str(csv), cwd=work)  # fmt: skip
-        result.imported = _command(keep, "import", str(csv), cwd=work)
+        result.imported = command(keep, "import", str(csv), cwd=work)
         result.server_peak_mib["import"] = _server_peak_mib(data)
-    _command(keep, "stop", cwd=work)
+    command(keep, "stop", cwd=work)
     result.disk_mib = disk_bytes(data / "falkordb") / 1_048_576
 
     cold = {**env, "WIJKGRAAF_EMBEDDED_IDLE": "0", "WIJKGRAAF_STARTUP_TIMEOUT": "600"}
     result.phases["cold"] = _commands(cold, work, out)
 
-    _command(keep, "status", cwd=work)  # start the server, as an earlier command would
+    command(keep, "status", cwd=work)  # start the server, as an earlier command would
     result.phases["warm"] = _commands(keep, work, out)
     result.server_peak_mib["questions"] = _server_peak_mib(data)
     result.question_server_peak_mib = _server_peak_mib(data, "questions.lock")
-    _command(keep, "stop", cwd=work)
+    command(keep, "stop", cwd=work)
     return result
 
 
@@ -192,7 +192,7 @@ def measure_neo4j(residents: int, work: Path, base_env: dict[str, str]) -> SizeR
 
         with open_store(settings) as store:
             store.clear()
-        result.imported = _command(env, "import", str(csv), cwd=work)
+        result.imported = command(env, "import", str(csv), cwd=work)
         result.phases["cold"] = _commands(env, work, out)
         with open_store(settings) as store:
             store.clear()
@@ -272,7 +272,7 @@ def main() -> None:
     base_env["WIJKGRAAF_QUERY_TIMEOUT"] = "0"
 
     help_run = min(
-        (_command(base_env, "--help", cwd=top) for _ in range(5)), key=lambda run: run.seconds
+        (command(base_env, "--help", cwd=top) for _ in range(5)), key=lambda run: run.seconds
     )
     print(f"wijkgraaf --help: {help_run.seconds:.3f} s (best of 5), {help_run.peak_mib:.0f} MB")
     baseline = min(

@@ -17,7 +17,8 @@ from before. It exits once nobody asked for ``--idle`` seconds, at ``wijkgraaf s
 or when the store fails in a way it cannot answer through; the next ``ask`` starts another.
 
 One request per connection, one JSON line each way: ``{"question", "neighbourhoods", "theme",
-"limit"}``, answered by ``{"answer": …}`` (the :class:`~graph.analysis.results.Answer`) or
+"people_only", "limit"}``, answered by ``{"answer": …}`` (the
+:class:`~graph.analysis.results.Answer`) or
 ``{"error": {"type", "nl", "en"}}`` (a :class:`~graph.errors.WijkgraafError`, raised again by
 the client as the command would have raised it). A client that cannot reach a server, or gets
 no answer, answers the question itself: the server saves time, it is never needed. Nothing
@@ -55,7 +56,7 @@ SOCKET = "questions.sock"
 LOCK = "questions.lock"
 LOG = "questions.log"
 #: Bumped when a request or answer changes shape: a server of older code is not asked.
-PROTOCOL = 1
+PROTOCOL = 2
 #: The settings a server answers with; a client whose settings differ answers itself.
 FIELDS = (
     "db",
@@ -135,6 +136,7 @@ def ask(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answe
         "question": question,
         "neighbourhoods": list(scope.neighbourhoods),
         "theme": scope.theme,
+        "people_only": scope.people_only,
         "limit": limit,
     }
     connection = _connect(place.socket)
@@ -376,6 +378,7 @@ def _answer(settings: Settings, held: _Held, raw: bytes) -> tuple[bytes, bool]:
         scope = Scope(
             neighbourhoods=tuple(str(code) for code in request.get("neighbourhoods") or ()),
             theme=request.get("theme"),
+            people_only=bool(request.get("people_only", False)),
         )
         limit = int(request.get("limit", 20))
     except (ValueError, KeyError, TypeError):

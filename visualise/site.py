@@ -14,9 +14,7 @@ never a formula).
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from graph.analysis.aggregates import AggregateCell, AggregateTable, CellKind, Dimension
+from graph.analysis.aggregates import AggregateCell, AggregateTable
 from graph.analysis.results import Answer, Item, Lang
 from visualise.style import count, kind_name
 
@@ -59,6 +57,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "whole_map": ("Kaart van alles", "Map of everything"),
     "questions": ("Netwerkvragen", "Network questions"),
     "aggregates": ("Cijfers om te publiceren", "Figures safe to publish"),
+    "publishable_intro": (
+        "Deze vraag zoals hij gepubliceerd mag worden: tabellen per buurt, zonder personen. "
+        "Wat verborgen is en waarom staat onder elke tabel.",
+        "This question as it may be published: tables per neighbourhood, without persons. "
+        "What is hidden, and why, is noted under each table.",
+    ),
     "aggregates_intro": (
         "Een cel met personen telt verschillende personen: minder dan {min_cell} wordt niet "
         "getoond, net als wat zo'n klein aantal zou verraden, en de rest is afgerond op "
@@ -71,6 +75,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "tables": ("Tabellen", "Tables"),
     "download_csv": ("Download CSV", "Download CSV"),
+    "people_only": ("Alleen mensen", "People only"),
+    "people_and_places": ("Mensen en plekken", "People and places"),
     "on_map": ("Op de kaart", "On the map"),
     "as_table": ("Als tabel", "As a table"),
     "scope": ("Waar", "Where"),
@@ -129,9 +135,6 @@ SUMMARY_NAMES: dict[str, tuple[str, str]] = {
     "ties": ("Banden", "Ties"),
     "unused_strengths": ("Onbenutte krachten", "Unused strengths"),
 }
-
-#: Characters that make a spreadsheet read a cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def word(lang: Lang, key: str, **values: object) -> str:
@@ -261,25 +264,48 @@ def render_tables(chrome: Chrome, *, tables: Sequence[Link], min_cell: int, roun
     return _render("tables.html", chrome, tables=tables, min_cell=min_cell, rounding=rounding)
 
 
-def render_aggregate(chrome: Chrome, *, table: AggregateTable, links: Sequence[Link]) -> str:
-    """A publishable table as a grid with totals, footnotes for hidden cells, and a bar chart
-    of the same numbers."""
-    lang = chrome.lang
-    grid = aggregate_grid(table, lang)
+def _table_block(
+    table: AggregateTable, lang: Lang, links: Sequence[Link], *, ids: tuple[str, str]
+) -> dict[str, Any]:
+    """What a page shows of one publishable table: a grid with totals, footnotes for hidden
+    cells and a bar chart of the same numbers (templates/_table.html)."""
     footnotes = sorted(
         {cell.reason for cell in table.cells if cell.suppressed and cell.reason is not None}
     )
-    return _render(
-        "aggregate.html",
-        chrome,
-        table=table,
-        title=table.title(lang),
-        unit=table.unit_nl if lang == "nl" else table.unit_en,
-        grid=grid,
-        chart=bar_chart(table, lang),
-        footnotes=[table.reason_text(reason, lang) for reason in footnotes],
-        links=links,
-    )
+    return {
+        "table": table,
+        "title": table.title(lang),
+        "unit": table.unit_nl if lang == "nl" else table.unit_en,
+        "grid": aggregate_grid(table, lang),
+        "chart": bar_chart(table, lang),
+        "footnotes": [table.reason_text(reason, lang) for reason in footnotes],
+        "links": links,
+        "table_id": ids[0],
+        "chart_id": ids[1],
+    }
+
+
+def render_aggregate(chrome: Chrome, *, table: AggregateTable, links: Sequence[Link]) -> str:
+    """A publishable table as a grid with totals, footnotes for hidden cells, and a bar chart
+    of the same numbers."""
+    block = _table_block(table, chrome.lang, links, ids=("aggregate", "chart"))
+    return _render("aggregate.html", chrome, title=block["title"], blocks=[block])
+
+
+def render_publishable(
+    chrome: Chrome,
+    *,
+    title: str,
+    tables: Sequence[AggregateTable],
+    links: Sequence[Sequence[Link]],
+) -> str:
+    """A network question as a policymaker may read it: each of its publishable tables with
+    its grid, notes on what is hidden and why, a chart and its own ``links`` (a download)."""
+    blocks = [
+        _table_block(table, chrome.lang, table_links, ids=(f"table-{n}", f"chart-{n}"))
+        for n, (table, table_links) in enumerate(zip(tables, links, strict=True), start=1)
+    ]
+    return _render("publishable.html", chrome, title=title, blocks=blocks)
 
 
 # --- what the pages are made of -----------------------------------------------------------------
@@ -306,7 +332,7 @@ def _summary(summary: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
     return shown
 
 
-def _dimension_name(table: AggregateTable, dimension: str, value: str, lang: Lang) -> str:
+def dimension_name(table: AggregateTable, dimension: str, value: str, lang: Lang) -> str:
     names = table.names.get(dimension, {}).get(value)  # type: ignore[call-overload]
     if names is None:
         return value
@@ -320,7 +346,8 @@ def _cell_text(cell: AggregateCell | None, lang: Lang) -> str:
 
 
 def aggregate_grid(table: AggregateTable, lang: Lang) -> dict[str, Any]:
-    """Rows by the first dimension, columns by the second (if any), totals last."""
+    """Rows by the first dimension, columns by the second (if any), totals last (a table
+    without totals, whose columns do not add up, has none)."""
     first = table.dimensions[0]
     second = table.dimensions[1] if len(table.dimensions) > 1 else None
     by_key = {
@@ -336,13 +363,16 @@ def aggregate_grid(table: AggregateTable, lang: Lang) -> dict[str, Any]:
     body = []
     for row in rows:
         cells = [cell(**{first: row, second: column}) for column in columns] if second else []
-        cells.append(cell(**{first: row}))
-        body.append({"label": _dimension_name(table, first, row, lang), "cells": cells})
-    totals = [cell(**{second: column}) for column in columns] if second else []
-    totals.append(cell())
+        if table.totals or not second:
+            cells.append(cell(**{first: row}))
+        body.append({"label": dimension_name(table, first, row, lang), "cells": cells})
+    totals = []
+    if table.totals:
+        totals = [cell(**{second: column}) for column in columns] if second else []
+        totals.append(cell())
     return {
         "corner": word(lang, first.value),
-        "columns": [_dimension_name(table, second, c, lang) for c in columns] if second else [],
+        "columns": [dimension_name(table, second, c, lang) for c in columns] if second else [],
         "rows": body,
         "totals": totals,
     }
@@ -363,14 +393,21 @@ CHART_LABEL, CHART_BAR, CHART_ROW, CHART_VALUE = 190, 360, 26, 70
 
 
 def bar_chart(table: AggregateTable, lang: Lang) -> dict[str, Any]:
-    """A horizontal bar per value of the first dimension (its row total): the same published
-    numbers as the table, hidden ones drawn as an empty row marked "not published"."""
+    """A horizontal bar per value of the first dimension (its row total; in a table without
+    totals, its first column): the same published numbers as the table, hidden ones drawn as
+    an empty row marked "not published"."""
     first = table.dimensions[0]
     rows = _values(table.cells, first)
+    fixed = {first}
+    if not table.totals and len(table.dimensions) > 1:
+        second = table.dimensions[1]
+        columns = _values(table.cells, second)
+        fixed = {first, second}
+        table_cells = [c for c in table.cells if columns and c.dimensions.get(second) == columns[0]]
+    else:
+        table_cells = table.cells
     totals = {
-        cell.dimensions[first]: cell.value
-        for cell in table.cells
-        if set(cell.dimensions) == {first}
+        cell.dimensions[first]: cell.value for cell in table_cells if set(cell.dimensions) == fixed
     }
     largest = max((v for v in totals.values() if v), default=0)
     bars = []
@@ -380,7 +417,7 @@ def bar_chart(table: AggregateTable, lang: Lang) -> dict[str, Any]:
         bars.append(
             {
                 "y": index * CHART_ROW,
-                "label": _dimension_name(table, first, row, lang),
+                "label": dimension_name(table, first, row, lang),
                 "width": width,
                 "text": count(value, lang) if value is not None else word(lang, "hidden"),
                 "hidden": value is None,
@@ -399,92 +436,3 @@ def bar_chart(table: AggregateTable, lang: Lang) -> dict[str, Any]:
 
 
 # --- CSV ------------------------------------------------------------------------------------
-
-
-def _safe(value: object, lang: Lang) -> str:
-    """A cell as text: a decimal comma in Dutch, and never a formula a spreadsheet would run."""
-    if isinstance(value, float) and lang == "nl":
-        return str(value).replace(".", ",")
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-#: Dutch Excel reads a semicolon between columns (the comma is its decimal sign); in English
-#: the comma separates them.
-CSV_DELIMITERS: dict[Lang, str] = {"nl": ";", "en": ","}
-
-
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], lang: Lang) -> str:
-    """A CSV as a spreadsheet in ``lang`` opens it (the page adds the UTF-8 byte-order mark)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITERS[lang], lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe(value, lang) for value in row])
-    return out.getvalue()
-
-
-def answer_csv(answer: Answer, lang: Lang) -> str:
-    """One row per item: rank, id, kind, name, score and its reasons (joined by " | ")."""
-    header = (
-        ["rang", "id", "soort", "naam", "score", "redenen"]
-        if lang == "nl"
-        else ["rank", "id", "kind", "name", "score", "reasons"]
-    )
-    return _csv(
-        header,
-        (
-            [
-                rank,
-                item.id,
-                item.kind,
-                item.name,
-                item.score,
-                " | ".join(r.text(lang) for r in item.reasons),
-            ]
-            for rank, item in enumerate(answer.items, start=1)
-        ),
-        lang,
-    )
-
-
-def aggregate_csv(table: AggregateTable, lang: Lang) -> str:
-    """One row per published cell and total: its dimension values, the value (empty when not
-    published) and why it is hidden."""
-    dimensions = [CSV_DIMENSIONS[d][0 if lang == "nl" else 1] for d in table.dimensions]
-    header = [
-        *dimensions,
-        *[f"{d}_{'naam' if lang == 'nl' else 'name'}" for d in dimensions],
-        "soort" if lang == "nl" else "kind",
-        "aantal" if lang == "nl" else "count",
-        "reden" if lang == "nl" else "reason",
-    ]
-    rows = []
-    for cell in table.cells:
-        values = [cell.dimensions.get(d, "") for d in table.dimensions]
-        names = [
-            _dimension_name(table, d, v, lang) if v else ""
-            for d, v in zip(table.dimensions, values, strict=True)
-        ]
-        reason = table.reason_text(cell.reason, lang) if cell.reason is not None else ""
-        kind = CSV_KINDS[cell.kind][0 if lang == "nl" else 1]
-        rows.append([*values, *names, kind, cell.value, reason])
-    return _csv(header, rows, lang)
-
-
-#: Column headers and kinds of entries of a table's CSV, in Dutch and English.
-CSV_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
-    Dimension.NEIGHBOURHOOD: ("buurt", "neighbourhood"),
-    Dimension.THEME: ("thema", "theme"),
-    Dimension.SECTOR: ("sector", "sector"),
-    Dimension.SIGNAL: ("signaal", "signal"),
-    Dimension.LEAD: ("trekker", "lead"),
-    Dimension.INDICATOR: ("indicator", "indicator"),
-    Dimension.SKILL: ("kracht", "skill"),
-}
-CSV_KINDS: dict[CellKind, tuple[str, str]] = {
-    CellKind.CELL: ("cel", "cell"),
-    CellKind.ROW_TOTAL: ("rijtotaal", "row_total"),
-    CellKind.COLUMN_TOTAL: ("kolomtotaal", "column_total"),
-    CellKind.TOTAL: ("totaal", "total"),
-}

@@ -12,6 +12,7 @@ from graph.analysis.questions import QUESTION_KEYS, QUESTION_TITLES
 
 if TYPE_CHECKING:
     from graph.analysis.results import Lang
+    from graph.settings import Settings
 
 
 def answer_options(command: F) -> F:
@@ -44,6 +45,16 @@ def answer_options(command: F) -> F:
     help="Buurt of wijk (herhaalbaar) / neighbourhood or district (repeatable).",
 )
 @click.option("--theme", default=None, metavar="T", help="Thema / theme code.")
+@click.option(
+    "--people-only",
+    is_flag=True,
+    help="Alleen mensen, plekken apart (bruggen) / people only, places apart (bridges).",
+)
+@click.option(
+    "--publishable",
+    is_flag=True,
+    help="Als publiceerbare tabellen, zonder personen / as publishable tables, without persons.",
+)
 @answer_options
 @click.pass_context
 def ask_command(
@@ -52,6 +63,8 @@ def ask_command(
     db: str | None,
     neighbourhoods: tuple[str, ...],
     theme: str | None,
+    people_only: bool,
+    publishable: bool,
     limit: int,
     lang_option: str | None,
     as_json: bool,
@@ -62,7 +75,10 @@ def ask_command(
 
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
-    scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme)
+    if publishable:
+        print_publishable(settings, question, tuple(neighbourhoods), lang=lang, as_json=as_json)
+        return
+    scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme, people_only=people_only)
     answer = ask_from_command(settings, question, scope, limit=limit)
     if as_json:
         click.echo(json.dumps(answer_document(answer, lang), ensure_ascii=False))
@@ -119,3 +135,43 @@ def recommend_command(
     for number, item in enumerate(answer.items, start=1):
         why = "; ".join(reason.text(lang) for reason in item.reasons)
         click.echo(f"{number:>3}. {item.name} ({item.kind}) — {item.score:.2f}: {why}")
+
+
+def print_publishable(
+    settings: Settings,
+    question: str,
+    neighbourhoods: tuple[str, ...],
+    *,
+    lang: Lang,
+    as_json: bool,
+) -> None:
+    """``wijkgraaf ask Q --publishable``: the question's publishable tables, as the pages and
+    the API publish them (hidden counts as "—", with why)."""
+    from api.answers import AnswerService
+    from graph.analysis.engine import Analyst
+    from graph.backends import open_store
+    from visualise.site import aggregate_grid
+
+    with open_store(settings) as store:
+        answer = AnswerService(Analyst(store)).publishable(question, neighbourhoods)
+    if as_json:
+        click.echo(answer.model_dump_json())
+        return
+    click.echo(answer.title_nl if lang == "nl" else answer.title_en)
+    for table in answer.tables:
+        grid = aggregate_grid(table, lang)
+        click.echo("")
+        click.echo(f"{table.title(lang)} ({table.unit_nl if lang == 'nl' else table.unit_en})")
+        total = "totaal" if lang == "nl" else "total"
+        header = [grid["corner"], *grid["columns"], total]
+        lines = [[row["label"], *(cell["text"] for cell in row["cells"])] for row in grid["rows"]]
+        lines.append([total, *(cell["text"] for cell in grid["totals"])])
+        widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
+        for line in [header, *lines]:
+            cells = [str(line[0]).ljust(widths[0])]
+            cells += [
+                str(value).rjust(width) for value, width in zip(line[1:], widths[1:], strict=True)
+            ]
+            click.echo("  " + "  ".join(cells))
+        for reason in sorted({c.reason for c in table.cells if c.reason is not None}):
+            click.echo(f"  — {table.reason_text(reason, lang)}")

@@ -50,15 +50,15 @@ from graph.analysis.context import NetworkContext
 from graph.analysis.engine import CATALOGUE
 from graph.analysis.results import Answer, Lang, Scope
 from visualise import OVERLAY_QUESTIONS, ColourMode, build_map
+from visualise.downloads import aggregate_csv, answer_csv
 from visualise.page import render_page
 from visualise.site import (
     AreaRow,
     Link,
-    aggregate_csv,
-    answer_csv,
     render_aggregate,
     render_answer,
     render_index,
+    render_publishable,
     render_tables,
     word,
 )
@@ -112,7 +112,15 @@ def _area_rows(found: Services, who: Caller, lang: Lang) -> list[AreaRow]:
 
 
 def _table_links(lang: Lang) -> list[Link]:
-    return [
+    """The network questions as publishable tables first, then every table on its own."""
+    questions = [
+        Link(
+            page_url(f"/questions/{question}/publishable", lang=lang),
+            _question_title(question, lang),
+        )
+        for question in CATALOGUE
+    ]
+    return questions + [
         Link(
             page_url(f"/aggregates/{name}", lang=lang),
             spec.title_nl if lang == "nl" else spec.title_en,
@@ -217,6 +225,8 @@ def _answer(
     neighbourhood: str | None,
     theme: str | None,
     limit: int,
+    *,
+    people_only: bool = False,
 ) -> Answer:
     if question not in CATALOGUE:
         raise not_found()
@@ -226,6 +236,7 @@ def _answer(
         neighbourhoods=(neighbourhood,) if neighbourhood else (),
         theme=theme,
         limit=limit,
+        people_only=people_only,
     )
     asked = found.answers.ask(asking)
     record(found, who, Action.ASK, *scope_object(found, asked.codes))
@@ -253,9 +264,10 @@ def question_csv(
     neighbourhood: Annotated[str | None, Query(pattern=CODE)] = None,
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = PAGE_ITEMS,
+    people_only: bool = False,
     lang: LangQuery = "nl",
 ) -> Response:
-    answer = _answer(found, who, question, neighbourhood, theme, limit)
+    answer = _answer(found, who, question, neighbourhood, theme, limit, people_only=people_only)
     return csv_download(answer_csv(answer, lang), f"wijkgraaf-{question}.csv")
 
 
@@ -268,17 +280,26 @@ def question_page(
     neighbourhood: Annotated[str | None, Query(pattern=CODE)] = None,
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = PAGE_ITEMS,
+    people_only: bool = False,
     lang: LangQuery = "nl",
 ) -> HTMLResponse:
-    """A question's answer as a table, with the way to its map and a CSV download."""
-    answer = _answer(found, who, question, neighbourhood, theme, limit)
+    """A question's answer as a table, with the way to its map and a CSV download; the
+    bridges with people only, or people and places, on request."""
+    answer = _answer(found, who, question, neighbourhood, theme, limit, people_only=people_only)
     params = {"neighbourhood": neighbourhood, "theme": theme, "lang": lang}
+    flag = {"people_only": "true"} if people_only else {}
     links = [
         Link(
-            page_url(f"/questions/{question}.csv", limit=limit, **params),
+            page_url(f"/questions/{question}.csv", limit=limit, **params, **flag),
             word(lang, "download_csv"),
         )
     ]
+    if question == "bridges":
+        switch = {} if people_only else {"people_only": "true"}
+        label = "people_and_places" if people_only else "people_only"
+        links.append(
+            Link(page_url(f"/questions/{question}", **params, **switch), word(lang, label))
+        )
     if question in OVERLAY_QUESTIONS and theme is None:
         map_href = page_url("/map", neighbourhood=neighbourhood, question=question, lang=lang)
         links.insert(0, Link(map_href, word(lang, "on_map")))
@@ -293,6 +314,40 @@ def question_page(
 
 
 # --- publishable figures --------------------------------------------------------------------
+
+
+@router.get("/questions/{question}/publishable")
+def publishable_page(
+    request: Request,
+    found: Found,
+    who: Annotated[Caller, page_allow(Role.POLICYMAKER, Role.ADMIN)],
+    question: Annotated[str, Path(pattern=QUESTION)],
+    neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    lang: LangQuery = "nl",
+) -> HTMLResponse:
+    """A question as a policymaker may read it: its tables, their charts and the notes on
+    what is hidden and why, each with its CSV download."""
+    if question not in CATALOGUE:
+        raise not_found()
+    codes = tuple(neighbourhood)
+    answer = found.answers.publishable(question, codes)
+    record(found, who, Action.ASK, *scope_object(found, codes))
+    links = [
+        [
+            Link(
+                page_url(f"/aggregates/{table.name}.csv", neighbourhood=list(codes), lang=lang),
+                word(lang, "download_csv"),
+            )
+        ]
+        for table in answer.tables
+    ]
+    page = render_publishable(
+        chrome_for(request, who, lang),
+        title=answer.title_nl if lang == "nl" else answer.title_en,
+        tables=answer.tables,
+        links=links,
+    )
+    return html_page(page)
 
 
 @router.get("/aggregates")

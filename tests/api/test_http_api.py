@@ -8,8 +8,6 @@ never receives a special-category need; every person-level read is in the audit 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,52 +17,12 @@ from fastapi.testclient import TestClient
 from api.access.api_keys import KeyStore
 from api.access.audit import Role, verify
 from api.app import create_app
-from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL
 from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
-from importers.load import ImportOptions, run_import
 from importers.pseudonyms import installation_key, pseudonym
-from importers.synthetic import sample_files
-
-
-@dataclass
-class Api:
-    client: TestClient
-    settings: Settings
-    store: GraphStore
-    tokens: dict[str, str]
-
-    def get(self, role: str, path: str, **params: Any) -> Any:
-        return self.client.get(path, params=params, headers=self.auth(role))
-
-    def auth(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
-@pytest.fixture
-def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
-    settings = store_settings.model_copy(
-        update={
-            "api_keys_file": tmp_path / "keys.json",
-            "audit_log": tmp_path / "audit.jsonl",
-            "rate_limit": 10_000,
-        }
-    )
-    run_import(store, settings, sample_files(), ImportOptions())
-    context = NetworkContext.load(store)
-    buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
-    keys = KeyStore(settings.api_keys_file)
-    tokens = {
-        "coach": keys.create(Role.COACH, [buurten[0]])[1],
-        "coach2": keys.create(Role.COACH, [buurten[1]])[1],
-        "policymaker": keys.create(Role.POLICYMAKER)[1],
-        "integration": keys.create(Role.INTEGRATION)[1],
-        "admin": keys.create(Role.ADMIN)[1],
-    }
-    with TestClient(create_app(settings, store=store)) as client:
-        yield Api(client, settings, store, tokens)
+from tests.api.conftest import Api
 
 
 def _residents_of(store: GraphStore, code: str) -> list[str]:
@@ -388,3 +346,27 @@ def test_an_integration_gets_the_counts_the_policymakers_table_publishes(api: Ap
     coach = api.get("coach2", "/recommendations", neighbourhood=havenkwartier).json()
     assert 14 in [data["residents"] for data in _need_counts(coach)]
     assert 15 in [data["residents"] for data in seen if data["neighbourhood"] == havenkwartier]
+
+
+def test_bridges_with_people_only_on_every_way_to_ask(api: Api) -> None:
+    """The bridges question lists people apart from places when asked (issue 14), through the
+    API, the pages and the command line alike."""
+    from click.testing import CliRunner
+
+    from api.cli import main
+    from graph.settings import settings_environment
+
+    people = {"Resident", "Professional"}
+    both = api.get("admin", "/questions/bridges", limit=50).json()
+    only = api.get("admin", "/questions/bridges", limit=50, people_only="true").json()
+    assert {item["kind"] for item in both["items"]} - people, "the whole answer has places"
+    assert only["items"] and {item["kind"] for item in only["items"]} <= people
+    runner = CliRunner(env=settings_environment(api.settings))
+    result = runner.invoke(
+        main,
+        ["--db", api.settings.db, "ask", "bridges", "--people-only", "--limit", "50", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert [item["id"] for item in json.loads(result.output)["items"]] == [
+        item["id"] for item in only["items"]
+    ]

@@ -10,12 +10,11 @@ import networkx as nx
 from graph.analysis.aggregates import AggregateTable, aggregate
 from graph.analysis.context import NetworkContext
 from graph.analysis.results import Answer, Item, Reason, Scope
+from visualise.downloads import aggregate_csv, answer_csv
 from visualise.site import (
     Chrome,
     Link,
-    aggregate_csv,
     aggregate_grid,
-    answer_csv,
     bar_chart,
     render_aggregate,
     render_answer,

@@ -1,4 +1,5 @@
-"""``/questions``: the catalogue of network questions and one question's answer."""
+"""``/questions``: the catalogue of network questions, one question's answer, and its
+publishable form for policymakers."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from api.web.deps import (
     Found,
     allow,
     caller,
+    record,
     record_async,
     scope_object,
     served,
@@ -24,6 +26,7 @@ from api.web.deps import (
 from api.web.errors import ERROR_RESPONSES, not_found
 from api.web.schemas import QuestionInfo
 from graph.analysis.engine import CATALOGUE
+from graph.analysis.publishable import PublishableAnswer
 from graph.analysis.results import Answer
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -38,6 +41,28 @@ def questions(who: Annotated[Caller, Depends(caller)]) -> list[QuestionInfo]:
     ]
 
 
+@router.get(
+    "/questions/{question}/publishable", response_model=PublishableAnswer, tags=["questions"]
+)
+def publishable(
+    question: Annotated[str, Path(pattern="^[a-z-]{1,40}$")],
+    found: Found,
+    who: Annotated[Caller, allow(Role.POLICYMAKER, Role.ADMIN)],
+    neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+) -> Response:
+    """A question as it may be published: the tables that count what it finds, per
+    neighbourhood, with small counts of persons hidden (and what would give them away) and
+    the rest rounded to 5. No person, id or name is in it."""
+    if question not in CATALOGUE:
+        raise not_found()
+    codes = tuple(neighbourhood)
+    answer = found.answers.publishable(question, codes)
+    record(found, who, Action.ASK, *scope_object(found, codes))
+    key = ("publishable", question, codes)
+    body = found.answers.serialised(answer.version, key, lambda: answer)
+    return Response(body, media_type="application/json")
+
+
 @router.get("/questions/{question}", response_model=Answer, tags=["questions"])
 async def ask(
     question: Annotated[str, Path(pattern="^[a-z-]{1,40}$")],
@@ -46,6 +71,9 @@ async def ask(
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    people_only: Annotated[
+        bool, Query(description="Alleen mensen / people only (bridges: places apart)")
+    ] = False,
 ) -> Response:
     """One question's answer, scoped like ``wijkgraaf ask``. A coach's answers are worked out
     on their own neighbourhoods only."""
@@ -57,12 +85,13 @@ async def ask(
         neighbourhoods=tuple(neighbourhood),
         theme=theme,
         limit=limit,
+        people_only=people_only,
     )
     answered = await served(
         found, partial(found.answers.cached_ask, asking), partial(found.answers.ask, asking)
     )
     await record_async(found, who, Action.ASK, *scope_object(found, answered.codes))
     answer = answered.answer
-    key = ("ask", question, answered.codes, theme, limit, who.within)
+    key = ("ask", question, answered.codes, theme, limit, who.within, people_only)
     body = found.answers.serialised(answer.version, key, lambda: answer)
     return Response(body, media_type="application/json")

@@ -1,0 +1,58 @@
+"""What the API's tests share: the app on the sample neighbourhood with a key per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.access.api_keys import KeyStore
+from api.access.audit import Role
+from api.app import create_app
+from graph.analysis.context import NetworkContext
+from graph.settings import Settings
+from graph.store import GraphStore
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files
+
+
+@dataclass
+class Api:
+    client: TestClient
+    settings: Settings
+    store: GraphStore
+    tokens: dict[str, str]
+
+    def get(self, role: str, path: str, **params: Any) -> Any:
+        return self.client.get(path, params=params, headers=self.auth(role))
+
+    def auth(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@pytest.fixture
+def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
+    settings = store_settings.model_copy(
+        update={
+            "api_keys_file": tmp_path / "keys.json",
+            "audit_log": tmp_path / "audit.jsonl",
+            "rate_limit": 10_000,
+        }
+    )
+    run_import(store, settings, sample_files(), ImportOptions())
+    context = NetworkContext.load(store)
+    buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
+    keys = KeyStore(settings.api_keys_file)
+    tokens = {
+        "coach": keys.create(Role.COACH, [buurten[0]])[1],
+        "coach2": keys.create(Role.COACH, [buurten[1]])[1],
+        "policymaker": keys.create(Role.POLICYMAKER)[1],
+        "integration": keys.create(Role.INTEGRATION)[1],
+        "admin": keys.create(Role.ADMIN)[1],
+    }
+    with TestClient(create_app(settings, store=store)) as client:
+        yield Api(client, settings, store, tokens)
