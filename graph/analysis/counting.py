@@ -143,16 +143,3 @@ def count_isolated(context: NetworkContext) -> Counts:
             for signal in signals:
                 counts.add(str(home), signal, resident)
     return counts
-
-
-def count_isolated_needs(context: NetworkContext) -> Counts:
-    """Isolated residents with a support need, by their home and the need's theme."""
-    counts = Counts(rows={home for _, home in located(context, "Resident")})
-    nodes = context.fabric.nodes
-    for resident in isolation_signals(context, Scope()):
-        home = nodes[resident].get("neighbourhood")
-        if home:
-            for theme in context.needs.get(resident, {}):
-                counts.add(str(home), theme, resident)
-    counts.columns = theme_columns(context, (theme for _, theme in counts.members if theme))
-    return counts

@@ -22,7 +22,6 @@ from graph.analysis.counting import (
     Key,
     count_initiatives,
     count_isolated,
-    count_isolated_needs,
     count_needs,
     count_participants,
     count_residents,
@@ -193,15 +192,6 @@ TABLES: dict[str, TableSpec] = {
             "residents",
             (_HOOD, Dimension.SIGNAL),
             count_isolated,
-        ),
-        TableSpec(
-            "isolated_with_needs_by_neighbourhood_and_theme",
-            "Bewoners die alleen staan met een hulpvraag, per buurt en thema",
-            "Isolated residents with a support need, per neighbourhood and theme",
-            "bewoners",
-            "residents",
-            (_HOOD, _THEME),
-            count_isolated_needs,
         ),
         TableSpec(
             "opportunities_by_neighbourhood_and_theme",
