@@ -125,9 +125,13 @@ SUMMARY_NAMES: dict[str, tuple[str, str]] = {
     "min_residents": ("Drempel bewoners", "Residents threshold"),
     "nodes": ("Knopen", "Nodes"),
     "opportunities": ("Kansen", "Opportunities"),
+    "places": ("Plekken", "Places"),
+    "professionals": ("Door professionals getrokken", "Led by professionals"),
     "reciprocity": ("Krijgen en kunnen geven", "Receive and could give"),
     "resident_led_share": ("Aandeel door bewoners getrokken", "Share led by residents"),
     "residents": ("Bewoners", "Residents"),
+    "shared": ("Samen getrokken", "Led together"),
+    "unknown": ("Trekker onbekend", "Lead unknown"),
     "residents_with_unused_strengths": (
         "Bewoners met onbenutte kracht",
         "Residents with an unused strength",
@@ -311,7 +315,19 @@ def render_publishable(
 # --- what the pages are made of -----------------------------------------------------------------
 
 
+#: Kinds of answer items that are not nodes of the map (so not in its legend).
+ITEM_KINDS: dict[str, tuple[str, str]] = {
+    "opportunity": ("Kans", "Opportunity"),
+    "neighbourhood": ("Buurt", "Neighbourhood"),
+    "theme": ("Thema", "Theme"),
+    "tie": ("Band", "Tie"),
+}
+
+
 def _kind(item: Item, lang: Lang) -> str:
+    names = ITEM_KINDS.get(item.kind)
+    if names is not None:
+        return names[0] if lang == "nl" else names[1]
     return kind_name(item.kind, lang)
 
 

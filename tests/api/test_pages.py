@@ -337,3 +337,25 @@ def test_errors_under_pages_are_pages_and_the_api_keeps_its_json(site: Site) -> 
 def test_the_audit_chain_of_the_pages_verifies(site: Site) -> None:
     site.browser("policymaker").get("/pages/aggregates/needs_by_neighbourhood_and_theme")
     assert verify(site.settings.audit_log).ok
+
+
+def test_every_figure_and_kind_on_a_dutch_question_page_has_a_dutch_name(site: Site) -> None:
+    """No English key reaches a Dutch page (issue 14): each headline figure the pages show and
+    each kind of item has its name in Dutch."""
+    from graph.analysis.engine import CATALOGUE
+    from graph.analysis.results import Scope
+    from visualise.site import ITEM_KINDS, SUMMARY_NAMES
+    from visualise.style import KIND_STYLE
+
+    analyst = site.app.state.services.analyst
+    shown, kinds = set(), set()
+    for question in CATALOGUE:
+        for scope in (Scope(), Scope(people_only=True), _scope(site.areas["coach"])):
+            answer = analyst.ask(question, scope, limit=100)
+            shown |= {k for k, v in answer.summary.items() if isinstance(v, int | float | str)}
+            kinds |= {item.kind for item in answer.items}
+    assert shown and kinds
+    assert shown <= set(SUMMARY_NAMES), shown - set(SUMMARY_NAMES)
+    assert kinds <= set(KIND_STYLE) | set(ITEM_KINDS), kinds - set(KIND_STYLE) - set(ITEM_KINDS)
+    page = site.browser("admin").get("/pages/questions/opportunities")
+    assert page.status_code == 200 and ">Kans<" in page.text
