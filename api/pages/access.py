@@ -13,7 +13,7 @@ import base64
 import hashlib
 import re
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -159,6 +159,33 @@ def page_error(
 # --- signing in ---------------------------------------------------------------------------
 
 
+def same_origin(request: Request) -> None:
+    """Refuse a form sent from another site (a login forged by a foreign page would sign the
+    browser in with the forger's key). A browser's ``Sec-Fetch-Site`` must say the form came
+    from this origin; a browser without it must send an ``Origin`` (else a ``Referer``) naming
+    this host. (With the pages' ``Referrer-Policy: no-referrer`` a browser sends ``Origin:
+    null`` even from here, so ``Sec-Fetch-Site`` decides where it is sent.) A client that
+    sends none of them (a script, not a browser) is let through: it forges nothing for
+    anyone. The session cookie is ``SameSite=Strict`` as well."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:  # a browser that says where the request came from: believe it
+        foreign = site not in ("same-origin", "none")
+    else:  # an older browser: its Origin or Referer must name this host
+        sent = request.headers.get("origin") or request.headers.get("referer")
+        host = request.headers.get("host", "").lower()
+        foreign = sent is not None and (sent == "null" or urlsplit(sent).netloc.lower() != host)
+    if foreign:
+        raise ApiError(
+            403,
+            "cross_origin",
+            "Dit formulier kwam van een andere site; open de pagina hier en probeer het opnieuw.",
+            "This form came from another site; open the page here and try again.",
+        )
+
+
+SameOrigin = Annotated[None, Depends(same_origin)]
+
+
 @router.get("/login")
 def login_form(
     request: Request,
@@ -174,6 +201,7 @@ def login_form(
 def login(
     request: Request,
     found: Found,
+    checked: SameOrigin,
     key: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=2000)] = PAGES_PREFIX + "/",
     lang: Annotated[Lang, Form()] = "nl",
@@ -200,7 +228,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, found: Found) -> Response:
+def logout(request: Request, found: Found, checked: SameOrigin) -> Response:
     token = request.cookies.get(COOKIE)
     if token:
         found.sessions.close(token)

@@ -359,3 +359,36 @@ def test_every_figure_and_kind_on_a_dutch_question_page_has_a_dutch_name(site: S
     assert kinds <= set(KIND_STYLE) | set(ITEM_KINDS), kinds - set(KIND_STYLE) - set(ITEM_KINDS)
     page = site.browser("admin").get("/pages/questions/opportunities")
     assert page.status_code == 200 and ">Kans<" in page.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://elders.example"},
+        {"Origin": "null"},
+        {"Referer": "https://elders.example/form.html"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},
+        {"Origin": "http://testserver.elders.example"},
+    ],
+)
+def test_a_sign_in_or_out_sent_from_another_site_is_refused(
+    site: Site, headers: dict[str, str]
+) -> None:
+    """Issue 17: a login posted from a foreign origin got a session cookie."""
+    client = site.browser()
+    forged = client.post("/pages/login", data={"key": site.tokens["coach"]}, headers=headers)
+    assert forged.status_code == 403, forged.text[:200]
+    assert COOKIE not in forged.cookies and not client.cookies.get(COOKIE)
+    signed_in = site.browser("coach")
+    out = signed_in.post("/pages/logout", headers=headers)
+    assert out.status_code == 403
+    assert signed_in.get("/pages/").status_code == 200, "the session is still open"
+
+
+def test_a_sign_in_from_this_site_is_let_through(site: Site) -> None:
+    client = site.browser()
+    here = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    answer = client.post("/pages/login", data={"key": site.tokens["coach"]}, headers=here)
+    assert answer.status_code == 303 and client.get("/pages/").status_code == 200
+    assert client.post("/pages/logout", headers=here).status_code == 303
