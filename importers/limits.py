@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,7 +230,11 @@ def workbook_error(path: Path, limits: Limits) -> RowError | None:
     memory whole. A file that is no zip at all is left to the workbook reader to name."""
     place = Place(path.name)
     try:
-        with zipfile.ZipFile(path) as archive:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return None  # no zip at all: the workbook reader says so in its own words
+    try:
+        with archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
                 return refusal(
@@ -260,8 +265,17 @@ def workbook_error(path: Path, limits: Limits) -> RowError | None:
                     found = _scan_part(archive, member, place, limits)
                     if found is not None:
                         return found
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-        return None  # not a readable zip: the workbook reader says so in its own words
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        # a part that cannot be unpacked: damaged, encrypted or packed in a way zip does not
+        # know; refused here, so the workbook reader never tries it
+        return refusal(
+            place,
+            None,
+            "Een deel van dit werkboek is beschadigd of versleuteld; sla het opnieuw op als "
+            "gewoon Excel-bestand (.xlsx).",
+            "A part of this workbook is damaged or encrypted; save it again as an ordinary "
+            "Excel file (.xlsx).",
+        )
     return None
 
 

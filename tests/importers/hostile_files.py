@@ -88,6 +88,18 @@ def huge_header_cell(size: int = 256 * 1024 * 1024) -> bytes:
     return _workbook(write)
 
 
+def damaged_part() -> bytes:
+    """A workbook whose sheet part's packed bytes are overwritten: its directory reads, its
+    sheet does not unpack."""
+    book = bytearray(_workbook(_header_row() + '<row r="2">' + _cell("A2", "B3" * 200) + "</row>"))
+    with zipfile.ZipFile(io.BytesIO(bytes(book))) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    # the local header is 30 bytes plus the name and extra field; the packed data follows
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    book[start : start + 40] = b"\xff" * 40
+    return bytes(book)
+
+
 def wide_rows(rows: int = 2000) -> bytes:
     """Every row with a cell at column XFD: billions of empty cells from a few kilobytes."""
     body = "".join(
@@ -194,6 +206,9 @@ HOSTILE: dict[str, Hostile] = {
     "huge-csv-line": Hostile(
         {"bewoners.csv": "bron_id,naam\nB3," + "x" * 200_000 + "\n"},
         ("bewoners.csv", None, 2, None), "langer dan",
+    ),
+    "damaged-workbook-part": Hostile(
+        {"bewoners.xlsx": damaged_part}, ("bewoners.xlsx", None, None, None), "beschadigd",
     ),
     "huge-header-cell-in-a-workbook": Hostile(
         {"bewoners.xlsx": huge_header_cell}, ("bewoners.xlsx", None, None, None), "zipbom",
