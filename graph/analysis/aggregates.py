@@ -92,6 +92,7 @@ __all__ = [
     "Suppression",
     "TableSpec",
     "aggregate",
+    "published_values",
     "worked_out",
 ]
 
@@ -202,6 +203,8 @@ class _Whole:
     #: (a resident taking part in initiatives of two buurten): a selection's totals count them
     #: once. Where nobody does, a selection's totals are sums and no one is kept.
     shared: dict[Key, set[str]] | None
+    #: every entry as the whole table publishes it (None: hidden)
+    published: dict[Key, int | None]
 
     def selection_total(self, parts: Iterable[Key]) -> int:
         if self.shared is None:
@@ -215,11 +218,23 @@ def _whole(context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
     members = _members(counts, rows, totals=spec.totals)
     true = {key: len(ids) for key, ids in members.items()}
     if not spec.totals:
-        return _Whole(rows, counts.columns, true, _alone(context, spec, true, min_cell), None)
+        alone = _alone(context, spec, true, min_cell)
+        return _Whole(rows, counts.columns, true, alone, None, _shown(spec, true, alone))
     hidden = protect(true, rows, counts.columns, min_cell=min_cell, persons=spec.persons)
     disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
     shared = None if disjoint else {key: ids for key, ids in members.items() if key[0]}
-    return _Whole(rows, counts.columns, true, hidden, shared)
+    return _Whole(rows, counts.columns, true, hidden, shared, _shown(spec, true, hidden))
+
+
+def _value(spec: TableSpec, key: Key, count: int, hidden: bool) -> int | None:
+    """An entry as published: hidden, a count of persons rounded, any other count as it is."""
+    return None if hidden else rounded(count) if spec.persons(key) else count
+
+
+def _shown(
+    spec: TableSpec, true: dict[Key, int], hidden: dict[Key, Suppression]
+) -> dict[Key, int | None]:
+    return {key: _value(spec, key, count, key in hidden) for key, count in true.items()}
 
 
 def _alone(
@@ -286,6 +301,13 @@ def worked_out(context: NetworkContext, table_name: str, *, min_cell: int = MIN_
     ``context``, so that it costs milliseconds (a server's event loop may then call it)."""
     spec = TABLES.get(table_name)
     return spec is not None and _WHOLE_TABLES.ready(context, spec, min_cell)
+
+
+def published_values(context: NetworkContext, table_name: str) -> dict[Key, int | None]:
+    """Every entry of the whole table (no selection) as it is published, ``None`` where it is
+    hidden: what a single figure elsewhere (an integration's recommendation) must show. Read
+    from the whole table worked out once per context, without building its cells."""
+    return _WHOLE_TABLES.table(context, TABLES[table_name], MIN_CELL).published
 
 
 def aggregate(
@@ -379,7 +401,7 @@ def _cell(spec: TableSpec, key: Key, count: int, reason: Suppression | None) -> 
     return AggregateCell(
         kind=kind,
         dimensions=dimensions,
-        value=None if reason else rounded(count) if spec.persons(key) else count,
+        value=_value(spec, key, count, reason is not None),
         suppressed=reason is not None,
         reason=reason,
         persons=spec.persons(key),

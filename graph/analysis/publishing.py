@@ -32,8 +32,9 @@ published counts, so they tell nothing the counts do not.
 
 from __future__ import annotations
 
-from graph.analysis.aggregates import aggregate, worked_out
+from graph.analysis.aggregates import published_values, worked_out
 from graph.analysis.context import NetworkContext
+from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL
 from graph.analysis.results import Answer, Item
 
@@ -45,6 +46,7 @@ COUNTED_REASONS = frozenset({"uncovered_need"})
 def published(answer: Answer, context: NetworkContext) -> Answer:
     """``answer`` with every count of persons as the publishable tables publish it (see the
     module docstring); items without such a count are unchanged."""
+    needs = published_values(context, NEEDS_TABLE)
     items: list[tuple[int | None, Item]] = []
     for item in answer.items:
         counted = [reason for reason in item.reasons if reason.code in COUNTED_REASONS]
@@ -54,7 +56,7 @@ def published(answer: Answer, context: NetworkContext) -> Answer:
         reasons, value = [], None
         for reason in item.reasons:
             if reason.code in COUNTED_REASONS:
-                value, kept = _published_count(reason.data, context)
+                value, kept = _published_count(reason.data, needs)
                 if not kept:
                     break
                 reason = reason.model_copy(update={"data": {**reason.data, "residents": value}})
@@ -81,15 +83,13 @@ def ready(context: NetworkContext) -> bool:
     return worked_out(context, NEEDS_TABLE)
 
 
-def _published_count(data: dict[str, object], context: NetworkContext) -> tuple[int | None, bool]:
+def _published_count(
+    data: dict[str, object], needs: dict[Key, int | None]
+) -> tuple[int | None, bool]:
     """The published value of a reason's count (None: hidden), and whether the item may be
     shown at all (not when its true count is one the tables never publish)."""
     true = data.get("residents")
-    if isinstance(true, int) and 0 < true < MIN_CELL:
+    key = (str(data.get("neighbourhood")), str(data.get("theme")))
+    if (isinstance(true, int) and 0 < true < MIN_CELL) or key not in needs:
         return None, False
-    table = aggregate(context, NEEDS_TABLE)
-    try:
-        cell = table.cell(neighbourhood=str(data["neighbourhood"]), theme=str(data["theme"]))
-    except KeyError:
-        return None, False
-    return cell.value, True
+    return needs[key], True
