@@ -26,8 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.analysis import publishing
-from graph.analysis.publishable import PublishableAnswer, publishable_answer
 from graph.analysis.results import Answer, Lang, Scope
 from graph.errors import NotFoundError
 
@@ -35,7 +33,12 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from graph.analysis.engine import Analyst
+    from graph.analysis.publishable import PublishableAnswer
     from graph.settings import Settings
+
+# The disclosure control (graph.analysis.publishing, .publishable) loads the tables' counting
+# and scipy: imported where a published answer is made, so that ``wijkgraaf ask`` answered by
+# the question server starts without them.
 
 #: Recommendations are worked out this deep once, then served in pages.
 RECOMMEND_DEPTH = 200
@@ -165,6 +168,8 @@ class AnswerService:
         )
         if not wanted.published:
             return answer
+        from graph.analysis import publishing
+
         return publishing.published(answer, self.analyst.context(version=version))
 
     def cached_recommendation(self, wanted: Wanted, version: int) -> Answer | None:
@@ -178,6 +183,8 @@ class AnswerService:
         if answer is None or not wanted.published:
             return answer
         context = self.analyst.current_context(version)
+        from graph.analysis import publishing
+
         if context is None or not publishing.ready(context):
             return None
         return publishing.published(answer, context)
@@ -188,6 +195,8 @@ class AnswerService:
         """``question`` as a policymaker may read it: its publishable tables, for the whole
         graph or the neighbourhoods asked (:mod:`graph.analysis.publishable`)."""
         context = self.analyst.context(version=version)
+        from graph.analysis.publishable import publishable_answer
+
         return publishable_answer(context, question, neighbourhoods)
 
     def serialised(

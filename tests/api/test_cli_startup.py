@@ -77,3 +77,20 @@ def test_every_listed_command_loads_and_its_help_line_is_its_own() -> None:
 
 def test_the_question_keys_are_the_catalogue_s() -> None:
     assert tuple(CATALOGUE) == QUESTION_KEYS
+
+
+def test_asking_through_the_question_server_loads_no_analytics() -> None:
+    """``wijkgraaf ask`` answered by the question server imports the answer service and the
+    client only: the analytics, the disclosure control's linear programming and the drivers
+    stay with the server that answers."""
+    probe = (
+        "import json, sys\n"
+        "import api.answers, api.cli.questions, graph.question_server\n"
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(result.stdout))
+    assert "api" in loaded and "graph" in loaded
+    assert loaded.isdisjoint({"scipy", "networkx", "igraph", "falkordb", "neo4j", "fastapi"})
