@@ -16,10 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import lil_matrix
-
 from graph.analysis.counting import Key
 
 
@@ -50,6 +46,11 @@ def largest_values(
     """The largest value each entry of ``asked`` (hidden ones) can take, given what is
     published when ``hidden`` are hidden and every other entry of ``true`` is published
     (counts of persons rounded to ``rounding``)."""
+    # scipy only where a table has a hidden small count to check (not at every start)
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+
     slack = rounding // 2
     keys = list(true)
     index = {key: i for i, key in enumerate(keys)}
