@@ -12,9 +12,10 @@ from:
 - **Answers** come from the :class:`~graph.analysis.engine.Analyst`, which keeps them per graph
   version; :meth:`AnswerService.cached_ask` finds one without computing or loading anything,
   for a server's event loop.
-- **Serialised once.** The JSON of an answer is made once per graph version and key
-  (:class:`BodyCache`, :meth:`AnswerService.serialised`); the command line's ``--json`` shape
-  is :func:`answer_document`.
+- **Serialised once, one way.** An answer is given as a document of :mod:`api.documents`,
+  turned into JSON by :func:`document_json` alone: the API's answer and the command line's
+  ``--json`` are the same bytes. The API makes it once per graph version and key
+  (:class:`BodyCache`, :meth:`AnswerService.serialised`).
 
 Nothing here imports FastAPI: the command line uses it too.
 """
@@ -26,12 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.analysis.results import Answer, Lang, Scope
+from graph.analysis.results import Answer, Scope
 from graph.errors import NotFoundError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from api.documents import RecommendationsForCoach
     from graph.analysis.engine import Analyst
     from graph.analysis.publishable import PublishableAnswer
     from graph.settings import Settings
@@ -206,35 +208,16 @@ class AnswerService:
         models are response models built by the caller: they need no second validation."""
         body = self.bodies.get(version, key)
         if body is None:
-            body = build().model_dump_json().encode()
+            body = document_json(build())
             self.bodies.put(version, key, body)
         return body
 
 
-def answer_document(answer: Answer, lang: Lang) -> dict[str, Any]:
-    """The answer as ``wijkgraaf ask --json`` prints it: question, scope, items with their
-    reasons in ``lang``."""
-    return {
-        "question": answer.question,
-        "scope": {"neighbourhoods": list(answer.scope.neighbourhoods), "theme": answer.scope.theme},
-        "version": answer.version,
-        "summary": answer.summary,
-        "notes": [{"code": n.code, "text": n.text(lang), "data": n.data} for n in answer.notes],
-        "items": [
-            {
-                "id": item.id,
-                "kind": item.kind,
-                "name": item.name,
-                "score": item.score,
-                "reasons": [
-                    {"code": r.code, "text": r.text(lang), "data": r.data} for r in item.reasons
-                ],
-                "figures": item.figures,
-                "path": item.path,
-            }
-            for item in answer.items
-        ],
-    }
+def document_json(document: BaseModel) -> bytes:
+    """The one serialiser of an answer document (:mod:`api.documents`): the bytes the HTTP
+    API sends and the command line's ``--json`` prints, so both give the same document, the
+    one the OpenAPI schema describes (reasons with ``code``, ``nl``, ``en`` and ``data``)."""
+    return document.model_dump_json().encode()
 
 
 def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answer:
@@ -260,10 +243,19 @@ def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: 
         return AnswerService(Analyst(store)).ask(asking).answer
 
 
-def recommend_from_command(settings: Settings, kind: str, subject: str, *, limit: int) -> Answer:
-    """Recommendations asked on the command line, answered by this process."""
+def recommend_from_command(
+    settings: Settings, kind: str, subject: str, *, limit: int
+) -> RecommendationsForCoach:
+    """Recommendations asked on the command line, answered by this process: the first page
+    of ``limit``, worked out as deep as the API's (:data:`RECOMMEND_DEPTH`), so the document
+    is the one ``GET /recommendations?page_size=limit`` gives an administrator."""
+    from api.documents import RecommendationsForCoach, recommendations_document
     from graph.analysis.engine import Analyst
     from graph.backends import open_store
 
+    wanted = Wanted(kind, subject, limit=max(RECOMMEND_DEPTH, limit))
     with open_store(settings) as store:
-        return AnswerService(Analyst(store)).recommend(Wanted(kind, subject, limit=limit))
+        answer = AnswerService(Analyst(store)).recommend(wanted)
+    document = recommendations_document(answer, wanted, page_size=limit)
+    assert isinstance(document, RecommendationsForCoach)  # nothing published: a coach's view
+    return document

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
@@ -17,7 +16,12 @@ if TYPE_CHECKING:
 
 def answer_options(command: F) -> F:
     """``--limit``, ``--lang`` and ``--json``: what every answering command takes."""
-    command = click.option("--json", "as_json", is_flag=True, help="Als JSON / as JSON.")(command)
+    command = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Als JSON, het document van de API / as JSON, the API's document.",
+    )(command)
     command = click.option(
         "--lang",
         "lang_option",
@@ -70,7 +74,7 @@ def ask_command(
     as_json: bool,
 ) -> None:
     """Stel een netwerkvraag / ask a network question."""
-    from api.answers import answer_document, ask_from_command
+    from api.answers import ask_from_command, document_json
     from graph.analysis.results import Scope
 
     settings = settings_for(ctx, db)
@@ -81,7 +85,7 @@ def ask_command(
     scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme, people_only=people_only)
     answer = ask_from_command(settings, question, scope, limit=limit)
     if as_json:
-        click.echo(json.dumps(answer_document(answer, lang), ensure_ascii=False))
+        click.echo(document_json(answer).decode())
         return
     title_nl, title_en = QUESTION_TITLES[question]
     click.echo(f"{title_nl if lang == 'nl' else title_en} ({scope.describe(lang)})")
@@ -118,7 +122,7 @@ def recommend_command(
     as_json: bool,
 ) -> None:
     """Aanbevelingen voor een bewoner, initiatief of buurt / recommendations."""
-    from api.answers import answer_document, recommend_from_command
+    from api.answers import document_json, recommend_from_command
     from graph.analysis.engine import recommendation_subject
 
     settings = settings_for(ctx, db)
@@ -126,13 +130,13 @@ def recommend_command(
     kind, subject = recommendation_subject(
         resident=resident, initiative=initiative, neighbourhood=neighbourhood
     )
-    answer = recommend_from_command(settings, kind, subject, limit=limit)
+    recommended = recommend_from_command(settings, kind, subject, limit=limit)
     if as_json:
-        click.echo(json.dumps(answer_document(answer, lang), ensure_ascii=False))
+        click.echo(document_json(recommended).decode())
         return
-    if not answer.items:
+    if not recommended.items:
         click.echo("Geen aanbevelingen." if lang == "nl" else "No recommendations.")
-    for number, item in enumerate(answer.items, start=1):
+    for number, item in enumerate(recommended.items, start=1):
         why = "; ".join(reason.text(lang) for reason in item.reasons)
         click.echo(f"{number:>3}. {item.name} ({item.kind}) — {item.score:.2f}: {why}")
 
@@ -147,7 +151,7 @@ def print_publishable(
 ) -> None:
     """``wijkgraaf ask Q --publishable``: the question's publishable tables, as the pages and
     the API publish them (hidden counts as "—", with why)."""
-    from api.answers import AnswerService
+    from api.answers import AnswerService, document_json
     from graph.analysis.engine import Analyst
     from graph.backends import open_store
     from visualise.site import aggregate_grid
@@ -155,7 +159,7 @@ def print_publishable(
     with open_store(settings) as store:
         answer = AnswerService(Analyst(store)).publishable(question, neighbourhoods)
     if as_json:
-        click.echo(answer.model_dump_json())
+        click.echo(document_json(answer).decode())
         return
     click.echo(answer.title_nl if lang == "nl" else answer.title_en)
     for table in answer.tables:

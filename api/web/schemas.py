@@ -1,9 +1,13 @@
 """The shapes the API answers with: one per role where roles see different things.
 
-A coach and an admin get answers as the command line shows them (names where stored with
-consent, reasons in Dutch and English); an integration gets pseudonymous ids, scores and
-machine-readable reasons only, and never anything resting on a special-category need; a
-policymaker gets the publishable aggregate tables.
+A coach and an admin get answers as the command line's ``--json`` prints them (names where
+stored with consent, reasons in Dutch and English); an integration gets pseudonymous ids,
+scores and machine-readable reasons only, and never anything resting on a special-category
+need; a policymaker gets the publishable aggregate tables.
+
+The answer documents (a question's :class:`Answer`, the recommendations) are defined in
+:mod:`api.documents`, because the command line prints them too; they are named here with the
+API's other shapes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,32 @@ from pydantic import BaseModel, Field
 
 from api.access.api_keys import ApiKey
 from api.access.audit import Role
-from graph.analysis.results import Item
+from api.documents import (
+    IntegrationItem,
+    MachineReason,
+    Page,
+    RecommendationsForCoach,
+    RecommendationsForIntegration,
+)
+from graph.analysis.results import Answer
+
+__all__ = [
+    "AccessExport",
+    "Answer",
+    "AreaInfo",
+    "Erased",
+    "Health",
+    "IntegrationItem",
+    "KeyCreated",
+    "KeyRequest",
+    "MachineReason",
+    "Page",
+    "QuestionInfo",
+    "RecommendationsForCoach",
+    "RecommendationsForIntegration",
+    "Record",
+    "Tie",
+]
 
 
 class Health(BaseModel):
@@ -27,63 +56,6 @@ class QuestionInfo(BaseModel):
     key: str
     title_nl: str
     title_en: str
-
-
-class Page(BaseModel):
-    """Where a page of items sits in the whole, ordered by score then id (stable)."""
-
-    total: int
-    page: int
-    page_size: int
-
-
-class RecommendationsForCoach(BaseModel):
-    """Recommendations as a coach (or admin) reads them."""
-
-    kind: str
-    subject: str
-    version: int
-    paging: Page
-    items: list[Item]
-
-
-class MachineReason(BaseModel):
-    code: str
-    data: dict[str, Any] = Field(default_factory=dict)
-
-
-class IntegrationItem(BaseModel):
-    id: str
-    kind: str
-    score: float
-    reasons: list[MachineReason]
-    path: list[str]
-
-
-class RecommendationsForIntegration(BaseModel):
-    """Recommendations for another system: pseudonymous ids and codes, no names, no text,
-    and nothing that rests on a special-category need (health and the like)."""
-
-    kind: str
-    subject: str
-    version: int
-    paging: Page
-    items: list[IntegrationItem]
-
-
-def special(item: Item) -> bool:
-    """Whether anything in the item rests on a special-category need."""
-    return any(reason.data.get("special_category") for reason in item.reasons)
-
-
-def for_integration(item: Item) -> IntegrationItem:
-    return IntegrationItem(
-        id=item.id,
-        kind=item.kind,
-        score=item.score,
-        reasons=[MachineReason(code=r.code, data=r.data) for r in item.reasons],
-        path=item.path,
-    )
 
 
 class Tie(BaseModel):

@@ -7,27 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from api.access.audit import Action, ObjectKind, Role
 from api.answers import Wanted
+from api.documents import recommendations_document
 from api.web.deps import CODE, ID_PATTERN, Caller, Found, allow, record_async, served
 from api.web.errors import ERROR_RESPONSES
-from api.web.schemas import (
-    Page,
-    RecommendationsForCoach,
-    RecommendationsForIntegration,
-    for_integration,
-    special,
-)
+from api.web.schemas import RecommendationsForCoach, RecommendationsForIntegration
 from graph.analysis.engine import recommendation_subject
 
 router = APIRouter(responses=ERROR_RESPONSES)
-
-
-def _page(total: int, page: int, page_size: int) -> tuple[Page, slice]:
-    start = (page - 1) * page_size
-    return Page(total=total, page=page, page_size=page_size), slice(start, start + page_size)
 
 
 @router.get(
@@ -62,26 +51,6 @@ async def recommendations(
     )
     await record_async(found, who, Action.RECOMMEND, ObjectKind(kind), subject)
     key = ("recommend", kind, subject, who.within, integration, page, page_size)
-
-    def body() -> BaseModel:
-        if integration:
-            safe = [for_integration(item) for item in answer.items if not special(item)]
-            paging, window = _page(len(safe), page, page_size)
-            return RecommendationsForIntegration(
-                kind=kind,
-                subject=subject,
-                version=answer.version,
-                paging=paging,
-                items=safe[window],
-            )
-        paging, window = _page(len(answer.items), page, page_size)
-        return RecommendationsForCoach(
-            kind=kind,
-            subject=subject,
-            version=answer.version,
-            paging=paging,
-            items=answer.items[window],
-        )
-
-    serialised = found.answers.serialised(answer.version, key, body)
+    document = partial(recommendations_document, answer, wanted, page=page, page_size=page_size)
+    serialised = found.answers.serialised(answer.version, key, document)
     return Response(serialised, media_type="application/json")
