@@ -163,6 +163,8 @@ class Chrome:
     #: the same page in the other language
     other_lang: str = ""
     sign_out: str | None = None
+    #: the session's form token, carried by every form the page sends (api.pages.forms)
+    form_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,17 @@ def _render(template: str, chrome: Chrome, **values: Any) -> str:
 # --- pages ----------------------------------------------------------------------------------
 
 
-def render_login(chrome: Chrome, *, action: str, next_url: str, failed: bool = False) -> str:
-    return _render("login.html", chrome, action=action, next_url=next_url, failed=failed)
+def render_login(
+    chrome: Chrome, *, action: str, next_url: str, form_token: str, failed: bool = False
+) -> str:
+    return _render(
+        "login.html",
+        chrome,
+        action=action,
+        next_url=next_url,
+        form_token=form_token,
+        failed=failed,
+    )
 
 
 def render_error(chrome: Chrome, *, status: int, message: str) -> str:

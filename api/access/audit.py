@@ -85,6 +85,7 @@ class Action(StrEnum):
     KEY_REVOKE = "key_revoke"
     MAP = "map"  # a map page drawn for a browser
     SIGN_IN = "sign_in"  # a browser signed in to the pages with a key
+    SIGN_OUT = "sign_out"  # a browser's session ended by its own sign-out form
     RESTORE = "restore"  # a dump loaded into the store (the command line)
 
 

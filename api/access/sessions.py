@@ -7,6 +7,10 @@ last used, in one file readable by its owner only (beside the API keys), so ever
 process of ``wijkgraaf serve --workers N`` knows every session. A revoked key stops working
 on its next page, a session idle for :data:`IDLE_SECONDS` ends, and signing out ends it at
 once for every process.
+
+Each session also has a form token: random, kept with it on the server, put in every form its
+pages send (a synchroniser token against cross-site request forgery, :mod:`api.pages.forms`).
+A page elsewhere can read neither it nor the cookie, so it cannot send a form this server takes.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +39,17 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Session:
+    """An open session: the key it stands for, and the token its forms carry."""
+
+    key_id: str
+    form_token: str
+
+
 class PageSessions:
-    """Open sessions in ``path``: hash of the cookie value -> [key id, last used (epoch s)]."""
+    """Open sessions in ``path``: hash of the cookie value -> [key id, last used (epoch s),
+    form token]."""
 
     def __init__(
         self,
@@ -53,25 +67,36 @@ class PageSessions:
         """A new session for ``key_id``; returns the cookie's value."""
         token = secrets.token_urlsafe(32)
         with self._editing() as sessions:
-            sessions[_hash(token)] = [key_id, self.clock()]
+            sessions[_hash(token)] = [key_id, self.clock(), secrets.token_urlsafe(32)]
         return token
 
-    def key_id(self, token: str) -> str | None:
-        """The key id a cookie value stands for, or None (unknown, ended or idle too long)."""
+    def find(self, token: str) -> Session | None:
+        """The session a cookie value stands for, or None (unknown, ended or idle too long)."""
         digest = _hash(token)
         found = self._read().get(digest)
         if found is None:
             return None
         key_id, used = str(found[0]), float(found[1])
+        form_token = str(found[2]) if len(found) > 2 else None
         now = self.clock()
         if now - used > self.idle_seconds:
             self.close(token)
             return None
-        if now - used > TOUCH_SECONDS:
+        if now - used > TOUCH_SECONDS or form_token is None:
             with self._editing() as sessions:
-                if digest in sessions:
-                    sessions[digest][1] = now
-        return key_id
+                entry = sessions.get(digest)
+                if entry is None:  # signed out meanwhile
+                    return None
+                entry[1] = now
+                if len(entry) < 3:  # opened before sessions had form tokens
+                    entry[2:] = [secrets.token_urlsafe(32)]
+                form_token = str(entry[2])
+        return Session(key_id, form_token)
+
+    def key_id(self, token: str) -> str | None:
+        """The key id a cookie value stands for, or None (unknown, ended or idle too long)."""
+        session = self.find(token)
+        return session.key_id if session is not None else None
 
     def close(self, token: str) -> None:
         with self._editing() as sessions:

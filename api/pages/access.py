@@ -2,6 +2,7 @@
 each page serves, and what every page answer carries (its Content-Security-Policy).
 
 A browser signs in once (``/pages/login``) and carries a session cookie (``api.access.sessions``);
+every form a page sends shows it came from this site (``api.pages.forms``);
 every page checks the key behind it again, so a revoked key stops at its next page. The
 policy lets a page load nothing from anywhere: its scripts are allowed by their hashes, and a
 page without scripts may run none.
@@ -13,14 +14,22 @@ import base64
 import hashlib
 import re
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access.audit import Action, ObjectKind, Role
 from api.access.sessions import COOKIE
-from api.web.deps import Caller, Found, admit, record
+from api.pages.forms import (
+    SIGN_IN_COOKIE,
+    SignInForm,
+    session_form,
+    set_sign_in_cookie,
+    sign_in_nonce,
+    sign_in_token,
+)
+from api.web.deps import Caller, Found, Services, admit, record
 from api.web.errors import PAGES_PREFIX, ApiError
 from graph.analysis.results import Lang
 from graph.errors import NotFoundError
@@ -72,15 +81,16 @@ def _here(request: Request) -> str:
 async def page_caller(request: Request, found: Found) -> Caller:
     """The signed-in browser's key (checked again on every page: a revoked key stops here)."""
     token = request.cookies.get(COOKIE)
-    key_id = found.sessions.key_id(token) if token else None
+    session = found.sessions.find(token) if token else None
     key = None
-    if key_id is not None:
+    if session is not None:
         try:
-            key = found.keys.get(key_id)
+            key = found.keys.get(session.key_id)
         except NotFoundError:
             key = None
-    if key is None or not key.active:
+    if session is None or key is None or not key.active:
         raise SignInNeeded(_here(request), lang_of(request))
+    request.state.form_token = session.form_token  # for the forms the page shows
     return admit(request, found, key)
 
 
@@ -141,7 +151,8 @@ def chrome_for(request: Request, who: Caller | None, lang: Lang) -> Chrome:
         role=who.role.value if who is not None else None,
         nav=nav,
         other_lang=switch,
-        sign_out=PAGES_PREFIX + "/logout" if who is not None else None,
+        sign_out=page_url("/logout", lang=lang) if who is not None else None,
+        form_token=getattr(request.state, "form_token", None) if who is not None else None,
     )
 
 
@@ -159,49 +170,39 @@ def page_error(
 # --- signing in ---------------------------------------------------------------------------
 
 
-def same_origin(request: Request) -> None:
-    """Refuse a form sent from another site (a login forged by a foreign page would sign the
-    browser in with the forger's key). A browser's ``Sec-Fetch-Site`` must say the form came
-    from this origin; a browser without it must send an ``Origin`` (else a ``Referer``) naming
-    this host. (With the pages' ``Referrer-Policy: no-referrer`` a browser sends ``Origin:
-    null`` even from here, so ``Sec-Fetch-Site`` decides where it is sent.) A client that
-    sends none of them (a script, not a browser) is let through: it forges nothing for
-    anyone. The session cookie is ``SameSite=Strict`` as well."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None:  # a browser that says where the request came from: believe it
-        foreign = site not in ("same-origin", "none")
-    else:  # an older browser: its Origin or Referer must name this host
-        sent = request.headers.get("origin") or request.headers.get("referer")
-        host = request.headers.get("host", "").lower()
-        foreign = sent is not None and (sent == "null" or urlsplit(sent).netloc.lower() != host)
-    if foreign:
-        raise ApiError(
-            403,
-            "cross_origin",
-            "Dit formulier kwam van een andere site; open de pagina hier en probeer het opnieuw.",
-            "This form came from another site; open the page here and try again.",
-        )
-
-
-SameOrigin = Annotated[None, Depends(same_origin)]
-
-
 @router.get("/login")
 def login_form(
     request: Request,
+    found: Found,
     lang: LangQuery = "nl",
     next: Annotated[str, Query(max_length=2000)] = PAGES_PREFIX + "/",
 ) -> HTMLResponse:
+    """The sign-in form, with the token of this browser's sign-in cookie (set here)."""
     target = next if SAFE_NEXT.match(next) else PAGES_PREFIX + "/"
-    chrome = chrome_for(request, None, lang)
-    return html_page(render_login(chrome, action=PAGES_PREFIX + "/login", next_url=target))
+    return _sign_in_page(request, found, lang, target)
+
+
+def _sign_in_page(
+    request: Request, found: Services, lang: Lang, target: str, *, failed: bool = False
+) -> HTMLResponse:
+    nonce = sign_in_nonce(request)
+    page = render_login(
+        chrome_for(request, None, lang),
+        action=PAGES_PREFIX + "/login",
+        next_url=target,
+        form_token=sign_in_token(found, nonce),
+        failed=failed,
+    )
+    answer = html_page(page, 401 if failed else 200)
+    set_sign_in_cookie(answer, request, nonce)
+    return answer
 
 
 @router.post("/login")
 def login(
     request: Request,
     found: Found,
-    checked: SameOrigin,
+    checked: SignInForm,
     key: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=2000)] = PAGES_PREFIX + "/",
     lang: Annotated[Lang, Form()] = "nl",
@@ -210,9 +211,7 @@ def login(
     target = next if SAFE_NEXT.match(next) else PAGES_PREFIX + "/"
     signed = found.keys.authenticate(key.strip())
     if signed is None:
-        chrome = chrome_for(request, None, lang)
-        page = render_login(chrome, action=PAGES_PREFIX + "/login", next_url=target, failed=True)
-        return html_page(page, 401)
+        return _sign_in_page(request, found, lang, target, failed=True)
     who = admit(request, found, signed)
     record(found, who, Action.SIGN_IN, ObjectKind.KEY, signed.key_id)
     answer = RedirectResponse(target, status_code=303)
@@ -224,14 +223,21 @@ def login(
         secure=request.url.scheme == "https",
         path=PAGES_PREFIX,
     )
+    answer.delete_cookie(SIGN_IN_COOKIE, path=PAGES_PREFIX)
     return answer
 
 
 @router.post("/logout")
-def logout(request: Request, found: Found, checked: SameOrigin) -> Response:
+def logout(
+    request: Request,
+    found: Found,
+    who: Annotated[Caller, session_form(Action.SIGN_OUT)],
+) -> Response:
+    """End the session (the form came from one of its pages, with its token)."""
     token = request.cookies.get(COOKIE)
     if token:
         found.sessions.close(token)
+    record(found, who, Action.SIGN_OUT, ObjectKind.KEY, who.key.key_id)
     answer = RedirectResponse(page_url("/login", lang=lang_of(request)), status_code=303)
     answer.delete_cookie(COOKIE, path=PAGES_PREFIX)
     return answer

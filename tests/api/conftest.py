@@ -1,4 +1,5 @@
-"""What the API's tests share: the app on the sample neighbourhood with a key per role."""
+"""What the API's tests share: the app on the sample neighbourhood with a key per role, through
+the API (``api``) and through the pages (``site``)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from api.access.api_keys import KeyStore
 from api.access.audit import Role
 from api.app import create_app
 from graph.analysis.context import NetworkContext
+from graph.backends import open_store
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
+from tests.api.browsing import Site
+from tests.conftest import embedded_settings
 
 
 @dataclass
@@ -56,3 +60,32 @@ def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator
     }
     with TestClient(create_app(settings, store=store)) as client:
         yield Api(client, settings, store, tokens)
+
+
+@pytest.fixture(scope="module")
+def site(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("pages")
+    settings = embedded_settings(
+        embedded_dir,
+        key_file=folder / "secret.key",
+        api_keys_file=folder / "keys.json",
+        audit_log=folder / "audit.jsonl",
+        rate_limit=10_000,
+    )
+    with open_store(settings) as store:
+        store.clear()
+        assert not run_import(store, settings, sample_files(), ImportOptions()).errors
+        context = NetworkContext.load(store)
+        buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
+        keys = KeyStore(settings.api_keys_file)
+        tokens = {
+            "coach": keys.create(Role.COACH, [buurten[0]])[1],
+            "coach2": keys.create(Role.COACH, [buurten[1]])[1],
+            "policymaker": keys.create(Role.POLICYMAKER)[1],
+            "integration": keys.create(Role.INTEGRATION)[1],
+            "admin": keys.create(Role.ADMIN)[1],
+        }
+        app = create_app(settings, store=store)
+        with TestClient(app):  # runs the app's start-up
+            yield Site(app, settings, store, tokens, {"coach": buurten[0], "coach2": buurten[1]})
+        store.clear()

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from api.access.api_keys import KeyStore
 from api.cli import main
 from graph.analysis.engine import CATALOGUE
+from tests.api.browsing import sign_in
 from visualise import OVERLAY_QUESTIONS
 
 
@@ -90,7 +91,7 @@ def test_the_served_demo_opens_with_the_key_it_prints_and_cleans_up(tmp_path: Pa
                 except httpx.TransportError:
                     time.sleep(0.1)
             assert browser.get("/").headers["location"] == "/pages/"
-            signed = browser.post("/pages/login", data={"key": token, "lang": "en"})
+            signed = sign_in(browser, token, lang="en")
             assert signed.status_code == 303
             index = browser.get("/pages/", params={"lang": "en"})
             assert index.status_code == 200 and "All neighbourhoods" in index.text

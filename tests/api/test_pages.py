@@ -9,9 +9,6 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,62 +17,10 @@ from fastapi.testclient import TestClient
 from api.access.api_keys import KeyStore
 from api.access.audit import Role, read_records, verify
 from api.access.sessions import COOKIE
-from api.app import create_app
 from api.pages.access import INLINE_SCRIPT
-from graph.analysis.context import NetworkContext
-from graph.backends import open_store
 from graph.model import NodeLabel
-from graph.settings import Settings
 from graph.store import GraphStore
-from importers.load import ImportOptions, run_import
-from importers.synthetic import sample_files
-from tests.conftest import embedded_settings
-
-
-@dataclass
-class Site:
-    app: Any
-    settings: Settings
-    store: GraphStore
-    tokens: dict[str, str]
-    areas: dict[str, str]  # coach role -> their buurt
-
-    def browser(self, role: str | None = None) -> TestClient:
-        """A client that signed in as ``role`` (None: not signed in)."""
-        client = TestClient(self.app, follow_redirects=False)
-        if role is not None:
-            answer = client.post("/pages/login", data={"key": self.tokens[role]})
-            assert answer.status_code == 303, answer.text
-        return client
-
-
-@pytest.fixture(scope="module")
-def site(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("pages")
-    settings = embedded_settings(
-        embedded_dir,
-        key_file=folder / "secret.key",
-        api_keys_file=folder / "keys.json",
-        audit_log=folder / "audit.jsonl",
-        rate_limit=10_000,
-    )
-    with open_store(settings) as store:
-        store.clear()
-        assert not run_import(store, settings, sample_files(), ImportOptions()).errors
-        context = NetworkContext.load(store)
-        buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
-        keys = KeyStore(settings.api_keys_file)
-        tokens = {
-            "coach": keys.create(Role.COACH, [buurten[0]])[1],
-            "coach2": keys.create(Role.COACH, [buurten[1]])[1],
-            "policymaker": keys.create(Role.POLICYMAKER)[1],
-            "integration": keys.create(Role.INTEGRATION)[1],
-            "admin": keys.create(Role.ADMIN)[1],
-        }
-        app = create_app(settings, store=store)
-        with TestClient(app):  # runs the app's start-up
-            yield Site(app, settings, store, tokens, {"coach": buurten[0], "coach2": buurten[1]})
-        store.clear()
+from tests.api.browsing import Site, sign_in, sign_out
 
 
 def _residents_of(store: GraphStore, code: str) -> list[str]:
@@ -111,7 +56,7 @@ def test_a_page_without_a_session_sends_the_browser_to_sign_in(site: Site) -> No
 
 def test_a_wrong_key_is_refused_and_no_session_starts(site: Site) -> None:
     client = site.browser()
-    answer = client.post("/pages/login", data={"key": "wgk_000000000000_" + "A" * 43})
+    answer = sign_in(client, "wgk_000000000000_" + "A" * 43)
     assert answer.status_code == 401
     assert 'id="sign-in-problem"' in answer.text and COOKIE not in answer.headers.get(
         "set-cookie", ""
@@ -121,10 +66,7 @@ def test_a_wrong_key_is_refused_and_no_session_starts(site: Site) -> None:
 
 def test_signing_in_sets_a_strict_cookie_and_is_audited(site: Site) -> None:
     client = site.browser()
-    answer = client.post(
-        "/pages/login",
-        data={"key": site.tokens["coach"], "next": "/pages/questions/isolated?lang=en"},
-    )
+    answer = sign_in(client, site.tokens["coach"], next="/pages/questions/isolated?lang=en")
     assert answer.status_code == 303
     assert answer.headers["location"] == "/pages/questions/isolated?lang=en"
     cookie = answer.headers["set-cookie"].lower()
@@ -141,9 +83,7 @@ def test_signing_in_sets_a_strict_cookie_and_is_audited(site: Site) -> None:
     "next_url", ["https://elsewhere.example/", "//elsewhere.example/pages/", "/keys", "/pages\\x"]
 )
 def test_signing_in_never_sends_the_browser_elsewhere(site: Site, next_url: str) -> None:
-    answer = site.browser().post(
-        "/pages/login", data={"key": site.tokens["admin"], "next": next_url}
-    )
+    answer = sign_in(site.browser(), site.tokens["admin"], next=next_url)
     assert answer.status_code == 303 and answer.headers["location"] == "/pages/"
 
 
@@ -315,12 +255,12 @@ def test_a_revoked_key_or_signing_out_ends_the_session(site: Site) -> None:
     keys = KeyStore(site.settings.api_keys_file)
     key, token = keys.create(Role.COACH, [site.areas["coach"]], label="kort")
     browser = TestClient(site.app, follow_redirects=False)
-    assert browser.post("/pages/login", data={"key": token}).status_code == 303
+    assert sign_in(browser, token).status_code == 303
     assert browser.get("/pages/").status_code == 200
     keys.revoke(key.key_id)
     assert browser.get("/pages/").status_code == 303
     other = site.browser("coach")
-    assert other.post("/pages/logout").status_code == 303
+    assert sign_out(other).status_code == 303
     assert other.get("/pages/").status_code == 303
 
 
@@ -375,13 +315,14 @@ def test_every_figure_and_kind_on_a_dutch_question_page_has_a_dutch_name(site: S
 def test_a_sign_in_or_out_sent_from_another_site_is_refused(
     site: Site, headers: dict[str, str]
 ) -> None:
-    """Issue 17: a login posted from a foreign origin got a session cookie."""
+    """Issue 17: a login posted from a foreign origin got a session cookie. (The forms carry
+    their right tokens here: where they came from is enough to refuse them.)"""
     client = site.browser()
-    forged = client.post("/pages/login", data={"key": site.tokens["coach"]}, headers=headers)
+    forged = sign_in(client, site.tokens["coach"], headers=headers)
     assert forged.status_code == 403, forged.text[:200]
     assert COOKIE not in forged.cookies and not client.cookies.get(COOKIE)
     signed_in = site.browser("coach")
-    out = signed_in.post("/pages/logout", headers=headers)
+    out = sign_out(signed_in, headers=headers)
     assert out.status_code == 403
     assert signed_in.get("/pages/").status_code == 200, "the session is still open"
 
@@ -389,6 +330,6 @@ def test_a_sign_in_or_out_sent_from_another_site_is_refused(
 def test_a_sign_in_from_this_site_is_let_through(site: Site) -> None:
     client = site.browser()
     here = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
-    answer = client.post("/pages/login", data={"key": site.tokens["coach"]}, headers=here)
+    answer = sign_in(client, site.tokens["coach"], headers=here)
     assert answer.status_code == 303 and client.get("/pages/").status_code == 200
-    assert client.post("/pages/logout", headers=here).status_code == 303
+    assert sign_out(client, headers=here).status_code == 303

@@ -15,6 +15,7 @@ from graph.analysis.engine import CATALOGUE
 from graph.analysis.publishable import QUESTION_TABLES
 from graph.model import NodeLabel
 from graph.settings import settings_environment
+from tests.api.browsing import form_token
 from tests.api.conftest import Api
 
 PSEUDONYM = re.compile(r"\b[rp]-[0-9a-f]{32}\b")
@@ -100,8 +101,11 @@ def _buurt(api: Api) -> str:
 
 def test_the_page_shows_each_table_with_its_chart_and_notes(api: Api) -> None:
     session = api.client
+    token = form_token(session.get("/pages/login").text)
     login = session.post(
-        "/pages/login", data={"key": api.tokens["policymaker"]}, follow_redirects=False
+        "/pages/login",
+        data={"key": api.tokens["policymaker"], "form_token": token},
+        follow_redirects=False,
     )
     assert login.status_code == 303, login.text
     for question in QUESTION_TABLES:

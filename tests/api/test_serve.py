@@ -19,6 +19,7 @@ from graph.backends import open_store
 from graph.settings import load_settings
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
+from tests.api.browsing import sign_in
 
 
 def _free_port() -> int:
@@ -89,7 +90,7 @@ def test_two_server_processes_answer_as_one(tmp_path: Path) -> None:
                 assert server.poll() is None, f"the server stopped: {log.read_text()}"
                 assert time.monotonic() < deadline, f"no second server process: {log.read_text()}"
                 time.sleep(0.2)
-            signed = browser.post("/pages/login", data={"key": token})
+            signed = sign_in(browser, token)
             assert signed.status_code == 303
             # new connections land on either process: the session holds on every one
             for _ in range(12):

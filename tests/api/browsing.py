@@ -1,0 +1,67 @@
+"""A browser's way through the pages in tests: the sign-in form read first for its token, the
+session's form token read from a page, and the site the page tests share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from fastapi.testclient import TestClient
+
+from graph.settings import Settings
+from graph.store import GraphStore
+
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]*)"')
+
+
+class Client(Protocol):
+    """A TestClient or an httpx.Client: both keep the cookies a page sets."""
+
+    def get(self, url: str, **kwargs: Any) -> Any: ...
+
+    def post(self, url: str, **kwargs: Any) -> Any: ...
+
+
+def form_token(page: str) -> str:
+    """The form token of the (first) form on ``page``."""
+    found = FORM_TOKEN.search(page)
+    assert found is not None, "the page has no form token"
+    return found.group(1)
+
+
+def sign_in(
+    client: Client, key: str, *, headers: dict[str, str] | None = None, **fields: str
+) -> Any:
+    """Sign in as a person would: open the sign-in page (it sets its cookie), then send its
+    form with ``key`` and ``fields`` (next, lang)."""
+    page = client.get("/pages/login")
+    assert page.status_code == 200, page.text[:300]
+    data = {"key": key, "form_token": form_token(page.text), **fields}
+    return client.post("/pages/login", data=data, headers=headers)
+
+
+def sign_out(client: Client, headers: dict[str, str] | None = None) -> Any:
+    """Sign out as a person would: with the token of the form on a page of the session."""
+    index = client.get("/pages/")
+    assert index.status_code == 200, index.text[:300]
+    return client.post(
+        "/pages/logout", data={"form_token": form_token(index.text)}, headers=headers
+    )
+
+
+@dataclass
+class Site:
+    app: Any
+    settings: Settings
+    store: GraphStore
+    tokens: dict[str, str]
+    areas: dict[str, str]  # coach role -> their buurt
+
+    def browser(self, role: str | None = None) -> TestClient:
+        """A client that signed in as ``role`` (None: not signed in)."""
+        client = TestClient(self.app, follow_redirects=False)
+        if role is not None:
+            answer = sign_in(client, self.tokens[role])
+            assert answer.status_code == 303, answer.text
+        return client
