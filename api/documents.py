@@ -10,7 +10,8 @@ The API describes them in its OpenAPI schema (:mod:`api.web.schemas` re-exports 
 - Recommendations come in pages: :class:`RecommendationsForCoach` for a coach or an
   administrator (and the command line), :class:`RecommendationsForIntegration` for another
   system (pseudonymous ids and codes, no names or texts, nothing resting on a
-  special-category need).
+  special-category need); ``view`` says which (:data:`Recommendations`), so a client tells
+  them apart even when a page is empty.
 
 They live outside :mod:`api.web` because the command line, which never imports the HTTP API,
 prints them too.
@@ -18,7 +19,7 @@ prints them too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -40,6 +41,8 @@ class Page(BaseModel):
 class RecommendationsForCoach(BaseModel):
     """Recommendations as a coach (or admin) reads them."""
 
+    #: whose view this is: tells it from an integration's, an empty page included
+    view: Literal["coach"]
     kind: str
     subject: str
     version: int
@@ -64,11 +67,19 @@ class RecommendationsForIntegration(BaseModel):
     """Recommendations for another system: pseudonymous ids and codes, no names, no text,
     and nothing that rests on a special-category need (health and the like)."""
 
+    #: whose view this is: tells it from a coach's, an empty page included
+    view: Literal["integration"]
     kind: str
     subject: str
     version: int
     paging: Page
     items: list[IntegrationItem]
+
+
+#: The recommendations as the API answers them: the two views, told apart by ``view``.
+Recommendations = Annotated[
+    RecommendationsForCoach | RecommendationsForIntegration, Field(discriminator="view")
+]
 
 
 def special(item: Item) -> bool:
@@ -96,6 +107,7 @@ def recommendations_document(
     if wanted.published:
         safe = [for_integration(item) for item in answer.items if not special(item)]
         return RecommendationsForIntegration(
+            view="integration",
             kind=wanted.kind,
             subject=wanted.subject,
             version=answer.version,
@@ -103,6 +115,7 @@ def recommendations_document(
             items=safe[window],
         )
     return RecommendationsForCoach(
+        view="coach",
         kind=wanted.kind,
         subject=wanted.subject,
         version=answer.version,

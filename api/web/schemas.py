@@ -22,6 +22,7 @@ from api.documents import (
     IntegrationItem,
     MachineReason,
     Page,
+    Recommendations,
     RecommendationsForCoach,
     RecommendationsForIntegration,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "MachineReason",
     "Page",
     "QuestionInfo",
+    "Recommendations",
     "RecommendationsForCoach",
     "RecommendationsForIntegration",
     "Record",

@@ -13,7 +13,7 @@ from api.answers import Wanted
 from api.documents import recommendations_document
 from api.web.deps import CODE, ID_PATTERN, Caller, Found, allow, record_async, served
 from api.web.errors import ERROR_RESPONSES
-from api.web.schemas import RecommendationsForCoach, RecommendationsForIntegration
+from api.web.schemas import Recommendations
 from graph.analysis.engine import recommendation_subject
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -21,7 +21,7 @@ router = APIRouter(responses=ERROR_RESPONSES)
 
 @router.get(
     "/recommendations",
-    response_model=RecommendationsForCoach | RecommendationsForIntegration,
+    response_model=Recommendations,
     tags=["recommendations"],
 )
 async def recommendations(
