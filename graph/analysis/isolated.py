@@ -124,12 +124,26 @@ class Signals(dict[str, tuple[list[str], int]]):
     core: dict[str, int]
 
 
+def is_isolated(signals: list[str]) -> bool:
+    """The one rule behind the isolated answer and its publishable table: some signal, and
+    not only that they take part in nothing.
+
+    >>> is_isolated(["no_ties", "no_participation"]), is_isolated(["no_participation"])
+    (True, False)
+    """
+    return bool(signals) and signals != _ONLY_NO_PARTICIPATION
+
+
 def isolation_signals(
-    context: NetworkContext, scope: Scope, *, metrics: MetricBackend[Any] = brokerage
+    context: NetworkContext,
+    scope: Scope,
+    *,
+    metrics: MetricBackend[Any] = brokerage,
+    everyone: bool = False,
 ) -> Signals:
-    """Every resident of ``scope`` the network keeps apart, with their signals: the one rule
-    behind the isolated answer and its publishable table (a resident whose only signal is
-    that they take part in nothing is not isolated).
+    """Every resident of ``scope`` the network keeps apart (:func:`is_isolated`), with their
+    signals; with ``everyone``, every resident of it, whatever their signals (none, or only
+    ``no_participation``), as the export of measures lists them.
 
     >>> import networkx as nx
     >>> fabric = nx.Graph()
@@ -166,7 +180,7 @@ def isolation_signals(
             signals.append("low_coreness")
         if "PARTICIPATES_IN" not in types:
             signals.append("no_participation")
-        if signals and signals != _ONLY_NO_PARTICIPATION:
+        if everyone or is_isolated(signals):
             found[node] = (signals, ties)
     return found
 
