@@ -2,7 +2,10 @@
 
 ``map`` writes one HTML page that opens in a browser with no internet: a neighbourhood, one
 person's or initiative's network (``--ego``), optionally with a network question drawn over
-it. ``export-graph`` writes the social fabric as GraphML or GEXF, beside the portable dump.
+it. ``export-graph`` writes the social fabric as GraphML or GEXF with each node's measures
+(betweenness, constraint, community, coreness, isolation signals), beside the portable dump;
+``--format csv`` writes those measures alone, one row per node, as Dutch Excel opens it
+(``--lang en``: commas and English headers).
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ if TYPE_CHECKING:
 
 # The commands import the analytics, the store and the drawing code when they run, so that
 # ``--help`` and argument errors answer at once.
+
+
+#: What ``export-graph`` writes: the graph for Gephi, or the nodes' measures as a CSV.
+EXPORT_FORMATS = (*FORMATS, "csv")
 
 
 def _lang(option: str | None, default: str) -> Lang:
@@ -175,9 +182,10 @@ def map_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     default=None,
-    help="graphml of gexf (standaard: naar de extensie) / graphml or gexf (default: by suffix).",
+    help="graphml, gexf of csv (maten per knoop; standaard: naar de extensie) / graphml, gexf "
+    "or csv (measures per node; default: by suffix).",
 )
 @click.option(
     "--neighbourhood",
@@ -185,6 +193,13 @@ def map_command(
     multiple=True,
     metavar="CODE",
     help="Alleen deze buurt of wijk (herhaalbaar) / only this neighbourhood (repeatable).",
+)
+@click.option(
+    "--lang",
+    "lang_option",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Taal (csv: nl met puntkomma's en decimale komma's) / language (csv: en with commas).",
 )
 @click.option(
     "-o",
@@ -199,38 +214,57 @@ def export_graph_command(
     db: str | None,
     fmt: str | None,
     neighbourhoods: tuple[str, ...],
+    lang_option: str | None,
     output: Path,
 ) -> None:
-    """Schrijf het sociale weefsel als GraphML of GEXF (voor Gephi) / write the social fabric
-    as GraphML or GEXF (for Gephi)."""
+    """Schrijf het sociale weefsel met de maten per knoop als GraphML of GEXF (voor Gephi), of
+    de maten alleen als CSV / write the social fabric with each node's measures as GraphML or
+    GEXF (for Gephi), or the measures alone as CSV."""
+    from graph.analysis.bridges import bound
     from graph.analysis.engine import Analyst
     from graph.analysis.results import Scope
     from graph.backends import open_store
     from visualise.export import export_graph
+    from visualise.measures import write_measures
     from visualise.style import count
 
     chosen = fmt or output.suffix.lower().lstrip(".")
-    if chosen not in FORMATS:
+    if chosen not in EXPORT_FORMATS:
         raise ConfigurationError(
-            "Kies --format graphml of gexf (of een bestand op .graphml of .gexf).",
-            "Choose --format graphml or gexf (or a file ending in .graphml or .gexf).",
+            "Kies --format graphml, gexf of csv (of een bestand op .graphml, .gexf of .csv).",
+            "Choose --format graphml, gexf or csv (or a file ending in .graphml, .gexf or .csv).",
         )
-    graph_format: GraphFormat = "graphml" if chosen == "graphml" else "gexf"
     settings = settings_for(ctx, db)
+    lang = _lang(lang_option, settings.lang)
     scope = Scope(neighbourhoods=neighbourhoods) if neighbourhoods else None
     with open_store(settings) as store:
         context = Analyst(store).context()
-    counts = export_graph(context, output, graph_format, scope=scope)
-    if settings.lang == "nl":
-        click.echo(
-            f"Graaf geschreven naar {output}: {count(counts['nodes'], 'nl')} knopen, "
-            f"{count(counts['edges'], 'nl')} banden."
+    if chosen == "csv":
+        nodes = write_measures(context, output, scope=scope, lang=lang)
+        line = (
+            f"Maten geschreven naar {output}: {count(nodes, 'nl')} knopen."
+            if lang == "nl"
+            else f"Measures written to {output}: {count(nodes, 'en')} nodes."
         )
     else:
-        click.echo(
-            f"Graph written to {output}: {count(counts['nodes'], 'en')} nodes, "
+        graph_format: GraphFormat = "graphml" if chosen == "graphml" else "gexf"
+        counts = export_graph(context, output, graph_format, scope=scope)
+        nodes = counts["nodes"]
+        line = (
+            f"Graaf geschreven naar {output}: {count(nodes, 'nl')} knopen, "
+            f"{count(counts['edges'], 'nl')} banden."
+            if lang == "nl"
+            else f"Graph written to {output}: {count(nodes, 'en')} nodes, "
             f"{count(counts['edges'], 'en')} ties."
         )
+    steps = bound(nodes)
+    if steps is not None:
+        line += (
+            f" De tussenpositie telt wegen tot {steps} stappen (grote graaf)."
+            if lang == "nl"
+            else f" Betweenness counts paths of up to {steps} steps (large graph)."
+        )
+    click.echo(line)
 
 
 MAP_COMMANDS = [map_command, export_graph_command]

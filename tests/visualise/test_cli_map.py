@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,7 +72,7 @@ def test_an_ego_map_in_english(
         (["map", "--ego", "r-x", "--neighbourhood", "BU99990102", "-o", "{out}"], "niet allebei"),
         (["map", "--ego", "r-nobody", "-o", "{out}"], "r-nobody"),
         (["map", "--neighbourhood", "BU00000000", "-o", "{out}"], "BU00000000"),
-        (["export-graph", "-o", "{out}"], "--format graphml of gexf"),
+        (["export-graph", "-o", "{out}"], "--format graphml, gexf of csv"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_1(
@@ -97,3 +99,38 @@ def test_export_graph_for_gephi(
         f"Graaf geschreven naar {out}: {read.number_of_nodes()} knopen, {ties} banden."
     )
     assert read.number_of_nodes() > 300
+
+
+@pytest.mark.parametrize(
+    ("args", "delimiter", "line"),
+    [
+        ([], ";", "Maten geschreven naar {out}: {n} knopen."),
+        (["--format", "csv", "--lang", "en"], ",", "Measures written to {out}: {n} nodes."),
+    ],
+)
+def test_export_graph_writes_the_measures_as_csv(
+    sample_settings: Settings, tmp_path: Path, args: list[str], delimiter: str, line: str
+) -> None:
+    out = tmp_path / "maten.csv"
+    result = _run(
+        sample_settings, "export-graph", "--neighbourhood", "BU99990101", *args, "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
+    assert result.output.strip() == line.format(out=out, n=len(rows) - 1)
+    header = rows[0]
+    assert header[1] == ("soort" if delimiter == ";" else "kind")
+    assert len(rows) > 50 and all(len(row) == len(header) for row in rows)
+    between = header.index("tussenpositie" if delimiter == ";" else "betweenness")
+    assert max(float(row[between].replace(",", ".")) for row in rows[1:]) > 0
+
+
+def test_export_graph_carries_the_measures(sample_settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "weefsel.gexf"
+    result = _run(sample_settings, "export-graph", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    read = nx.read_gexf(out)
+    assert all(isinstance(d["betweenness"], float) for _, d in read.nodes(data=True))
+    assert any(d.get("isolated") is True for _, d in read.nodes(data=True))
