@@ -2,7 +2,8 @@
 
 ``create_app(settings)`` builds it; the store opens when it starts and closes when it
 stops. ``wijkgraaf serve`` runs it on loopback. The OpenAPI description at ``/openapi.json``
-is complete enough for a client generator: every route, parameter, answer and error shape.
+is complete enough for a client generator: every route, parameter, answer and error shape;
+``/docs`` and ``/redoc`` show it with files from this server (:mod:`api.web.docs`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from api.access.sessions import PageSessions
 from api.answers import AnswerService
 from api.pages.views import install_pages
 from api.web.deps import Services
+from api.web.docs import install_docs
 from api.web.errors import install_error_handlers
 from api.web.guards import RateLimiter, RequestGuard
 from api.web.routes import (
@@ -105,12 +107,16 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> FastAP
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # served from this server by install_docs, not from a CDN
+        docs_url=None,
+        redoc_url=None,
     )
     if store is not None:
         app.state.services = build_services(settings, store)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_docs(app)
     install_pages(app)
     if settings.cors_origins:
         app.add_middleware(
