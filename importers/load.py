@@ -26,6 +26,7 @@ from graph.model import NodeLabel, RelType, SystemLabel
 from graph.settings import Settings
 from graph.store import GraphStore, WriteCounts
 from importers.limits import Limits
+from importers.mapping import ColumnMapping
 from importers.plan_builder import PlanBuilder
 from importers.pseudonyms import installation_key
 from importers.reader import file_labels, read_inputs
@@ -51,6 +52,10 @@ class ImportOptions:
     keep_names: bool = False
     #: neighbourhood code for the residents of GraphML/GEXF/edge-list files
     neighbourhood: str | None = None
+    #: a CBS area code neither declared in the import nor stored is created, not refused
+    accept_new_areas: bool = False
+    #: how another system's sheets and headers are read (``--columns mapping.toml``)
+    columns: ColumnMapping | None = None
 
 
 #: Relationships a node's own row states completely; the import replaces them.
@@ -95,6 +100,7 @@ def _run_import(
     started = _now()
     labels = file_labels(paths)
     report = ImportReport(uuid.uuid4().hex, [labels[p] for p in paths], dry_run=options.dry_run)
+    report.skip_invalid = options.skip_invalid
     limits = Limits(settings.import_max_bytes, settings.import_max_rows)
     # one file at a time, each checked as soon as it is read: a city's files as text and
     # as records never sit in memory side by side
@@ -102,7 +108,11 @@ def _run_import(
     validator = Validator()
     for path in paths:
         read = read_inputs(
-            [path], neighbourhood=options.neighbourhood, limits=limits, labels=labels
+            [path],
+            neighbourhood=options.neighbourhood,
+            limits=limits,
+            labels=labels,
+            mapping=options.columns,
         )
         read_errors += read.errors
         for table in read.tables:
@@ -115,6 +125,7 @@ def _run_import(
         validated=validated,
         report=report,
         keep_names=options.keep_names,
+        accept_new_areas=options.accept_new_areas,
     )
     plan = builder.build()
     stored = builder.references.already_stored

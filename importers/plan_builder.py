@@ -62,11 +62,18 @@ class PlanBuilder:
         validated: Validated,
         report: ImportReport,
         keep_names: bool,
+        accept_new_areas: bool = False,
     ) -> None:
         self.records = validated.records
         self.keep_names = keep_names
         self.plan = Plan()
-        self.references = References(store, key, validated=validated, report=report, plan=self.plan)
+        self.report = report
+        self.rejected_rows = validated.rejected_rows
+        report.notes += validated.notes
+        self.references = References(
+            store, key, validated=validated, report=report, plan=self.plan,
+            accept_new_areas=accept_new_areas,
+        )  # fmt: skip
 
     def build(self) -> Plan:
         refs = self.references
@@ -96,7 +103,17 @@ class PlanBuilder:
             linker = _Linker(sheet, rel, start, end)
             for record in self._take(sheet):
                 self._link(record, linker)
+        refs.check_rejected()
+        self.report.rows_with_errors = self.rejected_rows + len(refs.error_rows)
         return self.plan
+
+    def _failed(self, record: Record, sheet: str, errors_before: int) -> bool:
+        """Whether resolving the row's references or areas found an error; the row is then
+        rejected (not planned, and rows that refer to it are skipped)."""
+        if len(self.references.error_rows) == errors_before:
+            return False
+        self.references.reject(record, sheet)
+        return True
 
     def _take(self, sheet: str) -> Iterator[Record]:
         """A sheet's records in order, each let go once planned, so a city's records and its
@@ -111,7 +128,10 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "organisations")
         if node_id is None:
             return
+        before = len(self.references.error_rows)
         hood = self.references.neighbourhood(record, "neighbourhood")
+        if self._failed(record, "organisations", before):
+            return
         self.plan.node(
             L.ORGANISATION, node_id, name=values["name"], o_sector=values["o_sector"],
             kind=values.get("kind"), craft=values.get("craft"), neighbourhood=hood,
@@ -126,9 +146,12 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "professionals")
         if node_id is None:
             return
+        before = len(self.references.error_rows)
         organisation = (
             self.references.resolve(record, "organisation") if "organisation" in values else None
         )
+        if self._failed(record, "professionals", before):
+            return
         self.plan.node(
             L.PROFESSIONAL, node_id, craft=values.get("craft"), organisation=organisation,
             display_name=values.get("name"),
@@ -143,7 +166,10 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "initiatives")
         if node_id is None:
             return
+        before = len(self.references.error_rows)
         hood = self.references.neighbourhood(record, "neighbourhood")
+        if self._failed(record, "initiatives", before):
+            return
         themes = values.get("themes", [])
         for code in themes:
             self.references.add_term(L.THEME, code, record)
@@ -161,7 +187,10 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "residents")
         if node_id is None:
             return
+        before = len(self.references.error_rows)
         hood = self.references.neighbourhood(record, "neighbourhood")
+        if self._failed(record, "residents", before):
+            return
         consent = bool(values.get("consent_name", False))
         name = values.get("name") if consent or self.keep_names else None
         self.plan.node(
@@ -188,12 +217,13 @@ class PlanBuilder:
         start, end = linker.start, linker.end
         refs = self.references
         source = refs.resolve_to(record, start, linker.start_sheet)
-        if source is None:
-            return
         if linker.end_is_ref:
+            # the other end is checked too, so one run names every mistake in the row
             target = refs.resolve_to(record, end, linker.end_sheet)
-            if target is None:
+            if source is None or target is None:
                 return
+        elif source is None:
+            return
         else:
             target = values[end]
             refs.add_term(linker.target_label, target, record)

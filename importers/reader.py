@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from importers.graph_files import GRAPH_SUFFIXES, read_graph
+from importers.graph_files import GRAPH_SUFFIXES, is_graph_file, read_graph
 from importers.limits import (
     MAX_CELL,
     MAX_COLUMNS,
@@ -37,13 +37,16 @@ from importers.limits import (
     too_wide,
     workbook_error,
 )
+from importers.mapping import ColumnMapping
 from importers.report import Place, RowError
 from importers.tables import ReadResult, Table, add_row, cell_text, error, not_utf8
 from importers.templates import SHEETS, Sheet, normalise_header, sheet_for_name
+from importers.tool_sheets import adapt, tool_sheet
 
 __all__ = ["MAX_CELL", "ReadResult", "Table", "cell_text", "file_labels", "read_inputs"]
 
 EXPLANATION_SHEETS = {"uitleg", "explanation", "toelichting"}
+_NETWORK_TYPES = ", ".join(sorted(GRAPH_SUFFIXES))
 
 
 def file_labels(paths: list[Path]) -> dict[Path, str]:
@@ -67,23 +70,35 @@ def read_inputs(
     neighbourhood: str | None = None,
     limits: Limits | None = None,
     labels: dict[Path, str] | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ReadResult:
     """Read every file; ``neighbourhood`` is the default for residents of graph files.
 
     ``labels`` names the files in the report (default :func:`file_labels`); each file's
-    sheet still comes from its own name."""
+    sheet still comes from its own name, or from ``mapping``, which also renames and drops
+    columns (:mod:`importers.mapping`)."""
     result = ReadResult()
     limits = limits or Limits()
     labels = labels or file_labels(paths)
+    mapping = mapping or ColumnMapping()
     for path in paths:
         read = ReadResult()
-        _read_one(path, read, limits, neighbourhood)
+        _read_one(path, read, limits, neighbourhood, mapping)
+        for table in read.tables:
+            name = table.sheet_name or table.file
+            if not is_graph_file(path) and _is_tool_sheet(name, mapping):
+                adapt(table)  # Kumu's, Polinode's or NodeXL's node and edge sheets
+            mapping.apply(table)
         label = labels.get(path, path.name)
         if label != path.name:
             read = _relabelled(read, path.name, label)
         result.tables += read.tables
         result.errors += read.errors
     return result
+
+
+def _is_tool_sheet(name: str, mapping: ColumnMapping) -> bool:
+    return mapping.sheet(name) is None and sheet_for_name(name) is None and bool(tool_sheet(name))
 
 
 def _relabelled(read: ReadResult, name: str, label: str) -> ReadResult:
@@ -98,9 +113,15 @@ def _relabelled(read: ReadResult, name: str, label: str) -> ReadResult:
     return ReadResult(read.tables, errors)
 
 
-def _read_one(path: Path, result: ReadResult, limits: Limits, neighbourhood: str | None) -> None:
+def _read_one(
+    path: Path,
+    result: ReadResult,
+    limits: Limits,
+    neighbourhood: str | None,
+    mapping: ColumnMapping,
+) -> None:
     suffix = path.suffix.lower()
-    reader: Callable[[Path, ReadResult, Limits], None]
+    reader: Callable[[Path, ReadResult, Limits, ColumnMapping], None]
     if not path.is_file():
         result.errors.append(
             error(Place(path.name), None, "Bestand niet gevonden.", "File not found.")
@@ -122,16 +143,22 @@ def _read_one(path: Path, result: ReadResult, limits: Limits, neighbourhood: str
             error(
                 Place(path.name),
                 None,
-                "Onbekend bestandstype: gebruik .csv, .xlsx, .json, .graphml, .gexf of .edgelist.",
-                "Unknown file type: use .csv, .xlsx, .json, .graphml, .gexf or .edgelist.",
+                f"Onbekend bestandstype: gebruik .csv, .xlsx, .json of {_NETWORK_TYPES}.",
+                f"Unknown file type: use .csv, .xlsx, .json or {_NETWORK_TYPES}.",
             )
         )
         return
-    reader(path, result, limits)
+    reader(path, result, limits, mapping)
 
 
-def _sheet_or_error(name: str, place: Place, result: ReadResult) -> Sheet | None:
-    sheet = sheet_for_name(name)
+def _sheet_or_error(
+    name: str, place: Place, result: ReadResult, mapping: ColumnMapping
+) -> Sheet | None:
+    mapped = mapping.sheet(name)
+    sheet = SHEETS[mapped] if mapped else sheet_for_name(name)
+    tool = tool_sheet(name) if sheet is None else None
+    if tool is not None:
+        sheet = SHEETS[tool]
     if sheet is None:
         known = ", ".join(s.nl for s in SHEETS.values())
         known_en = ", ".join(SHEETS)
@@ -172,11 +199,11 @@ def _decode(path: Path, result: ReadResult, limits: Limits) -> str | None:
         return None
 
 
-def _read_csv(path: Path, result: ReadResult, limits: Limits) -> None:
+def _read_csv(path: Path, result: ReadResult, limits: Limits, mapping: ColumnMapping) -> None:
     """Streamed a line at a time, none longer than the limit; strict: a quote that does not
     close on the line where it opened is an error, never a row swallowed into the one before.
     """
-    sheet = _sheet_or_error(path.name, Place(path.name), result)
+    sheet = _sheet_or_error(path.name, Place(path.name), result, mapping)
     if sheet is None:
         return
     if path.stat().st_size == 0:
@@ -266,7 +293,7 @@ def _open_quote(
     )
 
 
-def _read_xlsx(path: Path, result: ReadResult, limits: Limits) -> None:
+def _read_xlsx(path: Path, result: ReadResult, limits: Limits, mapping: ColumnMapping) -> None:
     import openpyxl  # only needed for workbooks
 
     refused = size_error(path, limits) or workbook_error(path, limits)
@@ -289,7 +316,8 @@ def _read_xlsx(path: Path, result: ReadResult, limits: Limits) -> None:
         for worksheet in workbook.worksheets:
             if normalise_header(worksheet.title) in EXPLANATION_SHEETS:
                 continue
-            sheet = _sheet_or_error(worksheet.title, Place(path.name, worksheet.title), result)
+            place = Place(path.name, worksheet.title)
+            sheet = _sheet_or_error(worksheet.title, place, result, mapping)
             if sheet is None:
                 continue
             table: Table | None = None
@@ -317,7 +345,7 @@ def _read_xlsx(path: Path, result: ReadResult, limits: Limits) -> None:
         workbook.close()
 
 
-def _read_json(path: Path, result: ReadResult, limits: Limits) -> None:
+def _read_json(path: Path, result: ReadResult, limits: Limits, mapping: ColumnMapping) -> None:
     text = _decode(path, result, limits)
     if text is None:
         return
@@ -357,7 +385,7 @@ def _read_json(path: Path, result: ReadResult, limits: Limits) -> None:
         )
         return
     for name, items in document.items():
-        sheet = _sheet_or_error(name, Place(path.name, name), result)
+        sheet = _sheet_or_error(name, Place(path.name, name), result, mapping)
         if sheet is None:
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -60,8 +60,11 @@ class References:
         validated: Validated,
         report: ImportReport,
         plan: Plan,
+        accept_new_areas: bool = False,
     ) -> None:
         self.store = store
+        self.accept_new_areas = accept_new_areas
+        self.rejected = validated.rejected
         self.key = key
         self.records = validated.records
         self.invalid = validated.invalid_ids
@@ -81,6 +84,13 @@ class References:
         self._declared: set[str] = {
             r.values["code"] for r in self.records.get("neighbourhoods", [])
         }
+        #: the CBS areas a declared one lies in (its wijk and gemeente): known, not guessed
+        self._implied: set[str] = set()
+        for code in self._declared:
+            while (code := cbs_parent(code) or "") and code not in self._implied:
+                self._implied.add(code)
+        #: the rows (file, sheet, row) that a reference or an area made invalid
+        self.error_rows: set[tuple[str, str | None, int]] = set()
 
     def pid(self, sheet: str, source_id: str) -> str:
         ids = self._ids[sheet]
@@ -104,7 +114,7 @@ class References:
         wanted: dict[NodeLabel, set[str]] = {}
         people: set[str] = set()
         areas: set[str] = set()
-        for sheet, records in self.records.items():
+        for sheet, records in (*self.records.items(), *self.rejected.items()):
             columns = SHEETS[sheet].columns
             refs = [(c.key, c.ref) for c in columns if c.kind is ColumnType.REF and c.ref]
             codes = [c.key for c in columns if c.kind is ColumnType.CODE]
@@ -140,9 +150,46 @@ class References:
         header = SHEETS[record.sheet.key].column(column).nl
         place = Place(record.place.file, record.place.sheet, record.place.row, header)
         self.report.errors.append(RowError(place, value, nl, en))
+        self.error_rows.add((place.file, place.sheet, record.row))
+        skipped = self.report.skipped
+        if skipped and skipped[-1].place == record.place:
+            skipped.pop()  # a row with an error is not also a skipped one
+
+    def reject(self, record: Record, sheet: str) -> None:
+        """An entity row with an error found here: not planned, and a row that refers to it
+        is skipped as one that refers to an invalid row."""
+        source_id = record.values["source_id"]
+        self._valid[sheet].discard(source_id)
+        self.invalid.setdefault(sheet, set()).add(source_id)
+
+    def check_rejected(self) -> None:
+        """The references of rows rejected for another mistake, checked all the same, so that
+        one run reports every mistake (their rows were counted as rejected already)."""
+        counted = self.error_rows
+        self.error_rows = set()
+        for sheet, records in self.rejected.items():
+            columns = SHEETS[sheet].columns
+            refs = [c.key for c in columns if c.kind is ColumnType.REF]
+            codes = [c.key for c in columns if c.kind is ColumnType.CODE]
+            for record in records:
+                for key in refs:
+                    if key in record.values and self._known(record, key) is None:
+                        self._unknown_row(record, key)
+                for key in codes:
+                    code = record.values.get(key)
+                    if code and not self._area_known(code):
+                        self._unknown_area(record, key, code)
+        self.error_rows = counted
 
     def _skip(self, record: Record, nl: str, en: str) -> None:
-        self.report.skipped.append(Skipped(record.place, nl, en))
+        """A row skipped, once (both its ends may be rejected), and not if it has an error."""
+        place = record.place
+        skipped = self.report.skipped
+        if (place.file, place.sheet, place.row) in self.error_rows or (
+            skipped and skipped[-1].place == place
+        ):
+            return
+        skipped.append(Skipped(place, nl, en))
 
     # --- rows and their references to rows --------------------------------------------------
 
@@ -179,36 +226,83 @@ class References:
         if source_id in self.invalid.get(spec.ref, set()):
             self._skip(
                 record,
-                f"Verwijst naar een ongeldige rij in {SHEETS[spec.ref].nl} ({source_id}).",
-                f"Refers to an invalid row in {spec.ref} ({source_id}).",
+                f"Verwijst naar een afgekeurde rij in {SHEETS[spec.ref].nl} ({source_id}); "
+                "verbeter die rij, dan komt deze mee.",
+                f"Refers to a rejected row in {spec.ref} ({source_id}); fix that row and this "
+                "one comes with it.",
             )
             return None
+        self._unknown_row(record, column)
+        return None
+
+    def _known(self, record: Record, column: str) -> str | None:
+        """The node id a REF cell names if the import or the store has it (valid or not)."""
+        spec = SHEETS[record.sheet.key].column(column)
+        assert spec.ref is not None
+        source_id = record.values[column]
+        node_id = self.pid(spec.ref, source_id)
+        label = ENTITY_SHEETS[spec.ref][1]
+        if (
+            source_id in self._valid[spec.ref]
+            or source_id in self.invalid.get(spec.ref, set())
+            or node_id in self._stored.get(label, ())
+            or node_id in self._erased
+        ):
+            return node_id
+        return None
+
+    def _unknown_row(self, record: Record, column: str) -> None:
+        spec = SHEETS[record.sheet.key].column(column)
+        assert spec.ref is not None
         self._error(
             record,
             column,
-            source_id,
+            record.values[column],
             f"Verwijzing naar onbekende {SHEETS[spec.ref].nl}-rij: staat niet in deze import "
             "en niet in de database.",
             f"Reference to an unknown {spec.ref} row: not in this import and not stored.",
         )
-        return None
 
     # --- neighbourhoods and vocabulary terms ------------------------------------------------
 
     def neighbourhood(self, record: Record, column: str) -> str | None:
-        """The neighbourhood code of a CODE cell, or None if empty or (with an error) a local
-        code nobody declared; a CBS area not declared nor stored is added to the plan."""
+        """The area code of a CODE cell, or None if empty or (with an error) a code neither
+        declared in the import nor stored. New areas are declared, not guessed: a CBS code
+        nobody declared is accepted only with ``accept_new_areas``, and is then added to the
+        plan with the wijk and gemeente it lies in."""
         code = record.values.get(column)
         if code is None:
             return None
-        if (
-            CBS_CODE.match(code)
-            or code in self._declared
-            or code in self._stored.get(L.NEIGHBOURHOOD, set())
-        ):
-            if code not in self._declared:
-                self._add_cbs_area(code)
+        if code in self._declared:
             return str(code)
+        if self._area_known(code):
+            self._add_cbs_area(code)
+            return str(code)
+        self._unknown_area(record, column, code)
+        return None
+
+    def _area_known(self, code: str) -> bool:
+        return (
+            code in self._declared
+            or code in self._implied
+            or code in self._stored.get(L.NEIGHBOURHOOD, set())
+            or (self.accept_new_areas and CBS_CODE.match(code) is not None)
+        )
+
+    def _unknown_area(self, record: Record, column: str, code: str) -> None:
+        if CBS_CODE.match(code):
+            self._error(
+                record,
+                column,
+                code,
+                f"Onbekende gebiedscode {code}: niet vastgelegd in het blad buurten van deze "
+                "import en niet in de database. Controleer de code; is het een nieuw gebied, "
+                "zet het in het blad buurten of lees in met --accept-new-areas.",
+                f"Unknown area code {code}: not declared in this import's neighbourhoods sheet "
+                "and not stored. Check the code; for a new area, add it to the neighbourhoods "
+                "sheet or import with --accept-new-areas.",
+            )
+            return
         self._error(
             record,
             column,
@@ -216,7 +310,6 @@ class References:
             "Eigen buurtcode die nergens is vastgelegd: voeg hem toe aan het blad buurten.",
             "Local neighbourhood code that is not declared: add it to the neighbourhoods sheet.",
         )
-        return None
 
     def _add_cbs_area(self, code: str) -> None:
         """A CBS area used but not declared nor stored: created with its code as name."""

@@ -69,6 +69,21 @@ class Skipped:
         return {**asdict(self.place), "reason_nl": self.reason_nl, "reason_en": self.reason_en}
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the import left out on purpose, and why: not an error."""
+
+    place: Place
+    nl: str
+    en: str
+
+    def message(self, lang: Language = "nl") -> str:
+        return f"{self.place.describe(lang)}: {self.nl if lang == 'nl' else self.en}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self.place), "message_nl": self.nl, "message_en": self.en}
+
+
 def _clip(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
@@ -86,6 +101,19 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     unknown_terms: dict[str, list[str]] = field(default_factory=dict)
     written: bool = False
+    #: whether invalid rows are skipped (the valid ones written) or refuse the whole import
+    skip_invalid: bool = False
+    #: how many rows had an error of their own (several errors in one row count once)
+    rows_with_errors: int = 0
+    #: what the import left out on purpose and why (drawing attributes of a network file...)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def skipped_rows(self) -> int:
+        """Rows not imported: with ``skip_invalid`` the rows with an error and the rows that
+        depend on them, otherwise the dependants only (the rows with an error are errors)."""
+        own = self.rows_with_errors if self.skip_invalid else 0
+        return own + len(self.skipped)
 
     @property
     def rejected(self) -> bool:
@@ -115,10 +143,12 @@ class ImportReport:
             "updated": total.updated,
             "unchanged": total.unchanged,
             "removed": total.removed,
-            "skipped": len(self.skipped),
+            "skipped": self.skipped_rows,
+            "rows_with_errors": self.rows_with_errors,
             "nodes": {label: counts(c) for label, c in self.nodes.items()},
             "relationships": {rel: counts(c) for rel, c in self.relationships.items()},
             "skipped_rows": [s.as_json() for s in self.skipped],
             "errors": [e.as_json() for e in self.errors],
             "unknown_terms": self.unknown_terms,
+            "notes": [n.as_json() for n in self.notes],
         }

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from importers.limits import FORBIDDEN_CHARACTER, MAX_CELL, character_error, forbidden_character
-from importers.report import Place, RowError
+from importers.report import Note, Place, RowError
 from importers.templates import Sheet
 
 
@@ -28,6 +28,11 @@ class Table:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
     #: rows with a cell refused while reading (too long, a control character): invalid
     refused: set[int] = field(default_factory=set)
+    #: what reading left out on purpose (drawing attributes, say), for the report
+    notes: list[Note] = field(default_factory=list)
+    #: rows that only name someone (the ends of an edge list): a row another table of the
+    #: import has for the same id takes its place, rather than being a duplicate of it
+    implicit: bool = False
 
     def place(self, row: int | None = None, column: str | None = None) -> Place:
         return Place(self.file, self.sheet_name, row, column)

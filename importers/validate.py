@@ -16,9 +16,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from importers.headers import check_headers
 from importers.reader import Table
-from importers.report import Place, RowError
-from importers.templates import Column, ColumnType, Sheet, header_map, normalise_header
+from importers.report import Note, Place, RowError
+from importers.templates import Column, ColumnType, Sheet
 from importers.vocabulary import SKILLS, THEMES, Vocabulary
 
 CBS_CODE = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
@@ -73,6 +74,13 @@ class Validated:
     errors: list[RowError] = field(default_factory=list)
     #: rows with an error, by sheet: their source ids, so dependants can be skipped too
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+    #: rows with an error, by sheet, as far as their cells could be read: their references
+    #: are checked too, so that one run reports every mistake
+    rejected: dict[str, list[Record]] = field(default_factory=dict)
+    #: how many rows had an error
+    rejected_rows: int = 0
+    #: what reading left out on purpose, for the report
+    notes: list[Note] = field(default_factory=list)
 
 
 class CellError(ValueError):
@@ -253,58 +261,6 @@ def parse_cell(column: Column, text: str, unknown: list[tuple[str, str, str]]) -
     return PARSERS[column.kind](column, text, unknown)
 
 
-def _check_headers(table: Table, errors: list[RowError]) -> list[Column | None] | None:
-    """The column of each header (None for a blank one), or None if the table is unusable."""
-    mapping = header_map(table.sheet)
-    columns: list[Column | None] = []
-    seen: dict[str, str] = {}
-    usable = True
-    for header in table.headers:
-        if not header:
-            columns.append(None)
-            continue
-        column = mapping.get(normalise_header(header))
-        if column is None:
-            allowed = ", ".join(c.nl for c in table.sheet.columns)
-            allowed_en = ", ".join(c.key for c in table.sheet.columns)
-            errors.append(
-                RowError(
-                    table.place(1, header),
-                    header,
-                    f"Onbekende kolom: Wijkgraaf neemt alleen bekende kolommen over "
-                    f"(dataminimalisatie). Toegestaan: {allowed}.",
-                    f"Unknown column: Wijkgraaf accepts known columns only (data "
-                    f"minimisation). Allowed: {allowed_en}.",
-                )
-            )
-            usable = False
-        elif column.key in seen:
-            errors.append(
-                RowError(
-                    table.place(1, header),
-                    header,
-                    f"Kolom staat er twee keer in (ook als {seen[column.key]!r}).",
-                    f"Column appears twice (also as {seen[column.key]!r}).",
-                )
-            )
-            usable = False
-        else:
-            seen[column.key] = header
-        columns.append(column)
-    for column in table.sheet.columns:
-        if column.required and column.key not in seen:
-            errors.append(
-                RowError(
-                    table.place(1, column.nl),
-                    None,
-                    f"Verplichte kolom {column.nl!r} ontbreekt in de kopregel.",
-                    f"Required column {column.key!r} is missing from the header.",
-                )
-            )
-            usable = False
-    return columns if usable else None
-
-
 @dataclass
 class _Layout:
     """Where each known column sits in a table's rows, and how its cells are read; worked out
@@ -328,7 +284,9 @@ def _layout(table: Table, columns: list[Column | None]) -> _Layout:
         if column is not None
     ]
     id_index = next((i for i, c, _ in slots if c.key == id_key), None)
-    required = [c for c in table.sheet.columns if c.required]
+    present = {column.key for _, column, _ in slots}
+    # a required column missing from the header is reported once, not at every row
+    required = [c for c in table.sheet.columns if c.required and c.key in present]
     parsers: list[tuple[int, str, str, Callable[[str, list[tuple[str, str, str]]], Any]]] = [
         (index, column.key, header, functools.partial(PARSERS[column.kind], column))
         for index, column, header in slots
@@ -350,52 +308,84 @@ class Validator:
 
     Each table's rows are emptied once checked (their records hold what is needed), so a
     large import holds the text of one file at a time, not of all of them beside their
-    records. Duplicate ids are found across all the tables added."""
+    records. Duplicate ids are found across all the tables added. An implicit table (the
+    people an edge list names) is checked last, without the rows another table has."""
 
     def __init__(self) -> None:
-        self.result = Validated()
-        self._first_seen: dict[tuple[str, str], Record] = {}
+        self._result = Validated()
+        self._first_seen: dict[tuple[str, str], Record | Place] = {}
+        self._implicit: list[Table] = []
+
+    @property
+    def result(self) -> Validated:
+        """Every table added, checked; the implicit ones now, as the others are all known."""
+        while self._implicit:
+            table = self._implicit.pop(0)
+            key = table.sheet.key
+            index = 0  # the id column of an implicit table is its first
+            table.rows = [
+                (number, cells)
+                for number, cells in table.rows
+                if (key, cells[index]) not in self._first_seen
+            ]
+            self._check(table)
+        return self._result
 
     def add(self, table: Table) -> None:
-        result, first_seen = self.result, self._first_seen
-        columns = _check_headers(table, result.errors)
-        if columns is None:
+        """Check ``table``'s header and every row. A table whose header is wrong still has its
+        cells checked (every mistake in one run), but none of its rows is kept."""
+        if table.implicit:
+            self._implicit.append(table)
             return
+        self._check(table)
+
+    def _check(self, table: Table) -> None:
+        result, first_seen = self._result, self._first_seen
+        result.notes += table.notes
+        columns, usable = check_headers(table, result.errors)
         layout = _layout(table, columns)
         records = result.records.setdefault(table.sheet.key, [])
+        rejected = result.rejected.setdefault(table.sheet.key, [])
         invalid = result.invalid_ids.setdefault(table.sheet.key, set())
         for number, cells in table.rows:
-            record = _validate_row(table, layout, number, cells, result.errors)
-            if number in table.refused:
-                record = None  # a cell was refused as read: its error is reported already
+            record, ok = _validate_row(table, layout, number, cells, result.errors)
+            if number in table.refused or not usable:
+                ok = False  # a cell was refused as read, or the header: reported already
             index = layout.id_index
             source_id = cells[index] if index is not None and index < len(cells) else ""
-            if record is None:
-                if source_id:
-                    invalid.add(source_id)
-                continue
             if source_id:
                 key = (table.sheet.key, source_id)
                 first = first_seen.get(key)
                 if first is not None:
+                    seen = first.place if isinstance(first, Record) else first
                     result.errors.append(
                         RowError(
-                            record.place,
+                            table.place(number),
                             source_id,
-                            f"Dubbel id: staat ook in {first.place.describe('nl')}.",
-                            f"Duplicate id: also in {first.place.describe('en')}.",
+                            f"Dubbel id: staat ook in {seen.describe('nl')}.",
+                            f"Duplicate id: also in {seen.describe('en')}.",
                         )
                     )
+                    ok = False
+                else:
+                    first_seen[key] = record if record is not None else table.place(number)
+            if not ok:
+                result.rejected_rows += 1
+                if source_id:
                     invalid.add(source_id)
-                    continue
-                first_seen[key] = record
+                if record is not None:
+                    rejected.append(record)
+                continue
+            assert record is not None
             records.append(record)
         table.rows = []  # the text cells are checked: let them go before the next sheet
 
 
 def _validate_row(
     table: Table, layout: _Layout, number: int, cells: list[str], errors: list[RowError]
-) -> Record | None:
+) -> tuple[Record | None, bool]:
+    """The row's record (what of it could be read; None for a row of the wrong width), and
+    whether it is valid. Every rule is checked, also in a row with a bad cell."""
     values: dict[str, Any] = {}
     unknown: list[tuple[str, str, str]] = []
     failed: list[str] = []
@@ -411,7 +401,7 @@ def _validate_row(
                 "delimiter too many?",
             )
         )
-        return None
+        return None, False
     for index, key, header, parse in layout.parsers:
         if index >= size:
             break
@@ -435,9 +425,10 @@ def _validate_row(
                 )
             )
             failed.append(column.key)
-    if failed or (layout.rules and not _check_row_rules(table, layout, number, values, errors)):
-        return None
-    return Record(table.sheet, table, number, values, tuple(unknown) if unknown else ())
+    ok = not failed
+    if layout.rules and not _check_row_rules(table, layout, number, values, errors, failed):
+        ok = False
+    return Record(table.sheet, table, number, values, tuple(unknown) if unknown else ()), ok
 
 
 def _header(layout: _Layout, column: Column) -> str:
@@ -451,11 +442,20 @@ _PAIRS = {
 
 
 def _check_row_rules(
-    table: Table, layout: _Layout, number: int, values: dict[str, Any], errors: list[RowError]
+    table: Table,
+    layout: _Layout,
+    number: int,
+    values: dict[str, Any],
+    errors: list[RowError],
+    failed: list[str],
 ) -> bool:
-    """Rules that span cells of one row."""
+    """Rules that span cells of one row (a rule on a cell that failed is not checked)."""
     sheet = table.sheet.key
-    if sheet == "support" and ("professional" in values) == ("organisation" in values):
+    if (
+        sheet == "support"
+        and not {"professional", "organisation"} & set(failed)
+        and ("professional" in values) == ("organisation" in values)
+    ):
         errors.append(
             RowError(
                 table.place(number, "professional"),

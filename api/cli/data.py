@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 # Each command imports the store, the importers and the generator when it runs, so that
 # ``--help`` and argument errors answer at once.
 
-INPUT_SUFFIXES = {".csv", ".txt", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges"}
+INPUT_SUFFIXES = {
+    ".csv", ".txt", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges", ".net",
+    ".adjlist", ".multiline-adjlist",
+}  # fmt: skip
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -62,6 +65,19 @@ def template_command(directory: Path) -> None:
     metavar="CODE",
     help="Buurt voor bewoners uit netwerkbestanden / neighbourhood for residents of network files.",
 )
+@click.option(
+    "--accept-new-areas",
+    is_flag=True,
+    help="Onbekende CBS-gebiedscodes aanmaken / create CBS area codes nobody declared.",
+)
+@click.option(
+    "--columns",
+    "columns",
+    default=None,
+    metavar="KOPPELING.toml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Kolomkoppeling voor andermans koppen / column mapping for another system's headers.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Verslag als JSON / report as JSON.")
 @click.pass_context
 def import_command(
@@ -72,17 +88,24 @@ def import_command(
     skip_invalid: bool,
     keep_names: bool,
     neighbourhood: str | None,
+    accept_new_areas: bool,
+    columns: Path | None,
     as_json: bool,
 ) -> None:
     """Lees bestanden in / import files (CSV, xlsx, JSON, GraphML, GEXF, edge list)."""
     from graph.backends import open_store
     from importers.load import ImportOptions, run_import
+    from importers.mapping import load_mapping
 
     settings = settings_for(ctx, db)
     files = _expand(paths)
     if not files:
         raise ConfigurationError("Geen bestanden om in te lezen.", "No files to import.")
-    options = ImportOptions(dry_run, skip_invalid, keep_names, neighbourhood)
+    mapping = load_mapping(columns) if columns is not None else None
+    options = ImportOptions(
+        dry_run, skip_invalid, keep_names, neighbourhood,
+        accept_new_areas=accept_new_areas, columns=mapping,
+    )  # fmt: skip
     result = "error"
     try:
         with open_store(settings) as store:
@@ -110,7 +133,7 @@ def print_report(report: ImportReport, lang: str) -> None:
     )  # fmt: skip
     click.echo(
         f"  {words[0]} {total.created}, {words[1]} {total.updated}, "
-        f"{words[2]} {total.unchanged}, {words[3]} {len(report.skipped)}"
+        f"{words[2]} {total.unchanged}, {words[3]} {report.skipped_rows}"
     )
     for name, counts in (*report.nodes.items(), *report.relationships.items()):
         click.echo(f"    {name:<20} {counts.created:>8} {counts.updated:>8} {counts.unchanged:>8}")
@@ -119,10 +142,19 @@ def print_report(report: ImportReport, lang: str) -> None:
         for error in report.errors:
             click.echo("  " + error.message("nl" if nl else "en"))
     if report.skipped:
-        click.echo(("Overgeslagen rijen" if nl else "Skipped rows") + f" ({len(report.skipped)}):")
+        heading = (
+            ("Overgeslagen rijen", "Skipped rows")
+            if report.written or report.skip_invalid
+            else ("Rijen die op een afgekeurde rij steunen", "Rows that depend on a rejected row")
+        )
+        click.echo(heading[0 if nl else 1] + f" ({len(report.skipped)}):")
         for skipped in report.skipped:
             reason = skipped.reason_nl if nl else skipped.reason_en
             click.echo(f"  {skipped.place.describe('nl' if nl else 'en')}: {reason}")
+    if report.notes:
+        click.echo(("Weggelaten" if nl else "Left out") + f" ({len(report.notes)}):")
+        for note in report.notes:
+            click.echo("  " + note.message("nl" if nl else "en"))
     for kind, terms in report.unknown_terms.items():
         label = {"theme": ("thema's", "themes"), "skill": ("krachten", "skills")}[kind]
         click.echo(

@@ -95,7 +95,7 @@ def test_bad_input_is_reported_at_its_place_and_nothing_is_written(
     message: str,
 ) -> None:
     good = _write(tmp_path, "bewoners.csv", RESIDENTS)
-    run_import(store, store_settings, [good], ImportOptions())
+    run_import(store, store_settings, [good], ImportOptions(accept_new_areas=True))
     before = _state(store)
     bad_dir = tmp_path / "bad"
     bad_dir.mkdir()

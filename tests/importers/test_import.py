@@ -60,7 +60,9 @@ def test_semicolons_and_a_byte_order_mark_as_dutch_excel_writes_them(
     path = _write(
         tmp_path, "Bewoners.csv", "\ufeffBron_ID;Naam;Buurt;Leeftijd\nB1;Zoë;BU03630000;80+\n"
     )
-    report = run_import(store, store_settings, [path], ImportOptions(keep_names=True))
+    report = run_import(
+        store, store_settings, [path], ImportOptions(keep_names=True, accept_new_areas=True)
+    )
     assert report.errors == []
     (resident,) = store.nodes(R)
     assert resident.properties["display_name"] == "Zoë"
@@ -160,7 +162,9 @@ def test_a_dry_run_counts_and_writes_nothing(
 ) -> None:
     people = _write(tmp_path, "bewoners.csv", "bron_id,buurt\nB1,BU03630000\nB2,BU03630000\n")
     version = store.version()
-    report = run_import(store, store_settings, [people], ImportOptions(dry_run=True))
+    report = run_import(
+        store, store_settings, [people], ImportOptions(dry_run=True, accept_new_areas=True)
+    )
     assert report.nodes["Resident"].created == 2 and not report.written
     assert store.count_by_label()["Resident"] == 0 and store.version() == version
     assert store.nodes(SystemLabel.IMPORT_RUN) == []
@@ -181,13 +185,13 @@ def test_cbs_areas_are_created_with_their_parents(
     store: GraphStore, store_settings: Settings, tmp_path: Path
 ) -> None:
     people = _write(tmp_path, "bewoners.csv", "bron_id,buurt\nB1,BU03630001\n")
-    run_import(store, store_settings, [people], ImportOptions())
+    run_import(store, store_settings, [people], ImportOptions(accept_new_areas=True))
     areas = {n.id: n.properties for n in store.nodes(NodeLabel.NEIGHBOURHOOD)}
     assert areas["BU03630001"]["parent"] == "WK036300"
     assert areas["WK036300"]["parent"] == "GM0363" and areas["GM0363"]["level"] == "gemeente"
     names = _write(tmp_path, "buurten.csv", "code,naam\nBU03630001,Oude Kerk e.o.\n")
     run_import(store, store_settings, [names], ImportOptions())
-    run_import(store, store_settings, [people], ImportOptions())
+    run_import(store, store_settings, [people], ImportOptions(accept_new_areas=True))
     assert (
         store.get_node(NodeLabel.NEIGHBOURHOOD, "BU03630001").properties["name"] == "Oude Kerk e.o."
     )
@@ -218,7 +222,10 @@ def test_json_graphml_gexf_and_edge_lists(
         file = tmp_path / f"karate{suffix}"
         writer(graph, file)
         report = run_import(
-            store, store_settings, [file], ImportOptions(neighbourhood="BU03630000")
+            store,
+            store_settings,
+            [file],
+            ImportOptions(neighbourhood="BU03630000", accept_new_areas=True),
         )
         assert report.errors == [], (suffix, [e.message("en") for e in report.errors])
         fabric = store.fabric()
@@ -333,8 +340,8 @@ def test_a_move_replaces_the_old_neighbourhood_and_a_theme_change_the_old_theme(
               _write(first, "initiatieven.csv", "bron_id,naam,themas\nI1,Buurtkeuken,voeding|ontmoeting\n")]  # fmt: skip
     moved = [_write(second, "bewoners.csv", "bron_id,buurt\nB1,BU03630001\n"),
              _write(second, "initiatieven.csv", "bron_id,naam,themas\nI1,Buurtkeuken,voeding\n")]  # fmt: skip
-    run_import(store, store_settings, people, ImportOptions())
-    report = run_import(store, store_settings, moved, ImportOptions())
+    run_import(store, store_settings, people, ImportOptions(accept_new_areas=True))
+    report = run_import(store, store_settings, moved, ImportOptions(accept_new_areas=True))
     assert report.relationships["LIVES_IN"].removed == 1
     assert report.relationships["ADDRESSES"].removed == 1
     (resident,) = store.nodes(R)
@@ -343,7 +350,7 @@ def test_a_move_replaces_the_old_neighbourhood_and_a_theme_change_the_old_theme(
     (initiative,) = store.nodes(NodeLabel.INITIATIVE)
     themes = store.neighbours(NodeLabel.INITIATIVE, initiative.id, rel_types=[RelType.ADDRESSES])
     assert [n.node.id for n in themes] == ["voeding"]
-    again = run_import(store, store_settings, moved, ImportOptions())
+    again = run_import(store, store_settings, moved, ImportOptions(accept_new_areas=True))
     assert again.totals().written == 0, "nothing stale the second time"
 
 
@@ -428,7 +435,7 @@ def test_a_named_parent_area_keeps_its_name_when_a_child_area_is_imported(
     later = tmp_path / "later"
     later.mkdir()
     people = _write(later, "bewoners.csv", "bron_id,buurt\nB1,BU03630000\n")
-    report = run_import(store, store_settings, [people], ImportOptions())
+    report = run_import(store, store_settings, [people], ImportOptions(accept_new_areas=True))
     assert (
         report.nodes["Neighbourhood"].created == 1 and report.nodes["Neighbourhood"].unchanged == 2
     )

@@ -1,0 +1,310 @@
+"""Network files that are text, one element a line: networkx edge lists and adjacency lists,
+and Pajek ``.net``. Read a line at a time (none longer than the limit, not more lines than
+rows allowed), every mistake located at its line.
+
+- **Edge list** (``.edgelist``, ``.edges``; networkx ``write_edgelist``): ``a b`` a tie,
+  ``a b {'strength': 2}`` a tie with attributes, ``a b 2`` a tie with a weight, and a line
+  with one name a person without ties (never dropped). Names are separated by spaces, or by
+  the semicolon, comma or tab of the first line that has one. ``#`` starts a comment.
+- **Adjacency list** (``.adjlist``; ``write_adjlist``): a person, then everyone they know.
+- **Multi-line adjacency list** (``.multiline-adjlist``; ``write_multiline_adjlist``): a
+  person and how many they know, then one line for each, with its attributes.
+- **Pajek** (``.net``): ``*Vertices n`` then ``number "label" [x y z] [drawing]``; ``*Edges``
+  or ``*Arcs`` then ``a b [weight]``; ``*Edgeslist`` or ``*Arcslist`` then ``a b c ...``.
+  A vertex's label is its id where it has one; every vertex is a person, with ties or not.
+
+People named only here are residents unless another file of the import lists them (a
+``bewoners`` sheet with their details, say): the network file adds no duplicate of them.
+"""
+
+from __future__ import annotations
+
+import ast
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from importers.graph_attributes import edge_columns, note
+from importers.limits import Limits, LineTooLong, bounded_lines, line_error, too_many_rows
+from importers.report import Place
+from importers.tables import ReadResult, Table, add_row, cell_text, error, not_utf8
+from importers.templates import SHEETS
+
+TEXT_SUFFIXES = {".edgelist", ".edges", ".adjlist", ".multiline-adjlist", ".net"}
+
+Edge = tuple[int, str, str, dict[str, Any]]  # line, one end, the other end, attributes
+
+
+class LineError(ValueError):
+    def __init__(self, nl: str, en: str) -> None:
+        super().__init__(en)
+        self.nl, self.en = nl, en
+
+
+class _Network:
+    """What a file names: its people (with the line that first names them) and its ties."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, int] = {}
+        self.edges: list[Edge] = []
+        self.labels: dict[str, str] = {}  # Pajek: a vertex's number -> its label
+        self.drawing = False
+        self.directed = False
+
+    def node(self, name: str, line: int) -> str:
+        name = self.labels.get(name, name)
+        self.nodes.setdefault(name, line)
+        return name
+
+    def edge(self, line: int, a: str, b: str, data: dict[str, Any]) -> None:
+        self.edges.append((line, self.node(a, line), self.node(b, line), data))
+
+
+def suffix_of(path: Path) -> str:
+    name = path.name.lower()
+    return ".multiline-adjlist" if name.endswith(".multiline-adjlist") else path.suffix.lower()
+
+
+def read_network_text(
+    path: Path, result: ReadResult, neighbourhood: str | None, limits: Limits
+) -> None:
+    """Read an edge list, adjacency list or Pajek file into residents and ties tables."""
+    network = _Network()
+    parse = {
+        ".edgelist": _edge_list, ".edges": _edge_list, ".adjlist": _adjacency,
+        ".multiline-adjlist": _multiline, ".net": _pajek,
+    }[suffix_of(path)]  # fmt: skip
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            lines = _numbered(bounded_lines(handle), limits, path)
+            parse(lines, network)
+    except LineTooLong as exc:
+        result.errors.append(line_error(Place(path.name, row=exc.number)))
+        return
+    except UnicodeDecodeError:
+        result.errors.append(not_utf8(path))
+        return
+    except _TooMany as exc:
+        result.errors.append(too_many_rows(Place(path.name, row=exc.number), limits))
+        return
+    except _Located as exc:
+        result.errors.append(error(Place(path.name, row=exc.number), exc.value, exc.nl, exc.en))
+        return
+    _tables(path.name, network, result, neighbourhood)
+
+
+class _TooMany(Exception):
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+
+class _Located(Exception):
+    def __init__(self, number: int, value: str, problem: LineError) -> None:
+        self.number, self.value, self.nl, self.en = number, value, problem.nl, problem.en
+
+
+def _numbered(lines: Iterator[str], limits: Limits, path: Path) -> Iterator[tuple[int, str]]:
+    """The file's lines that hold something, with their 1-based numbers; comments removed."""
+    for number, line in enumerate(lines, start=1):
+        if number > limits.max_rows + 1:
+            raise _TooMany(number)
+        text = line.strip()
+        if not text or text.startswith(("#", "%")):
+            continue
+        yield number, text
+
+
+def _located(number: int, text: str, problem: LineError) -> _Located:
+    return _Located(number, text[:60], problem)
+
+
+def _delimiter(text: str) -> str | None:
+    head = text.split("{", 1)[0]
+    for candidate in (";", "\t", ","):
+        if candidate in head:
+            return candidate
+    return None
+
+
+def _split(text: str, delimiter: str | None) -> tuple[list[str], str]:
+    """A line's names, and what follows them from its first ``{`` (attributes)."""
+    head, brace, rest = text.partition("{")
+    names = [part.strip() for part in head.split(delimiter) if part.strip()]
+    return names, brace + rest
+
+
+def _attributes(text: str) -> dict[str, Any]:
+    """A networkx attribute dictionary, ``{'strength': 2}``: values only, never code."""
+    if not text:
+        return {}
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str | int | float | bool))
+        for k, v in value.items()
+    ):
+        raise LineError(
+            "Attributen niet leesbaar: schrijf ze als {'sterkte': 2, 'soort': 'buur'}.",
+            "Attributes cannot be read: write them as {'strength': 2, 'kind': 'neighbour'}.",
+        )
+    return value
+
+
+def _edge_list(lines: Iterator[tuple[int, str]], network: _Network) -> None:
+    delimiter: str | None = None
+    decided = False
+    for number, text in lines:
+        if not decided:
+            delimiter, decided = _delimiter(text), True
+        try:
+            names, rest = _split(text, delimiter)
+            data = _attributes(rest)
+        except LineError as problem:
+            raise _located(number, text, problem) from None
+        if len(names) == 1 and not data:
+            network.node(names[0], number)
+        elif len(names) == 2:
+            network.edge(number, names[0], names[1], data)
+        elif len(names) == 3 and not data:
+            network.edge(number, names[0], names[1], {"weight": names[2]})
+        else:
+            raise _located(number, text, LineError(
+                "Verwacht 'a b', 'a b {attributen}' of één naam (iemand zonder contacten).",
+                "Expected 'a b', 'a b {attributes}' or one name (someone without ties).",
+            ))  # fmt: skip
+
+
+def _adjacency(lines: Iterator[tuple[int, str]], network: _Network) -> None:
+    for number, text in lines:
+        names, rest = _split(text, _delimiter(text))
+        if rest:
+            raise _located(number, text, LineError(
+                "Een lijst van buren heeft geen attributen; gebruik een meerregelige lijst.",
+                "An adjacency list has no attributes; use a multi-line adjacency list.",
+            ))  # fmt: skip
+        network.node(names[0], number)
+        for other in names[1:]:
+            network.edge(number, names[0], other, {})
+
+
+def _multiline(lines: Iterator[tuple[int, str]], network: _Network) -> None:
+    for number, text in lines:
+        names, _ = _split(text, None)
+        if len(names) != 2 or not names[1].isdigit():
+            raise _located(number, text, LineError(
+                "Verwacht 'naam aantal' (hoeveel regels met buren volgen).",
+                "Expected 'name count' (how many lines of neighbours follow).",
+            ))  # fmt: skip
+        person = network.node(names[0], number)
+        for _ in range(int(names[1])):
+            following = next(lines, None)
+            if following is None:
+                raise _located(number, text, LineError(
+                    "Het bestand houdt op voor alle buren van deze regel er zijn.",
+                    "The file ends before all the neighbours of this line.",
+                ))  # fmt: skip
+            line, other_text = following
+            try:
+                others, rest = _split(other_text, None)
+                data = _attributes(rest)
+            except LineError as problem:
+                raise _located(line, other_text, problem) from None
+            if len(others) != 1:
+                raise _located(line, other_text, LineError(
+                    "Verwacht één buur per regel, met zijn attributen.",
+                    "Expected one neighbour a line, with its attributes.",
+                ))  # fmt: skip
+            network.edge(line, person, others[0], data)
+
+
+def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
+    section = ""
+    declared: tuple[int, int] | None = None  # *Vertices n: its line and n
+    for number, text in lines:
+        if text.startswith("*"):
+            words = text.split()
+            section = words[0].lower()
+            if section == "*vertices" and len(words) > 1 and words[1].isdigit():
+                declared = (number, int(words[1]))
+            network.directed = network.directed or section.startswith("*arc")
+            if section not in ("*vertices", "*edges", "*arcs", "*edgeslist", "*arcslist"):
+                raise _located(number, text, LineError(
+                    "Onbekend onderdeel; Pajek kent *Vertices, *Edges, *Arcs, *Edgeslist en "
+                    "*Arcslist.", "Unknown section; Pajek has *Vertices, *Edges, *Arcs, "
+                    "*Edgeslist and *Arcslist.",
+                ))  # fmt: skip
+            continue
+        try:
+            parts = shlex.split(text, posix=True)
+        except ValueError:
+            raise _located(number, text, LineError(
+                "Een aanhalingsteken sluit niet.", "A quote does not close."
+            )) from None  # fmt: skip
+        if section == "*vertices":
+            vertex, label = parts[0], parts[1] if len(parts) > 1 else parts[0]
+            network.labels[vertex] = label
+            network.node(label, number)
+            network.drawing = network.drawing or len(parts) > 2
+        elif section in ("*edges", "*arcs") and len(parts) >= 2:
+            data = {"weight": parts[2]} if len(parts) > 2 else {}
+            network.drawing = network.drawing or len(parts) > 3
+            network.edge(number, parts[0], parts[1], data)
+        elif section in ("*edgeslist", "*arcslist"):
+            for other in parts[1:]:
+                network.edge(number, parts[0], other, {})
+        else:
+            raise _located(number, text, LineError(
+                "Regel buiten *Vertices of *Edges, of een lijn met één punt.",
+                "A line outside *Vertices or *Edges, or an edge with one end.",
+            ))  # fmt: skip
+    if declared is not None:  # vertices without a line of their own: numbered 1 to n
+        line, count = declared
+        for vertex in map(str, range(1, count + 1)):
+            if vertex not in network.labels:
+                network.node(vertex, line)
+
+
+def _tables(file: str, network: _Network, result: ReadResult, neighbourhood: str | None) -> None:
+    residents = Table(SHEETS["residents"], file, None, ["source_id"], implicit=True)
+    if neighbourhood:
+        residents.headers.append("neighbourhood")
+    for name, number in network.nodes.items():
+        add_row(residents, number, [name, neighbourhood] if neighbourhood else [name], result)
+    if network.drawing:
+        note(residents, "Tekengegevens (positie, vorm, kleur) weggelaten.",
+             "Drawing data (position, shape, colour) left out.")  # fmt: skip
+    ties = Table(SHEETS["ties"], file, None, ["resident", "other_resident"])
+    edges = _merged(network, ties)
+    keys = {k for *_, data in edges for k in data}
+    texts = {k: {cell_text(d[k]) for *_, d in edges if k in d} for k in keys}
+    columns, _ = edge_columns(ties, keys, texts)
+    attributes = list(columns)
+    ties.headers += [columns[a] for a in attributes]
+    for number, a, b, data in edges:
+        add_row(ties, number, [a, b] + [cell_text(data.get(k)) for k in attributes], result)
+    result.tables.append(residents)
+    result.tables.append(ties)
+
+
+def _merged(network: _Network, ties: Table) -> list[Edge]:
+    """Each pair once: a tie in Wijkgraaf is mutual (a self-loop stays, to be refused)."""
+    seen: set[frozenset[str]] = set()
+    edges: list[Edge] = []
+    for edge in network.edges:
+        pair = frozenset(edge[1:3])
+        if pair in seen:
+            continue
+        seen.add(pair)
+        edges.append(edge)
+    merged = len(network.edges) - len(edges)
+    if merged:
+        note(ties, f"{merged} dubbele of tegengestelde lijnen samengevoegd: een contact in "
+             "Wijkgraaf is wederzijds.", f"{merged} repeated or opposite edges merged: a tie "
+             "in Wijkgraaf is mutual.")  # fmt: skip
+    elif network.directed and network.edges:
+        note(ties, "Gericht netwerk: elke pijl is als wederzijds contact gelezen.",
+             "Directed network: every arc was read as a mutual tie.")  # fmt: skip
+    return edges
