@@ -18,7 +18,10 @@ from importers.load import ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-UPLOAD_SUFFIXES = {".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".txt"}
+UPLOAD_SUFFIXES = {
+    ".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges", ".adjlist",
+    ".multiline-adjlist", ".net", ".txt",
+}  # fmt: skip
 
 
 @router.post("/imports", tags=["imports"])
@@ -31,6 +34,7 @@ def upload(
     dry_run: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
     neighbourhood: Annotated[str | None, Form(pattern=CODE)] = None,
+    accept_new_areas: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
     """Import files with the same validation and report as ``wijkgraaf import``; nothing
     is written when a file has an error (unless ``skip_invalid``). Every import is logged,
@@ -43,8 +47,9 @@ def upload(
                 for number, upload_file in enumerate(files, start=1)
             ]
             options = ImportOptions(
-                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood
-            )
+                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood,
+                accept_new_areas=accept_new_areas,
+            )  # fmt: skip
             with found.write_lock:
                 report = run_import(found.store, found.settings, paths, options)
         result = Result.INVALID if report.errors else Result.OK
