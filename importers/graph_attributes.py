@@ -1,4 +1,5 @@
-"""A network file's graph as tables of residents and ties, the way other tools write it.
+"""Which attributes of a network file's nodes and edges become columns, the way other tools
+write them (read by :mod:`importers.xml_graphs` and :mod:`importers.network_text`).
 
 Gephi, networkx and Wijkgraaf's own export put more on nodes and edges than people and ties:
 drawing (position, size, colour), computed measures (degree, betweenness, modularity class),
@@ -11,31 +12,24 @@ map or drop them.
 Wijkgraaf's ties are mutual: a directed file's arcs a→b and b→a become one tie, and parallel
 edges one tie, each with a note that says how many were merged.
 
->>> graph = nx.Graph()
->>> graph.add_node("a", label="Fatima", size=10.0, r=255)
->>> graph.add_node("b", label="Jan")
->>> graph.add_edge("a", "b", weight=2.0)
->>> result = ReadResult()
->>> graph_tables(graph, "g.graphml", result, neighbourhood=None)
->>> people, ties = result.tables
->>> people.headers, people.rows[0][1]
-(['source_id', 'name'], ['a', 'Fatima'])
->>> ties.headers, ties.rows[0][1]
-(['resident', 'other_resident', 'strength'], ['a', 'b', '2'])
+>>> from importers.templates import SHEETS
+>>> people = Table(SHEETS["residents"], "g.graphml", "nodes", ["source_id"])
+>>> node_columns(people, {"label", "size", "r", "leeftijd"}, {})
+{'label': 'name', 'leeftijd': 'leeftijd'}
 >>> [n.en for n in people.notes]
 ['Drawing attributes (they hold no data about people) left out: r, size.']
+>>> ties = Table(SHEETS["ties"], "g.graphml", "edges", ["resident", "other_resident"])
+>>> edge_columns(ties, {"weight", "Edge Id"}, {"weight": {"2", "1"}})
+({'weight': 'strength'}, True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
 
 from importers.report import Note
-from importers.tables import ReadResult, Table, add_row, cell_text
-from importers.templates import SHEETS, normalise_header
+from importers.tables import Table
+from importers.templates import normalise_header
 
 #: What drawing tools put on nodes and edges: position, size, colour, shape, line.
 APPEARANCE = frozenset(
@@ -145,67 +139,41 @@ def edge_columns(
 _DECIDING = frozenset({"kind", "type", "soort", "relation", "relatie", "weight", "gewicht"})
 
 
-def _texts(items: Iterable[dict[str, Any]], keys: set[str]) -> dict[str, set[str]]:
-    """The distinct texts of the attributes whose values decide how they are read."""
-    wanted = {k for k in keys if normalise_header(k) in _DECIDING}
-    found: dict[str, set[str]] = {k: set() for k in wanted}
-    for data in items:
-        for key in wanted:
-            if key in data:
-                found[key].add(cell_text(data[key]))
-    return found
+def deciding(name: str) -> bool:
+    """Whether an attribute's values decide how it is read (``kind``, ``weight``, ...): its
+    distinct values are passed to :func:`node_columns` and :func:`edge_columns`."""
+    return normalise_header(name) in _DECIDING
 
 
-def graph_tables(
-    graph: nx.Graph, file: str, result: ReadResult, *, neighbourhood: str | None
-) -> None:
-    """``graph``'s nodes as a residents table and its edges as a ties table, in ``result``."""
-    residents = Table(SHEETS["residents"], file, "nodes", ["source_id"])
-    ties = Table(SHEETS["ties"], file, "edges", ["resident", "other_resident"])
-    node_keys = {k for _, data in graph.nodes(data=True) for k in data}
-    columns = node_columns(residents, node_keys, _texts((d for _, d in graph.nodes(data=True)),
-                                                         node_keys))  # fmt: skip
-    attributes = list(columns)
-    residents.headers += [columns[a] for a in attributes]
-    if neighbourhood and "neighbourhood" not in residents.headers:
-        residents.headers.append("neighbourhood")
-    width = len(residents.headers)
-    for number, (node, data) in enumerate(graph.nodes(data=True), start=1):
-        cells = [str(node)] + [cell_text(data.get(a)) for a in attributes]
-        if neighbourhood and len(cells) < width:
-            cells.append(neighbourhood)
-        add_row(residents, number, cells, result)
-    edges = _mutual_edges(graph, ties)
-    edge_keys = {k for *_, data in edges for k in data}
-    link_columns, _ = edge_columns(ties, edge_keys, _texts((d for *_, d in edges), edge_keys))
-    link_attributes = list(link_columns)
-    ties.headers += [link_columns[a] for a in link_attributes]
-    for number, (a, b, data) in enumerate(edges, start=1):
-        cells = [str(a), str(b)] + [cell_text(data.get(k)) for k in link_attributes]
-        add_row(ties, number, cells, result)
-    result.tables.append(residents)
-    result.tables.append(ties)
+def merged_pairs(
+    edges: list[tuple[str, str, dict[str, str]]], ties: Table, *, directed: bool
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Each pair once, the first edge's attributes kept: a tie in Wijkgraaf is mutual, so a
+    directed file's a→b and b→a, and parallel edges, are one tie; a note says how many were
+    merged. A self-loop stays, to be refused as a tie with itself.
 
-
-def _mutual_edges(graph: nx.Graph, ties: Table) -> list[tuple[Any, Any, dict[str, Any]]]:
-    """The graph's edges as mutual ties: reciprocal arcs and parallel edges merged (the first
-    one's attributes kept), with a note of how many."""
-    seen: set[frozenset[Any]] = set()
-    edges = []
-    merged = 0
-    for a, b, data in graph.edges(data=True):
-        pair = frozenset((a, b))
-        if pair in seen:
-            merged += 1
-            continue
-        seen.add(pair)
-        edges.append((a, b, data))
+    >>> from importers.templates import SHEETS
+    >>> table = Table(SHEETS["ties"], "g.gexf", "edges", [])
+    >>> merged_pairs([("a", "b", {}), ("b", "a", {}), ("a", "c", {})], table, directed=True)
+    [('a', 'b', {}), ('a', 'c', {})]
+    >>> [n.en for n in table.notes]
+    ['1 directed arcs merged: a tie in Wijkgraaf is mutual.']
+    """
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for edge in edges:
+        a, b = edge[0], edge[1]
+        pair = (a, b) if a <= b else (b, a)
+        if pair not in seen:
+            seen.add(pair)
+            kept.append(edge)
+    merged = len(edges) - len(kept)
     if merged:
-        why_nl = "gerichte pijlen" if graph.is_directed() else "dubbele lijnen"
-        why_en = "directed arcs" if graph.is_directed() else "parallel edges"
+        why_nl = "gerichte pijlen" if directed else "dubbele lijnen"
+        why_en = "directed arcs" if directed else "parallel edges"
         note(ties, f"{merged} {why_nl} samengevoegd: een contact in Wijkgraaf is wederzijds.",
              f"{merged} {why_en} merged: a tie in Wijkgraaf is mutual.")  # fmt: skip
-    elif graph.is_directed() and graph.number_of_edges():
+    elif directed and edges:
         note(ties, "Gericht netwerk: elke pijl is als wederzijds contact gelezen.",
              "Directed network: every arc was read as a mutual tie.")  # fmt: skip
-    return edges
+    return kept

@@ -3,31 +3,22 @@ the text formats of :mod:`importers.network_text` (edge lists, adjacency lists, 
 
 Nodes become residents, edges ties; how the attributes other tools write are read (drawing and
 measures left out with a note, ``label`` beside ``name``, weights, directed files) is
-:mod:`importers.graph_attributes`. Each XML file is checked before networkx reads it
+:mod:`importers.graph_attributes`. Each XML file is checked before it is read
 (:mod:`importers.limits`): its size, no document type definition, no deep nesting, not too
-many nodes, edges or attributes.
+many nodes, edges or attributes; then it is read as a stream (:mod:`importers.xml_graphs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import networkx as nx
-
-from importers.graph_attributes import graph_tables
 from importers.limits import Limits, graph_xml_error, size_error
 from importers.network_text import TEXT_SUFFIXES, read_network_text, suffix_of
-from importers.report import Place
-from importers.tables import ReadResult, error
+from importers.tables import ReadResult
+from importers.xml_graphs import read_xml_graph
 
 XML_SUFFIXES = {".graphml", ".gexf"}
 GRAPH_SUFFIXES = XML_SUFFIXES | TEXT_SUFFIXES
-
-_XML_READERS: dict[str, Callable[[Path], nx.Graph]] = {
-    ".graphml": nx.read_graphml,
-    ".gexf": nx.read_gexf,
-}
 
 
 def is_graph_file(path: Path) -> bool:
@@ -45,17 +36,5 @@ def read_graph(path: Path, result: ReadResult, neighbourhood: str | None, limits
         return
     if suffix in TEXT_SUFFIXES:
         read_network_text(path, result, neighbourhood, limits)
-        return
-    try:
-        graph = _XML_READERS[suffix](path)
-    except Exception as exc:  # networkx raises many kinds for a malformed file
-        result.errors.append(
-            error(
-                Place(path.name),
-                None,
-                f"Kan het netwerkbestand niet lezen: {exc}.",
-                f"Cannot read the network file: {exc}.",
-            )
-        )
-        return
-    graph_tables(graph, path.name, result, neighbourhood=neighbourhood)
+    else:
+        read_xml_graph(path, result, neighbourhood=neighbourhood)

@@ -120,7 +120,7 @@ def test_unknown_attributes_are_refused_in_one_error_that_says_how_to_map_them(
     ).replace('<data key="leeftijd">27-44</data>', '<data key="d">x</data><data key="a">y</data>')
     report = run_import(store, store_settings, [_write(tmp_path, "g.graphml", graphml)], HOOD)
     (refused,) = report.errors
-    assert refused.place.column == "adres, diagnose"
+    assert refused.place.column == "diagnose, adres"  # as the file declares them
     assert "--columns" in refused.en and "[drop]" in refused.en
     assert [s.place.row for s in report.skipped] == [1, 2, 3], "ties depend on refused rows"
     assert store.count_by_label().get("Resident", 0) == 0
@@ -144,6 +144,32 @@ def test_an_edge_list_beside_a_node_list_keeps_everyone_on_the_node_list(
     assert ages.count("45-66") == 182, "the node list's details are kept, not duplicated"
 
 
+GRAPHML_HEAD = (
+    '<?xml version="1.0"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+    '<graph edgedefault="undirected">'
+)
+
+
+def test_graphml_defaults_and_a_gexf_edge_kind_are_read(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    graphml = GRAPHML_HEAD.replace("<graph edge", '<key id="d0" for="node" attr.name="leeftijd">'
+        "<default>80+</default></key>\n<graph edge") + (
+        '<node id="a"/><node id="b"><data key="d0">18-26</data></node>'
+        '<edge source="a" target="b"/></graph></graphml>'
+    )  # fmt: skip
+    report = run_import(store, store_settings, [_write(tmp_path, "d.graphml", graphml)], HOOD)
+    assert report.errors == [], _messages(report)
+    ages = sorted(n.properties["age_band"] for n in store.nodes(NodeLabel.RESIDENT))
+    assert ages == ["18-26", "80+"]
+    store.clear()
+    gexf = files.GEPHI_GEXF.replace('weight="2.0"/>', 'weight="2.0" kind="buren"/>')
+    report = run_import(store, store_settings, [_write(tmp_path, "k.gexf", gexf)], HOOD)
+    assert report.errors == [], _messages(report)
+    graph = _assert_neighbourhood(store, store_settings)
+    assert graph.edges["fatima", "jan"]["kind"] == "neighbour"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "row", "expected"),
     [
@@ -158,6 +184,10 @@ def test_an_edge_list_beside_a_node_list_keeps_everyone_on_the_node_list(
                      id="pajek-matrix"),
         pytest.param("n.multiline-adjlist", "a 2\nb\n", 1, "file ends before",
                      id="adjlist-short"),
+        pytest.param("n.graphml", GRAPHML_HEAD + '<node id="a"/><hyperedge/></graph></graphml>',
+                     None, "not nested graphs, hyperedges", id="graphml-hyperedge"),
+        pytest.param("n.graphml", GRAPHML_HEAD + '<node id="a">\n</graph></graphml>', 4,
+                     "Cannot read the network file", id="graphml-malformed"),
     ],
 )  # fmt: skip
 def test_a_bad_network_line_is_located(
@@ -166,7 +196,7 @@ def test_a_bad_network_line_is_located(
     tmp_path: Path,
     name: str,
     content: str,
-    row: int,
+    row: int | None,
     expected: str,
 ) -> None:
     report = run_import(store, store_settings, [_write(tmp_path, name, content)], HOOD)
