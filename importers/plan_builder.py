@@ -185,7 +185,7 @@ class PlanBuilder:
     def _resident(self, record: Record) -> None:
         values = record.values
         node_id = self.references.own_id(record, "residents")
-        if node_id is None:
+        if node_id is None or self.references.stored_already(record, node_id):
             return
         before = len(self.references.error_rows)
         hood = self.references.neighbourhood(record, "neighbourhood")

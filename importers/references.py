@@ -122,7 +122,10 @@ class References:
             for record in records:
                 values = record.values
                 if own is not None and "source_id" in values:
-                    people.add(self.pid(own, values["source_id"]))
+                    person = self.pid(own, values["source_id"])
+                    people.add(person)
+                    if record.table.implicit:  # only named by an edge list: stored already?
+                        wanted.setdefault(L.RESIDENT, set()).add(person)
                 for key, target in refs:
                     value = values.get(key)
                     if value is None or value in self._valid[target]:
@@ -154,6 +157,14 @@ class References:
         skipped = self.report.skipped
         if skipped and skipped[-1].place == record.place:
             skipped.pop()  # a row with an error is not also a skipped one
+
+    def stored_already(self, record: Record, node_id: str) -> bool:
+        """Whether a person an edge list only names is stored already: then the row is a
+        reference to them, and leaves what is stored about them as it is."""
+        if not record.table.implicit or node_id not in self._stored.get(L.RESIDENT, ()):
+            return False
+        self.already_stored.setdefault(L.RESIDENT, set()).add(node_id)
+        return True
 
     def reject(self, record: Record, sheet: str) -> None:
         """An entity row with an error found here: not planned, and a row that refers to it

@@ -260,3 +260,18 @@ def test_export_then_import_gives_the_same_graph(
         return nodes, edges
 
     assert nx.is_isomorphic(before, after) and shape(before) == shape(after)
+
+
+def test_an_edge_list_leaves_what_is_stored_about_the_people_it_names(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    people = _write(tmp_path, "bewoners.csv", "bron_id,leeftijd\nfatima,27-44\njan,67-79\n")
+    assert run_import(store, store_settings, [people], ImportOptions()).errors == []
+    later = tmp_path / "later"
+    later.mkdir()
+    edges = _write(later, "netwerk.edgelist", "fatima jan\njan kees\n")
+    report = run_import(store, store_settings, [edges], ImportOptions())
+    assert report.errors == [], _messages(report)
+    ages = {n.properties.get("age_band") for n in store.nodes(NodeLabel.RESIDENT)}
+    assert ages == {"27-44", "67-79", None}, "kees is new; fatima and jan keep their age"
+    assert report.nodes["Resident"].created == 1 and report.nodes["Resident"].unchanged == 2
