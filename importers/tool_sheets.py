@@ -10,7 +10,7 @@
 The id column names the person, and is their name too (kept only with consent or
 ``--keep-names``, as any name). Drawing and measure columns are left out with a note; a
 ``Type`` that only says "person" too; a connection's type is the tie's kind; a weight of 1 to 3
-its strength. Every other column is read as the templates' columns are, and an unknown one is
+its strength; a pair listed twice (both directions, say) is one tie. Every other column is read as the templates' columns are, and an unknown one is
 refused (data minimisation), with how to map or drop it.
 
 >>> tool_sheet("Connections.csv"), tool_sheet("Vertices"), tool_sheet("bewoners")
@@ -132,3 +132,27 @@ def _ties(table: Table, folded: list[str]) -> None:
                      "worden de sterkte van een contact.", f"'{table.headers[index]}' left out: "
                      "only whole numbers 1 to 3 become a tie's strength.")  # fmt: skip
                 table.headers[index] = ""
+    _merge_pairs(table)
+
+
+def _merge_pairs(table: Table) -> None:
+    """A tool's edge sheet lists a mutual tie once per direction, or twice: each pair is kept
+    once (its first row), with a note of how many rows were merged."""
+    if "resident" not in table.headers or "other_resident" not in table.headers:
+        return
+    a, b = table.headers.index("resident"), table.headers.index("other_resident")
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for number, cells in table.rows:
+        ends = (cells[a] if a < len(cells) else "", cells[b] if b < len(cells) else "")
+        pair = ends if ends[0] <= ends[1] else (ends[1], ends[0])
+        if pair in seen:
+            continue
+        seen.add(pair)
+        kept.append((number, cells))
+    merged = len(table.rows) - len(kept)
+    if merged:
+        table.rows = kept
+        note(table, f"{merged} dubbele of tegengestelde rijen samengevoegd: een contact in "
+             "Wijkgraaf is wederzijds.", f"{merged} repeated or opposite rows merged: a tie "
+             "in Wijkgraaf is mutual.")  # fmt: skip

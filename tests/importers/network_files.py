@@ -160,6 +160,7 @@ NODEXL_XLSX = {
         ["fatima", "jan", "Red", 2, 100, "", 1],
         ["jan", "kees", "", 1, 100, "", 0],
         ["kees", "fatima", "", 1, 100, "", 0],
+        ["jan", "fatima", "", 2, 100, "", 1],  # directed: the reciprocated arc
     ],
     "Vertices": [
         [None, "Visual Properties", None, None, "Labels", "Layout", None, "Graph Metrics"],

@@ -107,6 +107,7 @@ def test_node_and_edge_sheets_of_kumu_polinode_and_nodexl(
         assert graph.edges["fatima", "jan"]["kind"] == "neighbour"
     if name == "nodexl.xlsx":
         assert any("Color" in n.en and "Degree" not in n.en for n in report.notes)
+        assert any("1 repeated or opposite rows merged" in n.en for n in report.notes)
 
 
 def test_unknown_attributes_are_refused_in_one_error_that_says_how_to_map_them(
