@@ -38,6 +38,7 @@ from api.web.deps import (
     KINDS,
     NODE_ID,
     Caller,
+    Codes,
     Found,
     Services,
     record,
@@ -65,7 +66,6 @@ from visualise.site import (
 
 router = APIRouter(prefix=PAGES_PREFIX, include_in_schema=False)
 
-Codes = Annotated[list[str], Query(max_length=20)]
 QUESTION = "^[a-z-]{1,40}$"
 #: How many items a question page and a map overlay show.
 PAGE_ITEMS = 20

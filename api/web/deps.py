@@ -16,6 +16,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from api.access.api_keys import ApiKey, KeyStore
@@ -78,8 +79,6 @@ async def services(request: Request) -> Services:
 
 
 Found = Annotated[Services, Depends(services)]
-#: Neighbourhood codes of a query (``?neighbourhood=…&neighbourhood=…``), at most 20.
-Codes = Annotated[list[str], Query(max_length=20)]
 
 #: The kind of a record by the first letter of its pseudonymous id.
 KINDS: dict[str, tuple[NodeLabel, ObjectKind]] = {
@@ -97,6 +96,9 @@ PERSON_ID = SUBJECT_ID.pattern
 #: Any record's id: its first letter tells its kind (:data:`KINDS`).
 NODE_ID = "^(" + "|".join(ID_PATTERN[kind][1:-1] for kind in KIND_ORDER) + ")$"
 KEY = KEY_ID.pattern
+#: Neighbourhood codes of a query (``?neighbourhood=…&neighbourhood=…``), at most 20, each a
+#: code (an empty one would reach the audit log as the object of the question).
+Codes = Annotated[list[Annotated[str, StringConstraints(pattern=CODE)]], Query(max_length=20)]
 
 
 @dataclass(frozen=True)

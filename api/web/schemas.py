@@ -12,9 +12,9 @@ API's other shapes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.access.api_keys import ApiKey
 from api.access.audit import Role
@@ -27,6 +27,7 @@ from api.documents import (
     RecommendationsForIntegration,
 )
 from graph.analysis.results import Answer
+from importers.validate import LOCAL_CODE
 
 __all__ = [
     "AccessExport",
@@ -102,7 +103,31 @@ class KeyCreated(ApiKey):
     token: str = Field(description="Shown once; store it safely.")
 
 
+#: What the key store takes (``KeyStore.create``), said in the schema so a client (and a
+#: fuzzer) knows it: a coach's key belongs to one neighbourhood or more, any other to none.
+_KEY_ROLES: dict[str, JsonValue] = {
+    "oneOf": [
+        {
+            "properties": {"role": {"const": Role.COACH.value}, "neighbourhoods": {"minItems": 1}},
+            "required": ["neighbourhoods"],
+        },
+        {
+            "properties": {
+                "role": {"enum": [role.value for role in Role if role != Role.COACH]},
+                "neighbourhoods": {"maxItems": 0},
+            }
+        },
+    ]
+}
+
+
 class KeyRequest(BaseModel):
+    """A new key: its role, a coach's neighbourhoods (codes), and a label to know it by."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_KEY_ROLES)
+
     role: Role
-    neighbourhoods: list[str] = Field(default_factory=list, max_length=50)
+    neighbourhoods: list[Annotated[str, Field(pattern=LOCAL_CODE.pattern)]] = Field(
+        default_factory=list, max_length=50
+    )
     label: str | None = Field(default=None, max_length=80)

@@ -18,23 +18,37 @@ from importers.load import ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-UPLOAD_SUFFIXES = {
-    ".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges", ".adjlist",
-    ".multiline-adjlist", ".net", ".txt",
-}  # fmt: skip
+UPLOAD_SUFFIXES = {".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".txt"}
+#: A file's format by its media type, where its name has no suffix at all
+#: (``curl -F 'files=@export;type=text/csv'``); the schema lists them, so a client knows.
+MEDIA_SUFFIX = {
+    "text/csv": ".csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/json": ".json",
+    "application/graphml+xml": ".graphml",
+    "application/gexf+xml": ".gexf",
+    "text/plain": ".txt",
+}
+FILE_TYPES = {
+    "multipart/form-data": {"encoding": {"files": {"contentType": ", ".join(MEDIA_SUFFIX)}}}
+}
 
 
-@router.post("/imports", tags=["imports"])
+@router.post(
+    "/imports",
+    tags=["imports"],
+    openapi_extra={"requestBody": {"content": FILE_TYPES}},
+)
 def upload(
     found: Found,
     who: Annotated[Caller, allow(Role.ADMIN)],
     files: Annotated[
-        list[UploadFile], File(description="CSV, xlsx, JSON, GraphML, GEXF, edge lists")
+        list[UploadFile],
+        File(description="CSV, xlsx, JSON, GraphML, GEXF, edge lists", min_length=1),
     ],
     dry_run: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
     neighbourhood: Annotated[str | None, Form(pattern=CODE)] = None,
-    accept_new_areas: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
     """Import files with the same validation and report as ``wijkgraaf import``; nothing
     is written when a file has an error (unless ``skip_invalid``). Every import is logged,
@@ -47,9 +61,8 @@ def upload(
                 for number, upload_file in enumerate(files, start=1)
             ]
             options = ImportOptions(
-                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood,
-                accept_new_areas=accept_new_areas,
-            )  # fmt: skip
+                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood
+            )
             with found.write_lock:
                 report = run_import(found.store, found.settings, paths, options)
         result = Result.INVALID if report.errors else Result.OK
@@ -68,10 +81,14 @@ _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 def _saved(work: FilePath, number: int, upload_file: UploadFile) -> FilePath:
     """The upload written to a folder of its own, so two files of the same name are two
     files; named as the client named it, without any folder it cannot hold (``..``, ``/``),
-    and refused when its name holds a control character or no known suffix."""
+    its format's suffix added from its media type where the name has none; refused when
+    its name holds a control character or a suffix the importers do not know."""
     given = (upload_file.filename or f"upload-{number}").replace("\\", "/")
     name = given.rpartition("/")[2]
     folder = given.rpartition("/")[0].rpartition("/")[2]
+    media = (upload_file.content_type or "").partition(";")[0].strip().lower()
+    if not FilePath(name).suffix and media in MEDIA_SUFFIX:
+        name += MEDIA_SUFFIX[media]
     if (
         FilePath(name).suffix.lower() not in UPLOAD_SUFFIXES
         or name.startswith(".")

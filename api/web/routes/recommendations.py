@@ -19,17 +19,48 @@ from graph.analysis.engine import recommendation_subject
 router = APIRouter(responses=ERROR_RESPONSES)
 
 
+#: The subject as the schema describes it: exactly one of three query parameters, which a
+#: list of three optional parameters cannot say. One object parameter in the ``form`` style,
+#: exploded, is the same query string (``?resident=r-…``) with the rule in its schema.
+SUBJECT = {
+    "name": "subject",
+    "in": "query",
+    "required": True,
+    "style": "form",
+    "explode": True,
+    "description": "Precies één van / exactly one of: `resident=`, `initiative=`, "
+    "`neighbourhood=`.",
+    "schema": {
+        "type": "object",
+        "properties": {
+            "resident": {"type": "string", "pattern": ID_PATTERN[ObjectKind.RESIDENT]},
+            "initiative": {"type": "string", "pattern": ID_PATTERN[ObjectKind.INITIATIVE]},
+            "neighbourhood": {"type": "string", "pattern": CODE},
+        },
+        "minProperties": 1,
+        "maxProperties": 1,
+        "additionalProperties": False,
+    },
+}
+
+
 @router.get(
     "/recommendations",
     response_model=Recommendations,
     tags=["recommendations"],
+    openapi_extra={"parameters": [SUBJECT]},
 )
 async def recommendations(
     found: Found,
     who: Annotated[Caller, allow(Role.COACH, Role.INTEGRATION, Role.ADMIN)],
-    resident: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.RESIDENT])] = None,
-    initiative: Annotated[str | None, Query(pattern=ID_PATTERN[ObjectKind.INITIATIVE])] = None,
-    neighbourhood: Annotated[str | None, Query(pattern=CODE)] = None,
+    # the three are described once, as SUBJECT
+    resident: Annotated[
+        str | None, Query(pattern=ID_PATTERN[ObjectKind.RESIDENT], include_in_schema=False)
+    ] = None,
+    initiative: Annotated[
+        str | None, Query(pattern=ID_PATTERN[ObjectKind.INITIATIVE], include_in_schema=False)
+    ] = None,
+    neighbourhood: Annotated[str | None, Query(pattern=CODE, include_in_schema=False)] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=10_000)] = 20,
 ) -> Response:
