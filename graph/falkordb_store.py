@@ -11,7 +11,7 @@ import json
 import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +292,11 @@ class FalkorDBStore(CypherStore):
         Should the server die, it is restarted and every statement not yet answered is sent
         again, in order: each is an idempotent MERGE, as :meth:`_run` relies on too, and as
         there, a statement gets one restart.
+
+        Should anything else fail (a statement the database refuses, or the caller's batches),
+        the statements already sent are waited for before the failure goes on: none may still
+        be running while the caller undoes what was written (the import journal reads from
+        another connection, which the server may serve first).
         """
         pool = self._db.connection.connection_pool
         connection = self._connection(pool, query.name)
@@ -313,8 +318,20 @@ class FalkorDBStore(CypherStore):
                         connection.send_command(*command)
 
         def answer() -> None:
-            _rows(connection.read_response())  # raises a failure the reply reports
+            try:
+                reply = connection.read_response()
+            except redis.ResponseError:
+                unanswered.popleft()  # answered, with a refusal
+                raise
             unanswered.popleft()
+            _rows(reply)  # raises a failure the reply reports
+
+        def drain() -> None:
+            """Wait for the answer of every statement sent, refusals included."""
+            while unanswered:
+                unanswered.popleft()
+                with suppress(redis.ResponseError):
+                    connection.read_response()
 
         try:
             for params in batches:
@@ -331,7 +348,12 @@ class FalkorDBStore(CypherStore):
             while unanswered:
                 step(answer)
         except BaseException:
-            connection.disconnect()  # answers may still be on their way
+            try:
+                drain()
+            except (redis.RedisError, OSError):
+                pass  # the connection failed: what it sent is the server's to finish or drop
+            finally:
+                connection.disconnect()
             raise
         finally:
             pool.release(connection)
