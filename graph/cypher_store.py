@@ -12,12 +12,18 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 
 import networkx as nx
 
-from graph import projection_queries, queries
-from graph.errors import InvalidDataError, NotFoundError
+from graph import journal, projection_queries, queries
+from graph.errors import (
+    ImportInProgressError,
+    InvalidDataError,
+    NotFoundError,
+    WijkgraafError,
+)
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
     ATTRIBUTE_TIES,
@@ -44,6 +50,9 @@ from graph.values import Value, changed_batches, check_id, check_properties, chu
 
 class CypherStore(GraphStore):
     """:class:`~graph.store.GraphStore` over named queries; a backend runs them."""
+
+    #: The journal of the import that is writing through this store, if one is.
+    _journal: journal.Journal | None = None
 
     @abstractmethod
     def _read(self, query: Query, params: Mapping[str, Any]) -> list[list[Any]]:
@@ -111,11 +120,18 @@ class CypherStore(GraphStore):
                 row[0]: row[1] for row in self._read(queries.existing_nodes(label), {"ids": ids})
             }
 
+        query, record = queries.upsert_nodes(label), None
+        if (current := self._journalling(label, dry_run)) is not None:
+            query = journal.journalled(query)
+
+            def record(before: list[tuple[str, Mapping[str, Any] | None]]) -> dict[str, Any]:
+                return current.nodes(NodeLabel(label), before)
+
         batches = changed_batches(
             items, size, counts, stored=None if none_stored else stored,
-            row=lambda node_id, props: {"id": node_id, "props": props},
+            row=lambda node_id, props: {"id": node_id, "props": props}, journal=record,
         )  # fmt: skip
-        self._write_all(queries.upsert_nodes(label), batches, dry_run=dry_run)
+        self._write_all(query, batches, dry_run=dry_run)
         return counts
 
     def upsert_relationships(
@@ -166,15 +182,23 @@ class CypherStore(GraphStore):
             pairs = [{"source": s, "target": t} for (s, t), _ in batch]
             return {(row[0], row[1]): row[2] for row in self._read(existing, {"pairs": pairs})}
 
+        query = queries.upsert_relationships(rel_type, source_label, target_label)
+        record = None
+        if (current := self._journalling(rel_type, dry_run)) is not None:
+            query = journal.journalled(query)
+            kinds = (rel_type, source_label, target_label)
+
+            def record(
+                before: list[tuple[tuple[str, str], Mapping[str, Any] | None]],
+            ) -> dict[str, Any]:
+                return current.relationships(*kinds, before)
+
         batches = changed_batches(
             items, size, counts, stored=None if none_stored else stored,
             row=lambda pair, props: {"source": pair[0], "target": pair[1], "props": props},
+            journal=record,
         )  # fmt: skip
-        self._write_all(
-            queries.upsert_relationships(rel_type, source_label, target_label),
-            batches,
-            dry_run=dry_run,
-        )
+        self._write_all(query, batches, dry_run=dry_run)
         return counts
 
     def prune_relationships(
@@ -189,19 +213,99 @@ class CypherStore(GraphStore):
         rel_type = RelType(rel_type)
         source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
         rows = [{"source": s, "targets": sorted(set(t))} for s, t in keep.items()]
-        stale: list[dict[str, str]] = []
+        stale: list[tuple[str, str, dict[str, Any]]] = []
         for batch in chunks(rows, self.settings.batch_size):
             query = queries.stale_relationships(rel_type, source_label, target_label)
-            stale.extend({"source": a, "target": b} for a, b in self._read(query, {"rows": batch}))
+            stale.extend((a, b, props) for a, b, props in self._read(query, {"rows": batch}))
         if stale and not dry_run:
-            self._write_batches(
-                queries.delete_relationships(rel_type, source_label, target_label),
-                (
-                    {"pairs": list(batch), "meta_id": queries.META_ID}
-                    for batch in chunks(stale, self.settings.batch_size)
-                ),
-            )
+            delete = queries.delete_relationships(rel_type, source_label, target_label)
+            current = self._journalling(rel_type, dry_run)
+            if current is not None:
+                delete = journal.journalled(delete)
+
+            def params(batch: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+                pairs = [{"source": a, "target": b} for a, b, _ in batch]
+                found = {"pairs": pairs, "meta_id": queries.META_ID}
+                if current is not None:  # a removed relationship held its properties
+                    kinds = (rel_type, source_label, target_label)
+                    found |= current.relationships(*kinds, [((a, b), p) for a, b, p in batch])
+                return found
+
+            batches = chunks(stale, self.settings.batch_size)
+            self._write_batches(delete, (params(batch) for batch in batches))
         return WriteCounts(removed=len(stale))
+
+    # --- the import journal (graph/journal.py) ---------------------------------------------
+
+    def _journalling(self, kind: Label | RelType, dry_run: bool) -> journal.Journal | None:
+        """The journal a write of ``kind`` records into: domain writes of an import only."""
+        if dry_run or isinstance(kind, SystemLabel):
+            return None
+        return self._journal
+
+    def begin_import(self, run: str) -> None:
+        started = journal.Journal(run)
+        journal.RUNNING.add(run)
+        try:
+            holder = journal.holder(self._write(journal.TAKE_HEAD, started.take())[0])
+        except BaseException:
+            journal.RUNNING.discard(run)
+            with suppress(WijkgraafError):  # the head, if the failure came after it was taken
+                self._undo(run)
+            raise
+        if holder.run != run:
+            journal.RUNNING.discard(run)
+            raise ImportInProgressError(
+                f"Er loopt al een import (op {holder.host}, proces {holder.pid}). "
+                "Wacht tot die klaar is en probeer het dan opnieuw.",
+                f"Another import is running (on {holder.host}, process {holder.pid}). "
+                "Wait until it has finished, then try again.",
+            )
+        self._journal = started
+
+    def end_import(self) -> None:
+        current = self._journal
+        if current is None:
+            return
+        self._write(journal.END, {"run": current.run})
+        self._journal = None
+        journal.RUNNING.discard(current.run)
+
+    def undo_import(self) -> None:
+        current = self._journal
+        if current is None:
+            return
+        self._journal = None  # the undo's own writes record nothing
+        try:
+            self._undo(current.run)
+        finally:
+            journal.RUNNING.discard(current.run)
+
+    def undo_abandoned_import(self) -> str | None:
+        rows = self._read(journal.READ_HEAD, {"head": journal.HEAD_ID})
+        if not rows:
+            return None
+        holder = journal.holder(rows[0])
+        now_ms = int(self._read(journal.NOW, {})[0][0])
+        if not holder.abandoned(now_ms=now_ms, running_here=frozenset(journal.RUNNING)):
+            return None
+        self._undo(holder.run)
+        return holder.run
+
+    def _undo(self, run: str) -> None:
+        """Undo ``run``'s records newest first, each deleted once undone, then its head;
+        nothing if ``run`` does not hold the journal (it ended, or never began)."""
+        head = self._read(journal.READ_HEAD, {"head": journal.HEAD_ID})
+        if not head or str(head[0][0]) != run:
+            return
+        for record_id, _ in self._read(journal.RECORDS, {"run": run, "head": journal.HEAD_ID}):
+            found = self._read(journal.READ_RECORD, {"id": record_id})
+            for query, params in journal.undo_steps(found[0][0]) if found else ():
+                self._write(query, {**params, "meta_id": queries.META_ID})
+            self._write(journal.DELETE_RECORD, {"id": record_id})
+        self._write(journal.FORGET_RUN, {"run": run})
+        self._write(journal.END, {"run": run})
+        self.compact()
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         label = as_label(label)

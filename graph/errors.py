@@ -15,6 +15,7 @@ The tree::
         ├── StoreUnavailableError     not reachable, not started, still loading
         ├── AuthenticationError       the database rejected the credentials
         ├── DuplicateError            a uniqueness constraint was violated
+        ├── ImportInProgressError     another import is writing
         └── QueryError                the database rejected a query
             └── QueryTimeoutError         ... because it ran too long
 
@@ -83,6 +84,10 @@ class AuthenticationError(StoreError):
 
 class DuplicateError(StoreError):
     """A uniqueness constraint (the ``id`` of a label) was violated."""
+
+
+class ImportInProgressError(StoreError):
+    """Another import, still running, holds the import journal (:mod:`graph.journal`)."""
 
 
 class QueryError(StoreError):

@@ -41,6 +41,9 @@ class SystemLabel(StrEnum):
     TOMBSTONE = "WijkgraafTombstone"
     #: One per import run: when, which files (names only), what it did.
     IMPORT_RUN = "WijkgraafImportRun"
+    #: What an import that has not finished overwrote, so that it can be undone
+    #: (:mod:`graph.journal`); gone once the import has finished.
+    JOURNAL = "WijkgraafImportJournal"
 
 
 class RelType(StrEnum):

@@ -52,7 +52,7 @@ def fill(template: str, **names: Name) -> str:
 
 # Every write ends by bumping the graph version in the same statement, so that a cache keyed
 # on the version can never miss a change (a statement is atomic on both databases).
-_BUMP_VERSION = """
+VERSION_BUMP = """
 WITH count(*) AS written
 MERGE (meta:WijkgraafMeta {id: $meta_id})
 ON CREATE SET meta.version = 1
@@ -103,7 +103,7 @@ def upsert_nodes(label: NodeLabel | SystemLabel) -> Query:
     Wijkgraaf's own records (tombstones, import runs) change no answer, so writing them does
     not bump the graph version.
     """
-    ending = "\nRETURN count(*)" if isinstance(label, SystemLabel) else _BUMP_VERSION
+    ending = "\nRETURN count(*)" if isinstance(label, SystemLabel) else VERSION_BUMP
     return Query(
         f"upsert_nodes[{label}]",
         fill(
@@ -139,7 +139,7 @@ def upsert_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> 
             "MATCH (a:<source> {id: row.source})\n"
             "MATCH (b:<target> {id: row.target})\n"
             "MERGE (a)-[r:<rel>]->(b)\n"
-            "SET r += row.props" + _BUMP_VERSION,
+            "SET r += row.props" + VERSION_BUMP,
             rel=rel,
             source=source,
             target=target,
@@ -149,14 +149,15 @@ def upsert_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> 
 
 @cache
 def stale_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
-    """For each ``$rows`` entry (``{source, targets}``), its ``rel`` to other targets."""
+    """For each ``$rows`` entry (``{source, targets}``), its ``rel`` to other targets, with the
+    relationship's properties (the import journal keeps them, to put back on an undo)."""
     return Query(
         f"stale_relationships[{source}-{rel}->{target}]",
         fill(
             "UNWIND $rows AS row\n"
             "MATCH (a:<source> {id: row.source})-[r:<rel>]->(b:<target>)\n"
             "WHERE NOT b.id IN row.targets\n"
-            "RETURN a.id, b.id",
+            "RETURN a.id, b.id, properties(r)",
             rel=rel,
             source=source,
             target=target,
@@ -172,7 +173,7 @@ def delete_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> 
         fill(
             "UNWIND $pairs AS pair\n"
             "MATCH (a:<source> {id: pair.source})-[r:<rel>]->(b:<target> {id: pair.target})\n"
-            "DELETE r" + _BUMP_VERSION,
+            "DELETE r" + VERSION_BUMP,
             rel=rel,
             source=source,
             target=target,
@@ -250,7 +251,7 @@ CLEAR_NODES_BATCH = Query(
     ),
 )
 
-BUMP_VERSION = Query("bump_version", "WITH 1 AS one" + _BUMP_VERSION)
+BUMP_VERSION = Query("bump_version", "WITH 1 AS one" + VERSION_BUMP)
 
 
 @cache

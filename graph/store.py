@@ -190,6 +190,32 @@ class GraphStore(ABC):
         the row changes, the old relationship goes. Writes nothing when nothing is stale.
         """
 
+    # --- imports are all or nothing (graph/journal.py) --------------------------------------
+
+    @abstractmethod
+    def begin_import(self, run: str) -> None:
+        """Take the import journal for ``run``: from now until :meth:`end_import` or
+        :meth:`undo_import`, every write of a domain node or relationship records, in its
+        own statement, what it overwrites.
+
+        Raises :class:`~graph.errors.ImportInProgressError` while another import that is
+        still running holds the journal. Call :meth:`undo_abandoned_import` first.
+        """
+
+    @abstractmethod
+    def end_import(self) -> None:
+        """The import has written everything: its journal goes, in one statement."""
+
+    @abstractmethod
+    def undo_import(self) -> None:
+        """Undo every write of the current import, newest first, and let the journal go."""
+
+    @abstractmethod
+    def undo_abandoned_import(self) -> str | None:
+        """Undo an import whose process is gone and that left its journal (killed, or its
+        database failed while it undid itself); returns its run id, or None if there was
+        none. An import still running elsewhere is left alone."""
+
     @abstractmethod
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are stored under ``label``.

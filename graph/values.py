@@ -141,11 +141,12 @@ def _changed(
     batch: Sequence[tuple[Any, dict[str, Value]]],
     stored: Mapping[Any, Mapping[str, Any]],
     counts: WriteCounts,
-) -> Sequence[tuple[Any, dict[str, Value]]]:
-    """The rows of ``batch`` that change what is stored, counting each row's fate."""
+) -> list[tuple[Any, dict[str, Value], Mapping[str, Any] | None]]:
+    """The rows of ``batch`` that change what is stored, each with what is stored now (None:
+    nothing), counting each row's fate."""
     if not stored:  # nothing of the batch is stored (always so in a first import)
         counts.created += len(batch)
-        return batch
+        return [(key, props, None) for key, props in batch]
     changed = []
     for key, props in batch:
         before = stored.get(key)
@@ -156,7 +157,7 @@ def _changed(
             continue
         else:
             counts.updated += 1
-        changed.append((key, props))
+        changed.append((key, props, before))
     return changed
 
 
@@ -172,14 +173,23 @@ def changed_batches(
     *,
     stored: Callable[[Sequence[tuple[Any, dict[str, Value]]]], Mapping[Any, Any]] | None,
     row: Callable[[Any, dict[str, Value]], dict[str, Any]],
+    journal: Callable[[list[tuple[Any, Mapping[str, Any] | None]]], Mapping[str, Any]]
+    | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The parameters of an upsert, batch by batch, with only the rows that change what is
     stored (counted into ``counts``). ``stored`` reads a batch's stored properties; None
-    when nothing of the kind is stored yet (a first import), so nothing is read."""
+    when nothing of the kind is stored yet (a first import), so nothing is read.
+
+    ``journal``, given what each changed row's key held before (None: nothing), returns the
+    parameters that record it in the import journal (:mod:`graph.journal`), sent with the
+    batch."""
     for batch in chunks(items, size):
-        changed = [
-            row(key, props)
-            for key, props in _changed(batch, stored(batch) if stored else {}, counts)
-        ]
+        changed = _changed(batch, stored(batch) if stored else {}, counts)
         if changed:
-            yield {"rows": changed, "meta_id": queries.META_ID}
+            params: dict[str, Any] = {
+                "rows": [row(key, props) for key, props, _ in changed],
+                "meta_id": queries.META_ID,
+            }
+            if journal is not None:
+                params.update(journal([(key, before) for key, _, before in changed]))
+            yield params

@@ -3,8 +3,11 @@
 With any error nothing is written, unless the user asks to skip invalid rows; then the invalid
 rows and the rows that depend on them are skipped and reported, and the rest is written.
 Every write is an idempotent upsert of the row's complete properties, so running the same files
-again reports ``unchanged``, and an import killed halfway and run again ends in exactly the
-graph a clean import gives. Erased people (tombstones) are never brought back.
+again reports ``unchanged``. Erased people (tombstones) are never brought back.
+
+An import is all or nothing also when writing fails: it writes through the store's import
+journal (:mod:`graph.journal`), so a database error halfway undoes what it wrote, and an
+import killed halfway is undone by the next import before that one reads the store.
 
 The run and its writing are here, with :class:`ImportOptions` and :func:`run_import`, the entry
 point of the command line and the API. The rows to write are planned by
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +30,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, WriteCounts
 from importers.limits import Limits
 from importers.mapping import ColumnMapping
+from importers.plan import Plan
 from importers.plan_builder import PlanBuilder
 from importers.pseudonyms import installation_key
 from importers.reader import file_labels, read_inputs
@@ -101,6 +105,8 @@ def _run_import(
     labels = file_labels(paths)
     report = ImportReport(uuid.uuid4().hex, [labels[p] for p in paths], dry_run=options.dry_run)
     report.skip_invalid = options.skip_invalid
+    # an import that was killed while writing is undone before this one reads the store
+    report.undone = store.undo_abandoned_import()
     limits = Limits(settings.import_max_bytes, settings.import_max_rows)
     # one file at a time, each checked as soon as it is read: a city's files as text and
     # as records never sit in memory side by side
@@ -132,12 +138,38 @@ def _run_import(
     report.unknown_terms = builder.references.unknown_terms()
     if report.errors and not options.skip_invalid:
         return report  # nothing written, not even a record of the run (the audit log has it)
+    if options.dry_run:
+        _write_plan(store, plan, stored, report, dry_run=True)
+        return report
+    store.begin_import(report.run_id)
+    try:
+        _write_plan(store, plan, stored, report, dry_run=False)
+        report.written = True
+        _record_run(store, report, started, status="partial" if report.rejected else "written")
+        store.end_import()
+    except BaseException:
+        report.written = False
+        store.undo_import()  # should this fail too, the next import undoes it
+        raise
+    store.compact()  # the next start loads a snapshot, not every statement of this import
+    return report
+
+
+def _write_plan(
+    store: GraphStore,
+    plan: Plan,
+    stored: Mapping[NodeLabel, set[str]],
+    report: ImportReport,
+    *,
+    dry_run: bool,
+) -> None:
+    """Write (or with ``dry_run`` only count) the planned nodes and relationships."""
     created: set[NodeLabel] = set()  # labels whose every planned node is new
     for label in WRITE_ORDER:
         rows = list(plan.nodes.get(label, {}).values())
         counts = WriteCounts(unchanged=len(stored.get(label, ())))
         if rows:
-            written = store.upsert_nodes(label, rows, dry_run=options.dry_run)
+            written = store.upsert_nodes(label, rows, dry_run=dry_run)
             if written.created == len(rows):
                 created.add(label)
             counts += written
@@ -145,7 +177,7 @@ def _run_import(
             report.nodes[label.value] = counts
     for (rel, source, target), rows in plan.links.items():
         counts = store.upsert_relationships(
-            rel, rows, source_label=source, target_label=target, dry_run=options.dry_run,
+            rel, rows, source_label=source, target_label=target, dry_run=dry_run,
             endpoints_verified=True,  # every reference was resolved against import or store
         )  # fmt: skip
         report.relationships.setdefault(rel.value, WriteCounts())
@@ -160,13 +192,8 @@ def _run_import(
         for row in plan.links.get((rel, source, target), []):
             keep[row["source"]].append(row["target"])
         report.relationships[rel.value] += store.prune_relationships(
-            rel, keep, source_label=source, target_label=target, dry_run=options.dry_run
+            rel, keep, source_label=source, target_label=target, dry_run=dry_run
         )
-    report.written = not options.dry_run
-    _record_run(store, report, started, status="partial" if report.rejected else "written")
-    if report.written:
-        store.compact()  # the next start loads a snapshot, not every statement of this import
-    return report
 
 
 def _now() -> str:
@@ -175,8 +202,6 @@ def _now() -> str:
 
 def _record_run(store: GraphStore, report: ImportReport, started: str, *, status: str) -> None:
     """Keep a record of every run that wrote: when, which files (names only), what it did."""
-    if report.dry_run:
-        return
     totals = report.totals()
     store.upsert_nodes(
         SystemLabel.IMPORT_RUN,

@@ -107,6 +107,8 @@ class ImportReport:
     rows_with_errors: int = 0
     #: what the import left out on purpose and why (drawing attributes of a network file...)
     notes: list[Note] = field(default_factory=list)
+    #: the run id of an earlier import, killed while it wrote, that this one undid first
+    undone: str | None = None
 
     @property
     def skipped_rows(self) -> int:
@@ -151,4 +153,5 @@ class ImportReport:
             "errors": [e.as_json() for e in self.errors],
             "unknown_terms": self.unknown_terms,
             "notes": [n.as_json() for n in self.notes],
+            "undone": self.undone,
         }

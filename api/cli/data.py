@@ -128,6 +128,12 @@ def print_report(report: ImportReport, lang: str) -> None:
         " (proefdraai)" if nl and report.dry_run else " (dry run)" if report.dry_run else ""
     )
     click.echo(f"{title} {report.run_id}: {', '.join(report.files)}")
+    if report.undone:
+        click.echo(
+            f"  Een eerdere import die niet afmaakte ({report.undone}) is eerst ongedaan gemaakt."
+            if nl
+            else f"  An earlier import that did not finish ({report.undone}) was undone first."
+        )
     words = ("aangemaakt", "bijgewerkt", "ongewijzigd", "overgeslagen") if nl else (
         "created", "updated", "unchanged", "skipped"
     )  # fmt: skip

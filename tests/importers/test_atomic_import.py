@@ -1,0 +1,231 @@
+"""Imports are all or nothing, whatever fails, on both databases (issue 17).
+
+A neighbourhood is imported (the old store); then a second import changes it in every way an
+import can: nodes created and updated, ties created and updated, a buurt and a theme replaced
+(the old relationship removed). That second import is made to fail at each of its write
+statements in turn — a database error before the statement is sent, a database error after
+it, a ``kill -9`` of its process — and each time the store is, after the failure, the old
+store, or after the next import the new one: never anything in between. The dumps compared
+are the portable dumps of :mod:`importers.dump`, without the import-run records (their times
+differ).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from graph.backends import open_store
+from graph.cypher_store import CypherStore
+from graph.errors import ImportInProgressError
+from graph.model import SystemLabel
+from graph.settings import Settings
+from graph.store import GraphStore
+from importers.dump import export_dump
+from importers.load import ImportOptions, run_import
+from importers.synthetic import SAMPLE_DIR
+from tests.importers.faults import Faults, InjectedFault
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "a-key-for-the-atomic-import-tests-only"
+#: small batches, so that each kind of write takes several statements
+BATCH = 8
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SAMPLE_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(directory: Path, name: str, rows: list[dict[str, str]]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _neighbourhood(directory: Path, *, changed: bool) -> list[Path]:
+    """The sample's first 40 residents; ``changed``: a later export of the same
+    neighbourhood, with ten residents gone from it, ten new, five moved to another buurt,
+    five a year older, five ties stronger and one initiative with other themes."""
+    ids = [f"B{n:03d}" for n in (range(1, 31) if changed else range(1, 41))]
+    if changed:
+        ids += [f"B{n:03d}" for n in range(41, 51)]
+    people = [row for row in _rows("bewoners.csv") if row["bron_id"] in ids]
+    ties = [r for r in _rows("contacten.csv") if r["bewoner"] in ids and r["andere_bewoner"] in ids]
+    initiatives = _rows("initiatieven.csv")
+    if changed:
+        for row in people[:5]:
+            row["buurt"] = "BU99990103" if row["buurt"] != "BU99990103" else "BU99990101"
+        for row in people[5:10]:
+            row["leeftijd"] = "67-79" if row["leeftijd"] != "67-79" else "45-66"
+        for row in ties[:5]:
+            row["sterkte"] = "3" if row["sterkte"] != "3" else "1"
+        initiatives[1]["themas"] = "sport"
+    joined = [row for row in _rows("deelname.csv") if row["bewoner"] in ids]
+    return [
+        _write(directory, "buurten.csv", _rows("buurten.csv")),
+        _write(directory, "bewoners.csv", people),
+        _write(directory, "contacten.csv", ties),
+        _write(directory, "initiatieven.csv", initiatives),
+        _write(directory, "deelname.csv", joined),
+    ]
+
+
+def _dump(store: GraphStore, path: Path) -> list[str]:
+    export_dump(store, path)
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return sorted(line for line in lines if SystemLabel.IMPORT_RUN.value not in line)
+
+
+def _journal_left(store: GraphStore) -> int:
+    return len(store.nodes(SystemLabel.JOURNAL))
+
+
+@pytest.fixture
+def atomic_settings(store_settings: Settings) -> Settings:
+    return store_settings.model_copy(update={"batch_size": BATCH, "secret_key": SecretStr(SECRET)})
+
+
+@pytest.fixture
+def states(
+    atomic_settings: Settings, tmp_path: Path
+) -> tuple[list[Path], list[Path], list[str], list[str]]:
+    """The two imports, and the dumps of the store after the first and after both."""
+    old = _neighbourhood(tmp_path / "old", changed=False)
+    new = _neighbourhood(tmp_path / "new", changed=True)
+    with open_store(atomic_settings) as store:
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        before = _dump(store, tmp_path / "before.jsonl")
+        report = run_import(store, atomic_settings, new, ImportOptions())
+        after = _dump(store, tmp_path / "after.jsonl")
+        assert report.written and report.errors == []
+        # the second import does each kind of write, so each kind is failed below
+        totals = report.totals()
+        assert totals.created and totals.updated and totals.removed, report.as_json()
+        assert before != after
+    return old, new, before, after
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_database_error_at_any_statement_leaves_the_old_store(
+    atomic_settings: Settings, states: tuple[list[Path], list[Path], list[str], list[str]],
+    tmp_path: Path, when: str,
+) -> None:  # fmt: skip
+    old, new, before, after = states
+    outcomes: list[str] = []
+    with open_store(atomic_settings) as store:
+        assert isinstance(store, CypherStore)
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        assert _dump(store, tmp_path / "old.jsonl") == before
+        for at in range(1, 500):
+            faults = Faults(store, at, "before" if when == "before" else "after")
+            try:
+                run_import(store, atomic_settings, new, ImportOptions())
+            except InjectedFault:
+                pass
+            finally:
+                faults.remove()
+            if not faults.fired:
+                break  # the import sent fewer statements: every one has failed once
+            now = _dump(store, tmp_path / f"{at}.jsonl")
+            assert now in (before, after), f"in between after a fault {when} statement {at}"
+            assert _journal_left(store) == 0
+            outcomes.append("old" if now == before else "new")
+            if now == after:  # the fault came after the import ended: set the old one back
+                store.clear()
+                run_import(store, atomic_settings, old, ImportOptions())
+        assert len(outcomes) > 10, "the import should take many statements"
+        # only a fault after the journal's end leaves the new store; every other, the old
+        assert outcomes.count("new") == (1 if when == "after" else 0), outcomes
+        run_import(store, atomic_settings, new, ImportOptions())
+        assert _dump(store, tmp_path / "rerun.jsonl") == after
+        store.clear()
+
+
+def _killed(settings: Settings, at: int, files: list[Path]) -> subprocess.CompletedProcess[str]:
+    overrides = {
+        "db": settings.db,
+        "graph_name": settings.graph_name,
+        "neo4j_password": settings.neo4j_password.get_secret_value(),
+        "secret_key": SECRET,
+        "batch_size": BATCH,
+        "embedded_idle": settings.embedded_idle,
+    }
+    command = [sys.executable, "-m", "tests.importers.faults", json.dumps(overrides)]
+    command += [str(at), "after", *map(str, files)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKGRAAF_")}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_an_import_killed_at_any_statement_is_undone_by_the_next(
+    atomic_settings: Settings, states: tuple[list[Path], list[Path], list[str], list[str]],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """``kill -9`` right after each statement is sent: the next run finds the journal of a
+    process that is gone and undoes it (the old store); a rerun of the import then gives the
+    new store exactly."""
+    old, new, before, after = states
+    with open_store(atomic_settings) as store:
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        killed = 0
+        for at in range(1, 500):
+            result = _killed(atomic_settings, at, new)
+            if result.returncode == 3:
+                break  # the import finished before statement ``at``
+            assert result.returncode == -9, result.stderr
+            killed += 1
+            undone = store.undo_abandoned_import()
+            now = _dump(store, tmp_path / f"{at}.jsonl")
+            assert now in (before, after), f"in between after a kill at statement {at}"
+            assert _journal_left(store) == 0
+            if now == after:  # killed after the journal's end: nothing to undo
+                assert undone is None
+                store.clear()
+                run_import(store, atomic_settings, old, ImportOptions())
+            else:
+                assert undone is not None, f"killed after statement {at}: nothing undone"
+        assert killed > 10
+        # a kill, then the import itself run again: it undoes and then writes, as new
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        assert _killed(atomic_settings, killed // 2, new).returncode == -9
+        report = run_import(store, atomic_settings, new, ImportOptions())
+        assert report.undone is not None and report.written
+        assert _dump(store, tmp_path / "rerun.jsonl") == after
+        store.clear()
+
+
+def test_an_import_that_runs_keeps_the_journal_from_a_second(
+    atomic_settings: Settings, tmp_path: Path
+) -> None:
+    """While one import writes, another cannot begin: its head is held by a live process."""
+    files = _neighbourhood(tmp_path / "old", changed=False)
+    with open_store(atomic_settings) as store, open_store(atomic_settings) as other:
+        store.clear()
+        store.begin_import("first")
+        try:
+            assert other.undo_abandoned_import() is None  # this process runs "first"
+            with pytest.raises(ImportInProgressError) as refused:
+                run_import(other, atomic_settings, files, ImportOptions())
+            assert "Er loopt al een import" in refused.value.nl
+        finally:
+            store.undo_import()
+        assert run_import(other, atomic_settings, files, ImportOptions()).written
+        assert _journal_left(store) == 0
+        store.clear()
