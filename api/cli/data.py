@@ -92,7 +92,8 @@ def import_command(
     columns: Path | None,
     as_json: bool,
 ) -> None:
-    """Lees bestanden in / import files (CSV, xlsx, JSON, GraphML, GEXF, edge list)."""
+    """Lees bestanden in / import files: CSV, xlsx, JSON; GraphML, GEXF, Pajek, edge and
+    adjacency lists; Kumu, Polinode and NodeXL sheets."""
     from graph.backends import open_store
     from importers.load import ImportOptions, run_import
     from importers.mapping import load_mapping
