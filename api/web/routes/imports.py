@@ -18,7 +18,10 @@ from importers.load import ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-UPLOAD_SUFFIXES = {".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".txt"}
+UPLOAD_SUFFIXES = {
+    ".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges", ".adjlist",
+    ".multiline-adjlist", ".net", ".txt",
+}  # fmt: skip
 #: A file's format by its media type, where its name has no suffix at all
 #: (``curl -F 'files=@export;type=text/csv'``); the schema lists them, so a client knows.
 MEDIA_SUFFIX = {
@@ -49,6 +52,7 @@ def upload(
     dry_run: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
     neighbourhood: Annotated[str | None, Form(pattern=CODE)] = None,
+    accept_new_areas: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
     """Import files with the same validation and report as ``wijkgraaf import``; nothing
     is written when a file has an error (unless ``skip_invalid``). Every import is logged,
@@ -61,8 +65,9 @@ def upload(
                 for number, upload_file in enumerate(files, start=1)
             ]
             options = ImportOptions(
-                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood
-            )
+                dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood,
+                accept_new_areas=accept_new_areas,
+            )  # fmt: skip
             with found.write_lock:
                 report = run_import(found.store, found.settings, paths, options)
         result = Result.INVALID if report.errors else Result.OK
