@@ -35,11 +35,14 @@ os.environ["WIJKGRAAF_EMBEDDED_IDLE"] = "0"
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A developer's own WIJKGRAAF_* settings must not leak into tests, and no test may
-    create the real installation key in the user's config directory."""
+    create the real installation key in the user's config directory or append to the user's
+    audit log."""
     for name in list(os.environ):
         if name.startswith("WIJKGRAAF_") and name not in _TEST_ENV:
             monkeypatch.delenv(name)
     monkeypatch.setenv("WIJKGRAAF_KEY_FILE", str(tmp_path / "secret.key"))
+    # Nor write the user's own audit log: the commands that read persons log too.
+    monkeypatch.setenv("WIJKGRAAF_AUDIT_LOG", str(tmp_path / "default-audit.jsonl"))
     # A test stops the embedded servers it starts: none may outlive it waiting for more work.
     monkeypatch.setenv("WIJKGRAAF_EMBEDDED_IDLE", "0")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -90,9 +91,10 @@ def audit_cli(
     object_id: str,
     result: str = "ok",
 ) -> None:
-    """Append a line to the audit log for a command that changed something, as the API does
-    for its routes: the actor is the command line (key id ``cli``, with an administrator's
-    powers), each command its own request id. The log's head is signed, as the server's."""
+    """Append a line to the audit log for a command that changed something or read persons,
+    as the API does for its routes: the actor is the command line (key id ``cli``, with an
+    administrator's powers), each command its own request id. The log's head is signed, as
+    the server's."""
     import uuid
 
     from api.access.audit import Action, AuditEvent, ObjectKind, Result, Role
@@ -112,6 +114,49 @@ def audit_cli(
 
 #: The key id the command line is logged under: whoever may run it holds the installation.
 CLI_ACTOR = "cli"
+
+
+@contextmanager
+def audited(settings: Settings, action: str, kind: str, object_id: str) -> Iterator[None]:
+    """Log a command that reads persons as the API logs its routes: one line once what it
+    asked for is worked out, or a line with how it failed (``not_found``, ``invalid``,
+    ``error``). The commands print after the block, so one that cannot log shows nothing.
+
+    The object is an id or code (never a name); one that is no valid id of ``kind`` (a
+    mistyped one) is logged as the whole graph, so the mistake itself is not written."""
+    from api.access.audit import OBJECT_ID, ObjectKind
+    from graph.errors import InvalidArgumentError, InvalidDataError, NotFoundError
+
+    if not any(pattern.match(object_id) for pattern in OBJECT_ID[ObjectKind(kind)]):
+        kind, object_id = ObjectKind.GRAPH.value, settings.graph_name
+    try:
+        yield
+    except NotFoundError:
+        audit_cli(settings, action, kind, object_id, "not_found")
+        raise
+    except (InvalidArgumentError, InvalidDataError):
+        audit_cli(settings, action, kind, object_id, "invalid")
+        raise
+    except Exception:
+        audit_cli(settings, action, kind, object_id, "error")
+        raise
+    audit_cli(settings, action, kind, object_id)
+
+
+#: The kind of a record by the first letter of its pseudonymous id (as ``api.web.deps.KINDS``).
+_NODE_KINDS = {"r": "resident", "p": "professional", "i": "initiative", "o": "organisation"}
+
+
+def node_object(settings: Settings, node_id: str) -> tuple[str, str]:
+    """What a command's line names as the object of one person's or initiative's network."""
+    kind = _NODE_KINDS.get(node_id[:1])
+    return (kind, node_id) if kind else ("graph", settings.graph_name)
+
+
+def scope_object(settings: Settings, codes: tuple[str, ...]) -> tuple[str, str]:
+    """What a command's line names as the object of a question of ``codes``: the first
+    neighbourhood, or the whole graph (as the API's routes do)."""
+    return ("neighbourhood", codes[0]) if codes else ("graph", settings.graph_name)
 
 
 def audit_log(settings: Settings) -> AuditLog:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli.common import db_option, settings_for
+from api.cli.common import audit_cli, audited, db_option, settings_for
 from api.cli.data import print_report
 from api.cli.serve import loopback, run_server
 from visualise.choices import OVERLAY_QUESTIONS
@@ -74,6 +74,7 @@ def _serve(store: GraphStore, host: str, port: int, lang: Lang) -> None:
     settings = store.settings
     keys = KeyStore(settings.api_keys_file)
     key, token = keys.create(Role.ADMIN, label="demo")
+    audit_cli(settings, "key_create", "key", key.key_id)
     address = f"http://{host}:{port}/"
     click.echo("")
     if lang == "nl":
@@ -88,6 +89,7 @@ def _serve(store: GraphStore, host: str, port: int, lang: Lang) -> None:
         run_server(create_app(settings, store=store), host, port)
     finally:
         keys.revoke(key.key_id)
+        audit_cli(settings, "key_revoke", "key", key.key_id)
 
 
 @click.command("demo")
@@ -124,13 +126,21 @@ def demo_command(
     lang: Lang = settings.lang
     with open_store(settings) as store:
         click.echo(f"Database: {store.describe()}")
-        report = run_import(store, settings, sample_files(), ImportOptions())
+        result = "error"
+        try:
+            report = run_import(store, settings, sample_files(), ImportOptions())
+            result = "invalid" if report.errors else "ok"
+        finally:  # logged as the command line's imports are, failed ones too
+            audit_cli(settings, "import", "graph", settings.graph_name, result)
         print_report(report, lang)
         if report.errors:
             ctx.exit(1)
         analyst = Analyst(store)
-        _headlines(analyst, lang)
-        written = _maps(analyst, out, lang)
+        # every question and every map read every person (of the sample): logged as such
+        with audited(settings, "ask", "graph", settings.graph_name):
+            _headlines(analyst, lang)
+        with audited(settings, "map", "graph", settings.graph_name):
+            written = _maps(analyst, out, lang)
         click.echo("")
         click.echo(("Kaarten" if lang == "nl" else "Maps") + f" ({len(written)}): {out}/")
         for path in written:

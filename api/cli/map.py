@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli.common import db_option, settings_for
+from api.cli.common import audited, db_option, node_object, scope_object, settings_for
 from graph.errors import ConfigurationError
 from visualise.choices import COLOUR_MODES, FORMATS, GROUP_CHOICES, OVERLAY_QUESTIONS, SIZE_MODES
 
@@ -143,7 +143,8 @@ def map_command(
     settings = settings_for(ctx, db)
     lang = _lang(lang_option, settings.lang)
     scope = Scope(neighbourhoods=neighbourhoods, theme=theme)
-    with open_store(settings) as store:
+    drawn = node_object(settings, ego) if ego else scope_object(settings, neighbourhoods)
+    with audited(settings, "map", *drawn), open_store(settings) as store:
         analyst = Analyst(store)
         context = analyst.context()
         answer = None
@@ -237,7 +238,8 @@ def export_graph_command(
     settings = settings_for(ctx, db)
     lang = _lang(lang_option, settings.lang)
     scope = Scope(neighbourhoods=neighbourhoods) if neighbourhoods else None
-    with open_store(settings) as store:
+    read = scope_object(settings, neighbourhoods)
+    with audited(settings, "export", *read), open_store(settings) as store:
         context = Analyst(store).context()
     if chosen == "csv":
         nodes = write_measures(context, output, scope=scope, lang=lang)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from api.cli.common import F, db_option, settings_for
+from api.cli.common import F, audited, db_option, scope_object, settings_for
 from graph.analysis.questions import QUESTION_KEYS, QUESTION_TITLES
 
 if TYPE_CHECKING:
@@ -79,11 +79,14 @@ def ask_command(
 
     settings = settings_for(ctx, db)
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
+    asked = scope_object(settings, tuple(neighbourhoods))
     if publishable:
-        print_publishable(settings, question, tuple(neighbourhoods), lang=lang, as_json=as_json)
+        with audited(settings, "ask", *asked):
+            print_publishable(settings, question, tuple(neighbourhoods), lang=lang, as_json=as_json)
         return
     scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme, people_only=people_only)
-    answer = ask_from_command(settings, question, scope, limit=limit)
+    with audited(settings, "ask", *asked):
+        answer = ask_from_command(settings, question, scope, limit=limit)
     if as_json:
         click.echo(document_json(answer).decode())
         return
@@ -130,7 +133,8 @@ def recommend_command(
     kind, subject = recommendation_subject(
         resident=resident, initiative=initiative, neighbourhood=neighbourhood
     )
-    recommended = recommend_from_command(settings, kind, subject, limit=limit)
+    with audited(settings, "recommend", kind, subject):
+        recommended = recommend_from_command(settings, kind, subject, limit=limit)
     if as_json:
         click.echo(document_json(recommended).decode())
         return
