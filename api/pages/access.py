@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.access.audit import Action, ObjectKind, Role
+from api.access.audit import Action, ObjectKind, Result, Role
 from api.access.sessions import COOKIE
 from api.pages.forms import (
     SIGN_IN_COOKIE,
@@ -29,7 +29,7 @@ from api.pages.forms import (
     sign_in_nonce,
     sign_in_token,
 )
-from api.web.deps import Caller, Found, Services, admit, record
+from api.web.deps import Caller, Found, Services, admit, record, record_async
 from api.web.errors import PAGES_PREFIX, ApiError
 from graph.analysis.results import Lang
 from graph.errors import NotFoundError
@@ -94,11 +94,22 @@ async def page_caller(request: Request, found: Found) -> Caller:
     return admit(request, found, key)
 
 
-def page_allow(*roles: Role) -> Any:
-    """A dependency that lets only ``roles`` see the page (403 for the other keys)."""
+#: What a refused page tried, by the first part of its path under /pages.
+_ATTEMPTS = {"map": Action.MAP, "questions": Action.ASK, "aggregates": Action.AGGREGATE}
 
-    async def check(who: Annotated[Caller, Depends(page_caller)]) -> Caller:
+
+def page_allow(*roles: Role) -> Any:
+    """A dependency that lets only ``roles`` see the page (403 for the other keys, logged as
+    the API logs a refused role: what the page would have shown, result ``denied``)."""
+
+    async def check(
+        request: Request, found: Found, who: Annotated[Caller, Depends(page_caller)]
+    ) -> Caller:
         if who.role not in roles:
+            part = request.url.path.removeprefix(PAGES_PREFIX).strip("/").partition("/")[0]
+            action = _ATTEMPTS.get(part.partition(".")[0], Action.READ)
+            graph = found.settings.graph_name
+            await record_async(found, who, action, ObjectKind.GRAPH, graph, Result.DENIED)
             raise ApiError(403, "forbidden", *FORBIDDEN_PAGE)
         return who
 

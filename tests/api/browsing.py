@@ -4,9 +4,11 @@ session's form token read from a page, and the site the page tests share."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from graph.settings import Settings
@@ -21,6 +23,19 @@ class Client(Protocol):
     def get(self, url: str, **kwargs: Any) -> Any: ...
 
     def post(self, url: str, **kwargs: Any) -> Any: ...
+
+
+def app_routes(app: Any) -> Iterator[APIRoute]:
+    """Every route of ``app``, inside the routers it includes too (FastAPI keeps those)."""
+
+    def walk(routes: list[Any]) -> Iterator[APIRoute]:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield route
+            elif hasattr(route, "original_router"):
+                yield from walk(route.original_router.routes)
+
+    return walk(app.routes)
 
 
 def form_token(page: str) -> str:

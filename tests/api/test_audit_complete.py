@@ -2,7 +2,8 @@
 appends a line when it serves, and a ``denied`` line when it refuses a role; every command
 that changes data or reads a person does too (``ask``, ``recommend``, ``map``,
 ``export-graph``, ``demo`` as well as the imports, exports and keys). A new route or command
-must be placed in one of the tables below, or this test fails.
+must be placed in one of the tables below, or this test fails. The pages for a browser are
+held to the same rule.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api.access.api_keys import KeyStore
-from api.access.audit import Role, read_records, verify
+from api.access.audit import AuditRecord, Role, read_records, verify
 from api.access.audit_head import PURPOSE
 from api.app import create_app
 from api.cli import main
@@ -28,6 +29,7 @@ from graph.settings import Settings, settings_environment
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
+from tests.api.browsing import Site, app_routes
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,56 @@ def test_every_route_that_changes_data_or_reads_a_person_logs_serving_and_refusi
         assert lines[-1].action == call.action and lines[-1].result in ("ok", "invalid"), route
     key = derived_key(served.settings, PURPOSE)
     assert verify(served.settings.audit_log, head_key=key).ok
+
+
+#: The pages (``/pages/…``) by route: served to one role, refused to another, and the action
+#: of their lines. ``{buurt}`` is filled in.
+PAGE_CALLS: dict[tuple[str, str], Call] = {
+    ("GET", "/pages/map"): Call("GET", "/pages/map?neighbourhood={buurt}", "admin", "policymaker", "map"),
+    ("GET", "/pages/questions/{question}"): Call("GET", "/pages/questions/bridges", "admin", "policymaker", "ask"),
+    ("GET", "/pages/questions/{question}.csv"): Call("GET", "/pages/questions/bridges.csv", "coach", "policymaker", "ask"),
+    ("GET", "/pages/questions/{question}/publishable"): Call("GET", "/pages/questions/bridges/publishable", "policymaker", "coach", "ask"),
+    ("GET", "/pages/aggregates/{table}"): Call("GET", "/pages/aggregates/residents_by_neighbourhood", "policymaker", "coach", "aggregate"),
+    ("GET", "/pages/aggregates/{table}.csv"): Call("GET", "/pages/aggregates/residents_by_neighbourhood.csv", "admin", "coach", "aggregate"),
+}  # fmt: skip
+#: Pages that neither change data nor read a person, and why (their refusals are logged too).
+NO_PERSON_PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/"): "leads to /pages/",
+    ("GET", "/pages/"): "the areas with their counts, and links",
+    ("GET", "/pages/aggregates"): "the catalogue of tables",
+    ("GET", "/pages/login"): "the sign-in form",
+}
+#: The forms: logged when served and when refused, in test_page_forms.py.
+FORM_PAGES = {("POST", "/pages/login"), ("POST", "/pages/logout")}
+
+
+def test_every_page_is_placed_in_one_table(site: Site) -> None:
+    pages = {
+        (method, route.path)
+        for route in app_routes(site.app)
+        if route.path == "/" or route.path.startswith("/pages")
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+    assert pages == set(PAGE_CALLS) | set(NO_PERSON_PAGES) | FORM_PAGES
+
+
+def test_every_page_that_reads_a_person_logs_serving_and_refusing(site: Site) -> None:
+    def lines() -> list[AuditRecord]:
+        return list(read_records(site.settings.audit_log))
+
+    for route, call in PAGE_CALLS.items():
+        path = call.path.format(buurt=site.areas["coach"])
+        refused, allowed = site.browser(call.refused), site.browser(call.allowed)
+        before = len(lines())
+        assert refused.get(path).status_code == 403, route
+        got = [(r.action, r.result, r.actor_role) for r in lines()[before:]]
+        assert got == [(call.action, "denied", call.refused)], route
+        before = len(lines())
+        assert allowed.get(path).status_code == 200, route
+        got = [(r.action, r.result, r.actor_role) for r in lines()[before:]]
+        assert got == [(call.action, "ok", call.allowed)], route
+    assert verify(site.settings.audit_log).ok
 
 
 #: Commands that neither change data nor read a person, and why. Every other command is

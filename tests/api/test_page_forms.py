@@ -4,18 +4,14 @@ that says why, changes nothing, and is logged; the real flow, with its tokens, w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from fastapi.routing import APIRoute
 
 from api.access.api_keys import KeyStore
 from api.access.audit import read_records, verify
 from api.access.sessions import COOKIE
 from api.pages.forms import FORM_FIELD, SIGN_IN_COOKIE, sign_in_form
 from api.web.errors import PAGES_PREFIX
-from tests.api.browsing import Site, form_token, sign_in, sign_out
+from tests.api.browsing import Site, app_routes, form_token, sign_in, sign_out
 
 FOREIGN = {"Origin": "https://elders.example", "Sec-Fetch-Site": "cross-site"}
 
@@ -32,21 +28,12 @@ def _key_id(site: Site, role: str) -> str:
     return key.key_id
 
 
-def _routes(routes: list[Any]) -> Iterator[APIRoute]:
-    """Every route of the app, inside the routers it includes too."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):  # an included router (FastAPI keeps them)
-            yield from _routes(route.original_router.routes)
-
-
 def test_every_state_changing_page_route_checks_its_form(site: Site) -> None:
     """A form route added later is held to the checks too: each route under /pages that
     takes anything but GET depends on the sign-in form's check or a session form's."""
     unsafe = [
         route
-        for route in _routes(site.app.routes)
+        for route in app_routes(site.app)
         if route.path.startswith(PAGES_PREFIX) and (route.methods or set()) - {"GET", "HEAD"}
     ]
     assert {route.path for route in unsafe} == {"/pages/login", "/pages/logout"}
