@@ -104,6 +104,7 @@ class PlanBuilder:
             for record in self._take(sheet):
                 self._link(record, linker)
         refs.check_rejected()
+        refs.name_repeated_areas()
         self.report.rows_with_errors = self.rejected_rows + len(refs.error_rows)
         return self.plan
 

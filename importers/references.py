@@ -91,6 +91,8 @@ class References:
                 self._implied.add(code)
         #: the rows (file, sheet, row) that a reference or an area made invalid
         self.error_rows: set[tuple[str, str | None, int]] = set()
+        #: unknown area codes: the index of their error, and how many rows after it use them
+        self._bad_areas: dict[str, list[int]] = {}
 
     def pid(self, sheet: str, source_id: str) -> str:
         ids = self._ids[sheet]
@@ -301,6 +303,14 @@ class References:
         )
 
     def _unknown_area(self, record: Record, column: str, code: str) -> None:
+        """An error for the first row that uses an unknown area; the rows after it that use
+        it are rejected too, and counted in that one error (:meth:`name_repeated_areas`)."""
+        seen = self._bad_areas.get(code)
+        if seen is not None:
+            seen[1] += 1
+            self.error_rows.add((record.place.file, record.place.sheet, record.row))
+            return
+        self._bad_areas[code] = [len(self.report.errors), 0]
         if CBS_CODE.match(code):
             self._error(
                 record,
@@ -321,6 +331,17 @@ class References:
             "Eigen buurtcode die nergens is vastgelegd: voeg hem toe aan het blad buurten.",
             "Local neighbourhood code that is not declared: add it to the neighbourhoods sheet.",
         )
+
+    def name_repeated_areas(self) -> None:
+        """Say in each unknown area's error how many more rows use it."""
+        errors = self.report.errors
+        for index, more in self._bad_areas.values():
+            if more:
+                e = errors[index]
+                errors[index] = RowError(
+                    e.place, e.value, f"{e.nl} Ook gebruikt in {more} rijen hierna.",
+                    f"{e.en} Also used in {more} rows after this one.",
+                )  # fmt: skip
 
     def _add_cbs_area(self, code: str) -> None:
         """A CBS area used but not declared nor stored: created with its code as name."""

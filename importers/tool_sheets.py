@@ -10,8 +10,9 @@
 The id column names the person, and is their name too (kept only with consent or
 ``--keep-names``, as any name). Drawing and measure columns are left out with a note; a
 ``Type`` that only says "person" too; a connection's type is the tie's kind; a weight of 1 to 3
-its strength; a pair listed twice (both directions, say) is one tie. Every other column is read as the templates' columns are, and an unknown one is
-refused (data minimisation), with how to map or drop it.
+its strength; a pair listed twice (both directions, say) is one tie. Every other column is read
+as the templates' columns are, and an unknown one is refused (data minimisation), with how to
+map or drop it.
 
 >>> tool_sheet("Connections.csv"), tool_sheet("Vertices"), tool_sheet("bewoners")
 ('ties', 'residents', None)

@@ -136,3 +136,14 @@ def test_the_parents_of_a_declared_area_are_known(
     report = run_import(store, store_settings, files, ImportOptions())
     assert report.errors == []
     assert "WK036300" in {n.id for n in store.nodes(NodeLabel.NEIGHBOURHOOD)}
+
+
+def test_an_unknown_area_is_named_once_for_all_the_rows_that_use_it(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    people = tmp_path / "bewoners.csv"
+    people.write_text("bron_id,buurt\nB1,BU12345678\nB2,BU12345678\nB3,BU12345678\n", "utf-8")
+    report = run_import(store, store_settings, [people], ImportOptions(skip_invalid=True))
+    (error,) = report.errors
+    assert error.place.row == 2 and "Also used in 2 rows after this one." in error.en
+    assert report.skipped_rows == 3 and store.count_by_label().get("Resident", 0) == 0

@@ -40,7 +40,8 @@ def _import_graph(
     """Import a networkx graph as residents and ties; returns source id -> stored id."""
     graph = nx.relabel_nodes(graph, {n: str(n) for n in graph})
     nx.write_edgelist(graph, path, data=False)
-    report = run_import(store, settings, [path], ImportOptions(neighbourhood="BU03630000"))
+    options = ImportOptions(neighbourhood="BU03630000", accept_new_areas=True)
+    report = run_import(store, settings, [path], options)
     assert report.errors == []
     key = installation_key(settings)
     return {node: pseudonym(key, "resident", node) for node in graph}
