@@ -125,7 +125,7 @@ class CypherStore(GraphStore):
             query = journal.journalled(query)
 
             def record(before: list[tuple[str, Mapping[str, Any] | None]]) -> dict[str, Any]:
-                return current.nodes(NodeLabel(label), before)
+                return current.nodes(label, before)
 
         batches = changed_batches(
             items, size, counts, stored=None if none_stored else stored,
@@ -238,8 +238,9 @@ class CypherStore(GraphStore):
     # --- the import journal (graph/journal.py) ---------------------------------------------
 
     def _journalling(self, kind: Label | RelType, dry_run: bool) -> journal.Journal | None:
-        """The journal a write of ``kind`` records into: domain writes of an import only."""
-        if dry_run or isinstance(kind, SystemLabel):
+        """The journal a write of ``kind`` records into, while an import writes: every write
+        but the version counter's and the journal's own."""
+        if dry_run or kind in (SystemLabel.META, SystemLabel.JOURNAL):
             return None
         return self._journal
 
@@ -303,7 +304,6 @@ class CypherStore(GraphStore):
             for query, params in journal.undo_steps(found[0][0]) if found else ():
                 self._write(query, {**params, "meta_id": queries.META_ID})
             self._write(journal.DELETE_RECORD, {"id": record_id})
-        self._write(journal.FORGET_RUN, {"run": run})
         self._write(journal.END, {"run": run})
         self.compact()
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from graph.model import NodeLabel, RelType, SystemLabel
 from graph.queries import VERSION_BUMP, Query, fill
+from graph.store import as_label
 
 #: The head's id: one per store, so that two imports cannot hold it together.
 HEAD_ID = "head"
@@ -98,12 +99,6 @@ END = Query(
         journal=_JOURNAL,
     ),
 )
-#: An undone run leaves no record of having written.
-FORGET_RUN = Query(
-    "journal_forget_run",
-    fill("MATCH (r:<run> {id: $run}) DELETE r RETURN count(*)", run=SystemLabel.IMPORT_RUN),
-)
-
 _RECORD_PREFIX = fill(
     "CREATE (:<journal> {id: $journal_id, run: $journal_run, seq: $journal_seq, "
     "undo: $journal_undo, at: timestamp()})\n"
@@ -119,7 +114,7 @@ def journalled(query: Query) -> Query:
 
 
 @cache
-def _remove_nodes(label: NodeLabel) -> Query:
+def _remove_nodes(label: NodeLabel | SystemLabel) -> Query:
     return Query(
         f"journal_remove_nodes[{label}]",
         fill(
@@ -130,7 +125,7 @@ def _remove_nodes(label: NodeLabel) -> Query:
 
 
 @cache
-def _restore_nodes(label: NodeLabel) -> Query:
+def _restore_nodes(label: NodeLabel | SystemLabel) -> Query:
     return Query(
         f"journal_restore_nodes[{label}]",
         fill(
@@ -186,7 +181,9 @@ class Journal:
         return {"head": HEAD_ID, "run": self.run, "host": self.host, "pid": self.pid}
 
     def nodes(
-        self, label: NodeLabel, before: Sequence[tuple[str, Mapping[str, Any] | None]]
+        self,
+        label: NodeLabel | SystemLabel,
+        before: Sequence[tuple[str, Mapping[str, Any] | None]],
     ) -> dict[str, Any]:
         """The parameters that record what the nodes ``before`` held (None: not there)."""
         return self._record({"nodes": label.value, "before": [list(b) for b in before]})
@@ -253,7 +250,7 @@ def undo_steps(undo_json: str) -> Iterator[tuple[Query, dict[str, Any]]]:
     """The statements that undo one record, in order."""
     undo = json.loads(undo_json)
     if "nodes" in undo:
-        label = NodeLabel(undo["nodes"])
+        label = as_label(undo["nodes"])
         created = [node_id for node_id, props in undo["before"] if props is None]
         restored = [{"id": i, "props": props} for i, props in undo["before"] if props is not None]
         if restored:

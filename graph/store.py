@@ -16,7 +16,8 @@ erase a person. Nothing outside ``graph/`` sees a driver or a line of Cypher.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -209,6 +210,18 @@ class GraphStore(ABC):
     @abstractmethod
     def undo_import(self) -> None:
         """Undo every write of the current import, newest first, and let the journal go."""
+
+    @contextmanager
+    def all_or_nothing(self, run: str) -> Iterator[None]:
+        """The writes inside, as run ``run``: all of them, or on any failure none
+        (:meth:`begin_import`, then :meth:`end_import` or :meth:`undo_import`)."""
+        self.begin_import(run)
+        try:
+            yield
+            self.end_import()
+        except BaseException:
+            self.undo_import()  # should this fail too, the next import undoes it
+            raise
 
     @abstractmethod
     def undo_abandoned_import(self) -> str | None:

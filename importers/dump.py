@@ -9,6 +9,7 @@ one per relationship. Restoring checks every line before writing anything.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,8 +112,19 @@ def read_dump(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[di
 
 
 def restore_dump(store: GraphStore, path: Path) -> dict[str, WriteCounts]:
-    """Load a dump into ``store`` (every line is checked before anything is written)."""
+    """Load a dump into ``store`` (every line is checked before anything is written), all or
+    nothing: through the import journal, as an import (:mod:`graph.journal`)."""
     _, nodes, links = read_dump(path)
+    store.undo_abandoned_import()
+    with store.all_or_nothing(f"restore-{uuid.uuid4().hex}"):
+        result = _write_dump(store, nodes, links)
+    store.compact()  # the next start loads a snapshot, not every statement of the restore
+    return result
+
+
+def _write_dump(
+    store: GraphStore, nodes: list[dict[str, Any]], links: list[dict[str, Any]]
+) -> dict[str, WriteCounts]:
     result: dict[str, WriteCounts] = {}
     by_label: dict[str, list[dict[str, Any]]] = {}
     for record in nodes:
@@ -133,5 +145,4 @@ def restore_dump(store: GraphStore, path: Path) -> dict[str, WriteCounts]:
         )
         result.setdefault(rel, WriteCounts())
         result[rel] += counts
-    store.compact()  # the next start loads a snapshot, not every statement of the restore
     return result

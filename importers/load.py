@@ -141,16 +141,10 @@ def _run_import(
     if options.dry_run:
         _write_plan(store, plan, stored, report, dry_run=True)
         return report
-    store.begin_import(report.run_id)
-    try:
+    with store.all_or_nothing(report.run_id):
         _write_plan(store, plan, stored, report, dry_run=False)
-        report.written = True
         _record_run(store, report, started, status="partial" if report.rejected else "written")
-        store.end_import()
-    except BaseException:
-        report.written = False
-        store.undo_import()  # should this fail too, the next import undoes it
-        raise
+    report.written = True
     store.compact()  # the next start loads a snapshot, not every statement of this import
     return report
 

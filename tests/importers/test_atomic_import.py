@@ -28,7 +28,7 @@ from graph.errors import ImportInProgressError
 from graph.model import SystemLabel
 from graph.settings import Settings
 from graph.store import GraphStore
-from importers.dump import export_dump
+from importers.dump import export_dump, restore_dump
 from importers.load import ImportOptions, run_import
 from importers.synthetic import SAMPLE_DIR
 from tests.importers.faults import Faults, InjectedFault
@@ -228,4 +228,40 @@ def test_an_import_that_runs_keeps_the_journal_from_a_second(
             store.undo_import()
         assert run_import(other, atomic_settings, files, ImportOptions()).written
         assert _journal_left(store) == 0
+        store.clear()
+
+
+@pytest.mark.slow
+def test_a_restore_that_fails_at_any_statement_leaves_the_old_store(
+    atomic_settings: Settings, states: tuple[list[Path], list[Path], list[str], list[str]],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """``wijkgraaf restore`` writes through the same journal as an import."""
+    old, new, before, _ = states
+    with open_store(atomic_settings) as store:
+        assert isinstance(store, CypherStore)
+        store.clear()
+        run_import(store, atomic_settings, new, ImportOptions())
+        export_dump(store, tmp_path / "new.jsonl")  # tombstones and import runs included
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        failed = 0
+        for at in range(1, 500):
+            faults = Faults(store, at, "before")
+            try:
+                restore_dump(store, tmp_path / "new.jsonl")
+            except InjectedFault:
+                failed += 1
+            finally:
+                faults.remove()
+            if not faults.fired:
+                break
+            assert _dump(store, tmp_path / f"{at}.jsonl") == before, f"statement {at}"
+            assert _journal_left(store) == 0
+        assert failed > 10
+        restored = _dump(store, tmp_path / "restored.jsonl")
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        restore_dump(store, tmp_path / "new.jsonl")
+        assert _dump(store, tmp_path / "clean.jsonl") == restored != before
         store.clear()
