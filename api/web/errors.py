@@ -21,6 +21,7 @@ from starlette.routing import Match
 from graph.errors import (
     ConfigurationError,
     DuplicateError,
+    ImportInProgressError,
     InvalidArgumentError,
     InvalidDataError,
     NotFoundError,
@@ -58,7 +59,7 @@ class ErrorResponse(BaseModel):
 #: Documented on every route, so generated clients know the error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse}
-    for status in (400, 401, 403, 404, 413, 422, 429, 500, 503, 504)
+    for status in (400, 401, 403, 404, 409, 413, 422, 429, 500, 503, 504)
 }
 
 
@@ -116,6 +117,7 @@ def _error(request: Request, status: int, code: str, nl: str, en: str, **headers
 _WIJKGRAAF_STATUS: list[tuple[type[WijkgraafError], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (DuplicateError, 409, "duplicate"),
+    (ImportInProgressError, 409, "import_in_progress"),
     (InvalidArgumentError, 422, "invalid_request"),
     (InvalidDataError, 422, "invalid_data"),
     (QueryTimeoutError, 504, "query_timeout"),

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from api.access.api_keys import KeyStore
 from api.access.audit import Role, read_records, verify
 from api.app import create_app
+from graph.backends import open_store
 from graph.settings import Settings
 from graph.store import GraphStore
 from tests.importers.hostile_files import BASE_FILES, HOSTILE
@@ -208,3 +209,22 @@ def test_an_import_that_fails_while_writing_is_logged(
     assert answer.status_code == 500 and json.loads(answer.text)["error"]["code"] == "internal"
     last = list(read_records(upload.settings.audit_log))[-1]
     assert (last.action, last.result) == ("import", "error")
+
+
+def test_an_upload_while_another_import_writes_is_refused_and_writes_nothing(
+    upload: Upload, tmp_path: Path
+) -> None:
+    """An import holds the journal (graph/journal.py): a second one gets 409, not a mix."""
+    before = dump_body(upload.store, tmp_path / "before.jsonl")
+    with open_store(upload.settings) as other:
+        other.begin_import("an-import-that-writes")
+        try:
+            answer = upload.post([("bewoners.csv", b"bron_id\nB9\n")])
+        finally:
+            other.undo_import()
+    assert answer.status_code == 409, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "import_in_progress"
+    assert "Er loopt al een import" in error["message"]
+    assert dump_body(upload.store, tmp_path / "after.jsonl") == before
+    assert upload.post([("bewoners.csv", b"bron_id\nB9\n")]).json()["written"]
