@@ -209,7 +209,7 @@ def _record_run(store: GraphStore, report: ImportReport, started: str, *, status
                 "created": totals.created,
                 "updated": totals.updated,
                 "unchanged": totals.unchanged,
-                "skipped": len(report.skipped),
+                "skipped": report.skipped_rows,
                 "errors": len(report.errors),
             }
         ],

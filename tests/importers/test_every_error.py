@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from graph.model import NodeLabel
+from graph.model import NodeLabel, SystemLabel
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
@@ -63,6 +63,8 @@ def test_skip_invalid_counts_every_row_it_left_out(
     report = run_import(store, store_settings, _files(tmp_path), options)
     assert report.written and report.skipped_rows == 7  # six rows with errors, one dependant
     assert report.as_json()["skipped"] == 7
+    (run,) = store.nodes(SystemLabel.IMPORT_RUN)  # the graph's record of the run says so too
+    assert run.properties["skipped"] == 7 and run.properties["status"] == "partial"
     assert {n.id for n in store.nodes(NodeLabel.NEIGHBOURHOOD)} == {"BU03630000"}
     assert store.count_by_label()["Resident"] == 2  # B1 and the first B3
     assert store.fabric().number_of_edges() == 1  # B1-B3
