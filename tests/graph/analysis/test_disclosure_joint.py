@@ -1,0 +1,162 @@
+"""An audit of all published tables together: differencing across tables and routes.
+
+test_disclosure_audit.py audits each table alone, with its lines' sums. An attacker may also
+combine tables: a count of residents in one table minus a cell of another may leave a hidden
+count, when the two count overlapping people. This audit works on the people themselves:
+
+- every person counted in any published table has a *signature*, the set of table entries
+  (cells and totals, of every table that counts persons) they are counted in; people with the
+  same signature form an *atom*, whose size is a variable of the linear programme;
+- every published entry says how many people its atoms hold together: a published ``v`` holds
+  from ``max(v - 2, MIN_CELL)`` to ``v + 2`` (rounded to 5, never 1 to 9), and 0 holds 0;
+- for every hidden entry of 1 to 9 persons, the largest size the programme allows it must
+  be at least ``MIN_CELL``: no combination of what is published shows that it is small.
+
+This attacker is stronger than a real one: it knows which combinations of entries occur among
+the people at all (a real attacker does not know which atoms are empty), so passing this
+audit is passing the real one. What it does not audit is a count that is no entry of any
+table (the people of one entry who are not in another it contains): on the sample no two
+published entries of persons differ by 1 to 9 persons, and two tables of persons over the
+same cells are refused unless linked (test_publishable_questions.py). What every route publishes for a role that may not see persons
+is covered by these tables: the policymaker's tables and publishable answers read them, and an
+integration's neighbourhood counts are the needs table's published values
+(graph/analysis/publishing.py, tested in tests/api/test_publishable.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from scipy.optimize import linprog
+
+from graph.analysis.aggregates import TABLES, _members, published_values
+from graph.analysis.context import NetworkContext
+from graph.analysis.counting import Key
+from graph.analysis.disclosure import MIN_CELL, ROUNDING
+from graph.model import NodeLabel
+from graph.settings import Settings
+from graph.store import GraphStore
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files
+
+Entry = tuple[str, Key]  # (table name, key)
+
+
+def _entries(
+    context: NetworkContext,
+) -> tuple[dict[Entry, set[str]], dict[Entry, int | None], set[Entry]]:
+    """The members, the published value and whether it counts persons, of every entry of
+    every table: cells and totals, of persons, initiatives, organisations and ties alike
+    (a total may count residents and organisations together, whose cells say how many of
+    each)."""
+    members: dict[Entry, set[str]] = {}
+    published: dict[Entry, int | None] = {}
+    persons: set[Entry] = set()
+    for name, spec in TABLES.items():
+        counts = spec.count(context)
+        values = published_values(context, name)
+        for key, ids in _members(counts, sorted(counts.rows), totals=spec.totals).items():
+            members[(name, key)] = {f"{name}:{m}" if not _person(context, m) else m for m in ids}
+            published[(name, key)] = values[key]
+            if spec.persons(key):
+                persons.add((name, key))
+    return members, published, persons
+
+
+def _person(context: NetworkContext, member: object) -> bool:
+    """Whether a member is a person of the graph (a resident or professional); anything else
+    a table counts (an initiative, an organisation, a tie) is named apart per table, so that
+    only persons join atoms across tables."""
+    fabric = context.fabric
+    return (
+        isinstance(member, str)
+        and member in fabric
+        and fabric.nodes[member].get("label") in (NodeLabel.RESIDENT, NodeLabel.PROFESSIONAL)
+    )
+
+
+def largest_hidden(
+    members: dict[Entry, set[str]], published: dict[Entry, int | None], persons: set[Entry]
+) -> dict[Entry, float]:
+    """For each hidden entry of 1 to 9 persons, the largest size the published entries allow."""
+    signature: dict[str, list[Entry]] = defaultdict(list)
+    for entry, ids in members.items():
+        for member in ids:
+            signature[member].append(entry)
+    patterns = list({frozenset(entries) for entries in signature.values()})
+    rows, lower, upper = [], [], []
+    for entry, value in published.items():
+        if value is None:
+            continue
+        rows.append([1.0 if entry in pattern else 0.0 for pattern in patterns])
+        if value == 0 or entry not in persons:
+            lower.append(value)  # a zero, or a count of things: published exactly
+            upper.append(value)
+        else:
+            lower.append(max(value - ROUNDING // 2, MIN_CELL))
+            upper.append(value + ROUNDING // 2)
+    a_ub = rows + [[-v for v in row] for row in rows]
+    b_ub = upper + [-v for v in lower]
+    largest: dict[Entry, float] = {}
+    for entry, value in published.items():
+        true = len(members[entry])
+        if value is not None or entry not in persons or not 0 < true < MIN_CELL:
+            continue
+        objective = [-1.0 if entry in pattern else 0.0 for pattern in patterns]
+        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+        assert result.status in (0, 3), result.message
+        largest[entry] = float("inf") if result.status == 3 else -result.fun
+    return largest
+
+
+@pytest.fixture
+def sample(store: GraphStore, store_settings: Settings) -> NetworkContext:
+    run_import(store, store_settings, sample_files(), ImportOptions())
+    return NetworkContext.load(store)
+
+
+def test_the_true_sizes_meet_every_published_entry(sample: NetworkContext) -> None:
+    """The programme's constraints hold for the true table: the audit reads the tables right."""
+    members, published, persons = _entries(sample)
+    assert persons and len(persons) < len(published)
+    for entry, value in published.items():
+        if value is not None:
+            true = len(members[entry])
+            slack = ROUNDING // 2 if entry in persons else 0
+            assert abs(true - value) <= slack and (value == 0) == (true == 0), entry
+
+
+def test_no_small_hidden_count_is_shown_small_by_all_tables_together(
+    sample: NetworkContext,
+) -> None:
+    members, published, persons = _entries(sample)
+    largest = largest_hidden(members, published, persons)
+    assert len(largest) > 10, "the sample has small hidden counts to audit"
+    tables = {name for name, _ in largest}
+    assert len(tables) >= 3, f"small hidden counts in several tables: {sorted(tables)}"
+    exposed = {
+        entry: round(bound, 2) for entry, bound in largest.items() if bound < MIN_CELL - 1e-6
+    }
+    assert exposed == {}, f"shown to be small by the tables together: {exposed}"
+
+
+def test_the_audit_finds_a_count_given_away_by_another_table(sample: NetworkContext) -> None:
+    """The audit can fail: beside a row whose total is published, another table that gave
+    the rest of the row exactly (everyone but those in one hidden cell) would show the
+    hidden cell to be small, and the audit must say so."""
+    members, published, persons = _entries(sample)
+
+    def row_total(entry: Entry) -> Entry:
+        return (entry[0], (entry[1][0], None))
+
+    target = next(
+        entry
+        for entry, value in sorted(published.items(), key=lambda item: str(item[0]))
+        if value is None and entry in persons and entry[1][1] is not None
+        and 0 < len(members[entry]) <= 5 and published.get(row_total(entry)) is not None
+    )  # fmt: skip
+    rest = members[row_total(target)] - members[target]
+    leak: Entry = ("the rest of a row", target[1])
+    members[leak], published[leak] = rest, len(rest)  # a count published exactly
+    assert largest_hidden(members, published, persons)[target] < MIN_CELL
