@@ -4,7 +4,7 @@ Given as ``WIJKGRAAF_SECRET_KEY``, or else read from ``WIJKGRAAF_KEY_FILE``, whi
 on first use with 32 random bytes and permissions 0600. The importers pseudonymise source ids
 with it (:mod:`importers.pseudonyms`); the projection kept on disk is signed with a key derived
 from it (:mod:`graph.projection_cache`), so a file planted in the data folder is never
-loaded.
+loaded; residents' source ids are sealed with another (:mod:`graph.source_ids`).
 """
 
 from __future__ import annotations
@@ -61,4 +61,13 @@ def derived_key(settings: Settings, purpose: str) -> bytes:
     >>> derived_key(settings, "a") == derived_key(settings, "a") != derived_key(settings, "b")
     True
     """
-    return hmac.new(installation_key(settings), purpose.encode(), hashlib.sha256).digest()
+    return derive(installation_key(settings), purpose)
+
+
+def derive(key: bytes, purpose: str) -> bytes:
+    """:func:`derived_key` of an installation key in hand (an importer is given the key).
+
+    >>> derive(b"k" * 32, "a") == derive(b"k" * 32, "a") != derive(b"k" * 32, "b")
+    True
+    """
+    return hmac.new(key, purpose.encode(), hashlib.sha256).digest()

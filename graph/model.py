@@ -167,6 +167,8 @@ class Resident(NodeModel):
     display_name: str | None = Field(default=None, max_length=200)
     consent_name: bool = False
     consent_contact: bool = False
+    #: the id in the source system, sealed (graph.source_ids); never in clear
+    source_ref: str | None = None
 
 
 class Professional(NodeModel):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graph.model import NodeLabel, RelType
+from graph.source_ids import SourceIds
 from graph.store import GraphStore
 from importers.plan import ENTITY_SHEETS, LINK_SHEETS, Plan
 from importers.references import References, neighbourhood_level
@@ -51,7 +52,10 @@ class _Linker:
 class PlanBuilder:
     """Turns valid records into node and relationship rows, checking references as it goes.
 
-    A resident's name is planned only with their consent, or with ``keep_names``.
+    A resident's name is planned only with their consent, or with ``keep_names``; their
+    source id always, sealed (``source_ref``, :mod:`graph.source_ids`), so that a coach of
+    their neighbourhood can recognise them. Sealing is deterministic: the same files planned
+    again give the same rows, and the import reports them unchanged.
     """
 
     def __init__(
@@ -67,6 +71,7 @@ class PlanBuilder:
         self.records = validated.records
         self.keep_names = keep_names
         self.plan = Plan()
+        self.source_ids = SourceIds(key)
         self.report = report
         self.rejected_rows = validated.rejected_rows
         report.notes += validated.notes
@@ -198,6 +203,7 @@ class PlanBuilder:
             L.RESIDENT, node_id, neighbourhood=hood, age_band=values.get("age_band"),
             consent_name=consent, consent_contact=bool(values.get("consent_contact", False)),
             display_name=name,
+            source_ref=self.source_ids.seal(node_id, values["source_id"].strip()),
         )  # fmt: skip
         if hood:
             self.plan.link(T.LIVES_IN, L.RESIDENT, L.NEIGHBOURHOOD, source=node_id, target=hood)

@@ -4,7 +4,8 @@ One secret key per installation, kept outside the database: given as
 ``WIJKGRAAF_SECRET_KEY`` or else read from ``WIJKGRAAF_KEY_FILE``, which is created on first
 use with 32 random bytes and permissions 0600. Without the key nobody can link a pseudonymous
 id back to a source id, not even with a list of all BSNs (which is why a plain hash is not
-enough).
+enough). A resident's source id itself is kept only sealed, for the coaches of their
+neighbourhood (:mod:`graph.source_ids`).
 
 >>> key = b"k" * 32
 >>> pseudonym(key, "resident", "B-0001") == pseudonym(key, "resident", "B-0001")
