@@ -87,6 +87,7 @@ class Action(StrEnum):
     SIGN_IN = "sign_in"  # a browser signed in to the pages with a key
     SIGN_OUT = "sign_out"  # a browser's session ended by its own sign-out form
     RESTORE = "restore"  # a dump loaded into the store (the command line)
+    SOURCE_ID = "source_id"  # a resident's id in the source system shown to a coach
 
 
 class ObjectKind(StrEnum):

@@ -198,6 +198,8 @@ async def record_refusal(request: Request, found: Services, who: Caller) -> None
     is named in its path, result ``denied``."""
     parts = request.url.path.strip("/").split("/")
     action = _ATTEMPTS.get((parts[0], request.method), Action.READ)
+    if parts[-1] == "source-id":
+        action = Action.SOURCE_ID
     subject = next((str(v) for v in request.path_params.values() if SUBJECT_ID.match(str(v))), None)
     kind, object_id = ObjectKind.GRAPH, found.settings.graph_name
     if subject is not None:

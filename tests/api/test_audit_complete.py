@@ -43,9 +43,11 @@ class Call:
     action: str
 
 
-#: (method, route) -> how to call it; ``{r}``, ``{i}``, ``{o}``, ``{key}`` are filled in.
+#: (method, route) -> how to call it; ``{r}``, ``{i}``, ``{o}``, ``{key}`` are filled in, and
+#: ``{rc}``: a resident of the coach's buurt.
 CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/residents/{resident_id}"): Call("GET", "/residents/{r}", "admin", "policymaker", "read"),
+    ("GET", "/residents/{resident_id}/source-id"): Call("GET", "/residents/{rc}/source-id", "coach", "admin", "source_id"),
     ("GET", "/initiatives/{initiative_id}"): Call("GET", "/initiatives/{i}", "admin", "integration", "read"),
     ("GET", "/organisations/{organisation_id}"): Call("GET", "/organisations/{o}", "admin", "policymaker", "read"),
     ("GET", "/questions/{question}"): Call("GET", "/questions/bridges", "admin", "integration", "ask"),
@@ -112,6 +114,11 @@ def served(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Itera
     spare = keys.create(Role.INTEGRATION)[0].key_id
     ids = {
         "r": store.nodes(NodeLabel.RESIDENT)[0].id,
+        "rc": next(
+            n.id
+            for n in store.nodes(NodeLabel.RESIDENT)
+            if n.properties.get("neighbourhood") == "BU99990101"
+        ),
         "i": store.nodes(NodeLabel.INITIATIVE)[0].id,
         "o": store.nodes(NodeLabel.ORGANISATION)[0].id,
         "key": spare,

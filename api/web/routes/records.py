@@ -1,4 +1,13 @@
-"""``/residents``, ``/initiatives``, ``/organisations``: one record with its ties, read."""
+"""``/residents``, ``/initiatives``, ``/organisations``: one record with its ties, read; and a
+resident's id in the source system, for a coach of their neighbourhood.
+
+A record's properties never include the sealed source id (``source_ref``): it is opened only
+on ``/residents/{id}/source-id``, for a coach whose areas hold the resident's neighbourhood,
+with a ``source_id`` line in the audit log (the pseudonym named, never the source id). An
+administrator, a policymaker and an integration are refused it (403): the administrator
+imports the files the source ids come from and erases people on request, and has no need to
+recognise a resident through Wijkgraaf; recognising one is the coach's work.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +15,15 @@ from typing import Annotated
 
 import networkx as nx
 from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
 
 from api.access.audit import Action, ObjectKind, Result, Role
 from api.web.deps import ID_PATTERN, KINDS, Caller, Found, Services, allow, record
-from api.web.errors import ERROR_RESPONSES, not_found
+from api.web.errors import ERROR_RESPONSES, ApiError, not_found
 from api.web.schemas import Record, Tie
 from graph.errors import NotFoundError
-from graph.model import PERSON_LABELS
+from graph.model import PERSON_LABELS, NodeLabel
+from graph.source_ids import PROPERTY, SourceIds, without_source_ref
 from graph.store import Neighbour
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -57,7 +68,8 @@ def _read(found: Services, who: Caller, node_id: str) -> Record:
     ]
     # an initiative's or organisation's ties name persons too: every record read is logged
     record(found, who, Action.READ, kind, node_id)
-    return Record(id=node_id, kind=label.value, properties=node.properties, ties=ties)
+    properties = without_source_ref(node.properties)
+    return Record(id=node_id, kind=label.value, properties=properties, ties=ties)
 
 
 @router.get("/residents/{resident_id}", response_model=Record, tags=["records"])
@@ -88,3 +100,46 @@ def organisation(
 ) -> Record:
     """An organisation and its ties (people only as far as the caller may see them)."""
     return _read(found, who, organisation_id)
+
+
+class SourceId(BaseModel):
+    """A resident's id in the system their data came from (the import's ``bron_id``)."""
+
+    id: str = Field(description="het pseudoniem / the pseudonymous id")
+    source_id: str = Field(description="het bron-id / the id in the source system")
+
+
+@router.get("/residents/{resident_id}/source-id", response_model=SourceId, tags=["records"])
+def resident_source_id(
+    resident_id: Annotated[str, Path(pattern=ID_PATTERN[ObjectKind.RESIDENT])],
+    found: Found,
+    who: Annotated[Caller, allow(Role.COACH)],
+) -> SourceId:
+    """The id a resident of the coach's own neighbourhoods has in the source system, so that a
+    pseudonym can be acted on; logged. Another neighbourhood's resident answers 404, as if
+    they did not exist; so does one whose source id is not known here."""
+
+    def refused(code: str = "not_found") -> ApiError:
+        record(found, who, Action.SOURCE_ID, ObjectKind.RESIDENT, resident_id, Result.NOT_FOUND)
+        if code == "not_found":
+            return not_found()
+        return ApiError(
+            404,
+            code,
+            "Het bron-id van deze bewoner is hier niet bekend (ingelezen zonder, of met een "
+            "andere installatiesleutel).",
+            "This resident's source id is not known here (imported without one, or under "
+            "another installation key).",
+        )
+
+    try:
+        node = found.store.get_node(NodeLabel.RESIDENT, resident_id)
+    except NotFoundError:
+        raise refused() from None
+    if node.properties.get("neighbourhood") not in found.analyst.area_codes(who.within):
+        raise refused()
+    source_id = SourceIds.of(found.settings).open(resident_id, node.properties.get(PROPERTY))
+    if source_id is None:
+        raise refused("source_id_unknown")
+    record(found, who, Action.SOURCE_ID, ObjectKind.RESIDENT, resident_id)
+    return SourceId(id=resident_id, source_id=source_id)
