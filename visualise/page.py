@@ -24,6 +24,9 @@ Element ids, stable for scripts, styles and browser tests:
 ``map-title``          heading; ``map-notes`` the notes under it
 ``map-data``           the JSON the page is drawn from
 ``map-nav``            links back to the served pages (only when ``data["nav"]`` is set)
+``site-header``        a served map's header bar, as on every page: ``site-nav``,
+                       ``site-lang`` (the other language), ``sign-out`` (a form with
+                       the session's token); only when ``render_page`` gets ``chrome``
 =====================  ===========================================================
 
 ``window.wijkgraafMap`` holds ``network``, ``nodes``, ``edges`` (the vis objects),
@@ -41,6 +44,7 @@ from typing import Any
 import pyvis
 
 from graph.analysis.results import Lang
+from visualise.site import HEADER_STYLESHEET, Chrome, render_header
 from visualise.style import (
     COMMUNITY_PALETTE,
     EDGE_ROLE_STYLE,
@@ -130,8 +134,9 @@ def legend_entries(
     return legend
 
 
-def render_page(data: dict[str, Any]) -> str:
-    """The complete page for the data :func:`visualise.maps.build_map` returns."""
+def render_page(data: dict[str, Any], *, chrome: Chrome | None = None) -> str:
+    """The complete page for the data :func:`visualise.maps.build_map` returns; a served map
+    gets the pages' ``chrome`` (their header bar, with sign-out and the other language)."""
     lang: Lang = "en" if data["lang"] == "en" else "nl"
     payload = {
         **data,
@@ -155,10 +160,12 @@ def render_page(data: dict[str, Any]) -> str:
         '<link rel="icon" href="data:,">',  # no request for /favicon.ico
         f"<style>{_asset(VIS_DIR / 'vis-network.css')}</style>",
         f"<style>{_asset(ASSETS / 'map.css')}</style>",
+        f"<style>{_asset(HEADER_STYLESHEET)}</style>" if chrome else "",
         "</head>",
         "<body>",
+        render_header(chrome) if chrome else "",
         '<header id="map-header">',
-        _nav(data.get("nav", ())),
+        _nav(_own_links(data.get("nav", ()), chrome)),
         f'<h1 id="map-title">{_text(title)}</h1>',
         '<ul id="map-notes">' + "".join(f"<li>{_text(n)}</li>" for n in data["notes"]) + "</ul>",
         f"<noscript><p>{_text(word(lang, 'no_script'))}</p></noscript>",
@@ -178,6 +185,12 @@ def render_page(data: dict[str, Any]) -> str:
         "</html>",
     ]
     return "\n".join(parts)
+
+
+def _own_links(links: Any, chrome: Chrome | None) -> list[Any]:
+    """The map's links that the header bar does not already show."""
+    shown = {link.href for link in chrome.nav} if chrome else set()
+    return [link for link in links if link["href"] not in shown]
 
 
 def _nav(links: Any) -> str:

@@ -15,7 +15,7 @@ never a formula).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from visualise.style import count, kind_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = Path(__file__).parent / "assets" / "site.css"
+#: The header bar's styles, shared with the map page (:func:`render_header`).
+HEADER_STYLESHEET = Path(__file__).parent / "assets" / "header.css"
 
 #: Every word the pages show, (Dutch, English).
 WORDS: dict[str, tuple[str, str]] = {
@@ -187,7 +189,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals["stylesheet"] = STYLESHEET.read_text(encoding="utf-8")
+    environment.globals["stylesheet"] = STYLESHEET.read_text(
+        encoding="utf-8"
+    ) + HEADER_STYLESHEET.read_text(encoding="utf-8")
     return environment
 
 
@@ -224,6 +228,12 @@ def render_login(
     )
 
 
+def render_header(chrome: Chrome) -> str:
+    """The bar every page shows (navigation, role, the other language, sign-out with the
+    session's form token), for a page not made from these templates: the map."""
+    return _render("_header.html", chrome)
+
+
 def render_error(chrome: Chrome, *, status: int, message: str) -> str:
     return _render("error.html", chrome, status=status, message=message)
 
@@ -248,14 +258,17 @@ def render_answer(
     answer: Answer,
     links: Sequence[Link],
     item_links: dict[str, str],
+    source_links: Mapping[str, str] | None = None,
 ) -> str:
-    """A question's answer as a table: rank, name (linked to its map), kind, score, reasons."""
+    """A question's answer as a table: rank, name (linked to its map), kind, score, reasons;
+    for a coach, a resident's name also links to their source id (``source_links``)."""
     lang = chrome.lang
     rows = [
         {
             "rank": rank,
             "name": item.name,
             "href": item_links.get(item.id),
+            "source_href": (source_links or {}).get(item.id),
             "kind": _kind(item, lang),
             "score": _score(item.score, lang),
             "reasons": [reason.text(lang) for reason in item.reasons],
@@ -333,6 +346,11 @@ ITEM_KINDS: dict[str, tuple[str, str]] = {
     "theme": ("Thema", "Theme"),
     "tie": ("Band", "Tie"),
 }
+
+
+def render_source_id(chrome: Chrome, *, name: str, source_id: str, map_href: str) -> str:
+    """A resident's id in the source system, for a coach of their neighbourhood."""
+    return _render("source_id.html", chrome, name=name, source_id=source_id, map_href=map_href)
 
 
 def _kind(item: Item, lang: Lang) -> str:

@@ -212,7 +212,7 @@ def map_page(
         )
     data["nav"] = nav
     record(found, who, Action.MAP, *audited)
-    return html_page(render_page(data))
+    return html_page(render_page(data, chrome=chrome_for(request, who, lang)))
 
 
 # --- questions ------------------------------------------------------------------------------

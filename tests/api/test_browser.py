@@ -2,7 +2,8 @@
 Playwright, against the app on a loopback port this module starts and stops.
 
 A map page and a question page: the network is drawn (the canvas is not blank), the console
-shows no error, no request leaves the server, and clicking a node shows its details.
+shows no error, no request leaves the server, and clicking a node shows its details. The map
+page's header signs out and switches language as every page's does.
 Screenshots are kept as artefacts in ``test-artefacts/`` (or ``WIJKGRAAF_TEST_ARTEFACTS``).
 """
 
@@ -223,4 +224,30 @@ def test_a_served_figures_page_shows_a_chart(chromium: Any, served: Served) -> N
     assert page.locator("#chart rect.bar").count() > 0
     assert page.locator("#aggregate tbody tr").count() > 0
     _screenshot(watched, "figures.png")
+    _stayed_home(watched, served)
+
+
+def test_the_map_page_signs_out_and_speaks_english_as_every_page_does(
+    chromium: Any, served: Served
+) -> None:
+    watched = _signed_in(chromium, served, "coach")
+    page = watched.page
+    page.goto(f"{served.base}/pages/map?neighbourhood={served.buurt}&question=isolated")
+    _drawn(watched)
+    assert page.get_attribute("html", "lang") == "nl"
+    assert page.inner_text("#sign-out") == "Afmelden"
+    page.click("#site-lang")
+    page.wait_for_url("**lang=en")
+    _drawn(watched)
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("#sign-out") == "Sign out"
+    assert page.inner_text("#map-title").startswith("Network map")
+    query = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+    assert query == {"neighbourhood": served.buurt, "question": "isolated", "lang": "en"}
+    token = page.get_attribute("#site-header input[name=form_token]", "value")
+    assert token, "sign-out carries the session's form token"
+    page.click("#sign-out")
+    page.wait_for_url("**/pages/login**")
+    page.goto(f"{served.base}/pages/map?neighbourhood={served.buurt}")
+    assert "/pages/login" in page.url, "the session has ended"
     _stayed_home(watched, served)
