@@ -139,6 +139,7 @@ def build_map(
     return {
         "lang": lang,
         "title": _title(context, scope or Scope(), ego, steps, lang),
+        "ego": ego,
         "overlay": (
             {"question": overlay.question, "title": overlay.title} if overlay is not None else None
         ),

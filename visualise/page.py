@@ -29,6 +29,13 @@ Element ids, stable for scripts, styles and browser tests:
                        the session's token); only when ``render_page`` gets ``chrome``
 =====================  ===========================================================
 
+Labels: on a map of at most :data:`LABELS_ALL_UP_TO` drawn nodes every node has its label. On
+a larger one, where labels run into each other, only the nodes the answer marks (and a group,
+the ego of an ego map, the node under the pointer, the selected node and its neighbours) have
+theirs at every zoom, at a size that stays readable; the others' labels appear once the map is
+zoomed in so far that neighbouring nodes are about a label apart (vis-network's
+``scaling.label.drawThreshold``, per node). The names are the same ``label`` fields either way.
+
 ``window.wijkgraafMap`` holds ``network``, ``nodes``, ``edges`` (the vis objects),
 ``data``, ``show(id)`` and ``openGroup(key)`` for scripts and tests.
 """
@@ -62,6 +69,9 @@ from visualise.style import (
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 ASSETS = Path(__file__).parent / "assets"
+
+#: The most drawn nodes a map labels all of (above it, labels overlap at the first view).
+LABELS_ALL_UP_TO = 100
 
 #: Words the page's script needs, looked up in :data:`visualise.style.WORDS`.
 SCRIPT_WORDS = ("search_none", "search_found", "reasons", "group", "id")
@@ -140,6 +150,7 @@ def render_page(data: dict[str, Any], *, chrome: Chrome | None = None) -> str:
     lang: Lang = "en" if data["lang"] == "en" else "nl"
     payload = {
         **data,
+        "labelsAllUpTo": LABELS_ALL_UP_TO,
         "words": {key: word(lang, key) for key in SCRIPT_WORDS},
         "roleColours": {role: style[0] for role, style in ROLE_STYLE.items()},
         "relationNames": {rel: relation_name(rel, lang) for rel in RELATION_STYLE},

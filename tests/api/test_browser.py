@@ -2,8 +2,9 @@
 Playwright, against the app on a loopback port this module starts and stops.
 
 A map page and a question page: the network is drawn (the canvas is not blank), the console
-shows no error, no request leaves the server, and clicking a node shows its details. The map
-page's header signs out and switches language as every page's does.
+shows no error, no request leaves the server, and clicking a node shows its details. A map of
+the whole sample (367 nodes) labels the answer's nodes only, until the pointer or the zoom asks
+for more; the map page's header signs out and switches language as every page's does.
 Screenshots are kept as artefacts in ``test-artefacts/`` (or ``WIJKGRAAF_TEST_ARTEFACTS``).
 """
 
@@ -29,6 +30,7 @@ from graph.backends import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
 from tests.conftest import embedded_settings
+from visualise.page import LABELS_ALL_UP_TO
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -74,6 +76,7 @@ def served(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         tokens = {
             "coach": keys.create(Role.COACH, [buurt])[1],
             "policymaker": keys.create(Role.POLICYMAKER)[1],
+            "admin": keys.create(Role.ADMIN)[1],
         }
         config = uvicorn.Config(
             create_app(settings, store=store),
@@ -224,6 +227,81 @@ def test_a_served_figures_page_shows_a_chart(chromium: Any, served: Served) -> N
     assert page.locator("#chart rect.bar").count() > 0
     assert page.locator("#aggregate tbody tr").count() > 0
     _screenshot(watched, "figures.png")
+    _stayed_home(watched, served)
+
+
+# The nodes whose labels vis-network draws now (its own rule: label size on screen against the
+# node's drawThreshold), and the smallest size on screen of those labels.
+LABELS = """() => {
+  const network = window.wijkgraafMap.network, scale = network.getScale();
+  const shown = Object.values(network.body.nodes).filter(n => n.labelModule.visible());
+  return {
+    ids: shown.map(n => n.id).sort(),
+    smallest: Math.min(...shown.map(n => n.labelModule.fontOptions.size * scale)),
+    scale: scale,
+  };
+}"""
+
+
+def _labels(watched: Watched) -> dict[str, Any]:
+    watched.page.evaluate("() => window.wijkgraafMap.network.redraw()")
+    found: dict[str, Any] = watched.page.evaluate(LABELS)
+    return found
+
+
+def test_a_crowded_map_labels_the_answer_and_more_on_hover_and_zoom(
+    chromium: Any, served: Served
+) -> None:
+    watched = _signed_in(chromium, served, "admin")
+    page = watched.page
+    page.goto(f"{served.base}/pages/map?question=bridges")
+    _drawn(watched)
+    nodes = page.evaluate("() => window.wijkgraafMap.data.view.nodes")
+    assert len(nodes) > 3 * LABELS_ALL_UP_TO, "a few hundred nodes"
+    answer = sorted(n["id"] for n in nodes if n.get("role"))
+    assert answer and len(answer) < len(nodes) / 5
+    first = _labels(watched)
+    assert first["ids"] == answer, "at first only the answer's nodes are labelled"
+    assert first["scale"] < 1 and first["smallest"] >= 11.5, "and readably"
+    _screenshot(watched, "map-crowded.png")
+
+    # the pointer over an unlabelled node shows its label, and only while it is there
+    plain = [n["id"] for n in nodes if not n.get("role")]
+    spot = next(
+        found
+        for node in plain
+        if (found := page.evaluate(NODE_ON_SCREEN, node))["under"] == node
+        and 0 < found["x"] < 1400
+        and 0 < found["y"] < 900
+    )
+    page.mouse.move(spot["x"], spot["y"])
+    page.wait_for_function(
+        "(id) => window.wijkgraafMap.network.body.nodes[id].labelModule.visible()",
+        arg=spot["under"],
+    )
+    assert _labels(watched)["ids"] == sorted([*answer, spot["under"]])
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    page.wait_for_function(
+        "(id) => !window.wijkgraafMap.network.body.nodes[id].labelModule.visible()",
+        arg=spot["under"],
+    )
+
+    # zoomed in by the wheel, more labels appear; far enough, every node has its label
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*centre)
+    counts = []
+    for _ in range(60):
+        zoomed = _labels(watched)
+        counts.append(len(zoomed["ids"]))
+        if zoomed["scale"] >= 1.6:
+            break
+        page.mouse.wheel(0, -120)
+        page.wait_for_timeout(50)
+    assert zoomed["scale"] >= 1.6 and counts[-1] == len(nodes)
+    # (the pointer may rest on a node, which then has its label too)
+    assert counts[0] <= len(answer) + 1 and counts == sorted(counts), "labels come with the zoom"
+    _screenshot(watched, "map-zoomed.png")
     _stayed_home(watched, served)
 
 

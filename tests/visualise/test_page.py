@@ -1,4 +1,5 @@
-"""The page in a real browser, where one is installed: it draws, and a node's details appear.
+"""The page in a real browser, where one is installed: it draws, a node's details appear, and
+labels are drawn for every node of a small map, for few of a crowded one until zoomed in.
 
 Headless Chromium loads the file (no network: everything is inside it) with a link to a node
 (``#node=ID``), which selects it as a click does, and prints the resulting DOM.
@@ -15,12 +16,13 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from graph.analysis.context import NetworkContext
 from tests.visualise.conftest import city_context, page_data
 from visualise import render_map, write_map
-from visualise.page import ASSETS
+from visualise.page import ASSETS, LABELS_ALL_UP_TO
 
 BROWSER = next(
     (
@@ -144,3 +146,64 @@ def test_search_finds_a_person_inside_a_group(tmp_path: Path) -> None:
     seen = _exercise(html, tmp_path, theme="", query="r-0300011")
     assert seen["results"] == 1 and seen["details"] == "r-0300011"
     assert seen["sectorLegend"] is True
+
+
+# After the first frames, which nodes vis-network draws a label for (its own rule: the label's
+# size on screen against the node's drawThreshold), at the first view and zoomed in to 2.
+LABELS = """<script>
+setTimeout(function () {
+  var network = window.wijkgraafMap.network, seen = {};
+  function shown() {
+    network.redraw();
+    return Object.values(network.body.nodes).filter(function (node) {
+      return node.labelModule.visible();
+    }).map(function (node) { return node.id; }).sort();
+  }
+  seen.first = shown();
+  seen.scale = network.getScale();
+  network.moveTo({ scale: 2 });
+  seen.zoomed = shown();
+  document.body.setAttribute("data-labels", JSON.stringify(seen));
+}, 1000);
+</script>"""
+
+
+def _labels(html: str, tmp_path: Path) -> dict[str, Any]:
+    page = tmp_path / "namen.html"
+    page.write_text(html.replace("</body>", LABELS + "</body>"), encoding="utf-8")
+    found = re.search(r'data-labels="([^"]*)"', _dom(page))
+    assert found, "the labels were read"
+    seen: dict[str, Any] = json.loads(unescape(found.group(1)))
+    return seen
+
+
+@needs_browser
+def test_a_small_map_labels_every_node(
+    sample_context: NetworkContext, pid: Callable[[str], str], tmp_path: Path
+) -> None:
+    html = render_map(sample_context, ego=pid("B001"), steps=2)
+    ids = sorted(n["id"] for n in page_data(html)["view"]["nodes"])
+    assert 10 < len(ids) <= LABELS_ALL_UP_TO
+    assert _labels(html, tmp_path)["first"] == ids
+
+
+@needs_browser
+def test_a_crowded_map_labels_only_when_zoomed_in(tmp_path: Path) -> None:
+    html = render_map(city_context(1, 300))
+    ids = sorted(n["id"] for n in page_data(html)["view"]["nodes"])
+    assert len(ids) > 3 * LABELS_ALL_UP_TO
+    seen = _labels(html, tmp_path)
+    assert seen["scale"] < 1 and seen["first"] == []
+    assert seen["zoomed"] == ids
+
+
+@needs_browser
+def test_a_crowded_ego_map_labels_its_ego(tmp_path: Path) -> None:
+    fabric = nx.star_graph(150)
+    nx.relabel_nodes(fabric, {n: f"r-{n:06d}" for n in fabric}, copy=False)
+    nx.set_node_attributes(fabric, "Resident", "label")
+    nx.set_edge_attributes(fabric, "KNOWS", "type")
+    html = render_map(NetworkContext(1, fabric), ego="r-000000")
+    seen = _labels(html, tmp_path)
+    assert seen["first"] == ["r-000000"]
+    assert len(seen["zoomed"]) == 151

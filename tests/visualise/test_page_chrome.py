@@ -1,12 +1,16 @@
 """A served map carries the pages' header bar (sign-out with the session's token, the other
-language), a map written to a file none."""
+language), a map written to a file none; and what the page's script needs to decide labels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+
 from graph.analysis.context import NetworkContext
-from tests.visualise.conftest import Tags
+from tests.visualise.conftest import Tags, page_data
 from visualise import build_map
-from visualise.page import render_page
+from visualise.page import LABELS_ALL_UP_TO, render_page
 from visualise.site import Chrome, Link, render_index
 
 TOKEN = "tok-3f9a"  # a made-up form token
@@ -79,3 +83,14 @@ def test_a_map_written_to_a_file_has_no_bar_and_no_sign_out(
     html = render_page(build_map(sample_context))
     assert 'id="site-header"' not in html and "form_token" not in html
     assert "<form" not in html and "#site-header {" not in html
+
+
+@pytest.mark.parametrize("ego", [None, "B001"])
+def test_the_page_knows_the_ego_and_from_how_many_nodes_it_labels_fewer(
+    sample_context: NetworkContext, pid: Callable[[str], str], ego: str | None
+) -> None:
+    data = page_data(render_page(build_map(sample_context, ego=pid(ego) if ego else None)))
+    assert data["labelsAllUpTo"] == LABELS_ALL_UP_TO
+    assert data["ego"] == (pid(ego) if ego else None)
+    if ego is None:
+        assert data["drawnNodes"] > LABELS_ALL_UP_TO, "the whole sample is a crowded map"

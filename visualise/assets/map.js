@@ -14,8 +14,22 @@
     theme: "",
     hiddenTypes: {},
     group: null,
+    labels: {},     /* node id -> { threshold, size } as last given to vis-network */
+    hover: null,
+    selected: null,
     view: data.view
   };
+
+  var FONT = 13;             /* label size at zoom 1, in the drawing's pixels */
+  /* On a crowded map, the others' labels appear from this zoom on: the layout puts neighbours
+   * about 45 drawing pixels apart (closer in a dense core), and a name is some 70 pixels wide
+   * at zoom 1. vis-network draws a label when its size on screen is at least
+   * drawThreshold - 1 and fades it in over that last pixel. */
+  var LABEL_ZOOM = 1.5;
+  var HIDDEN_LABEL = FONT * LABEL_ZOOM;
+  var SHOWN_LABEL = 0;
+  var READABLE = 12;         /* screen pixels a label that is always shown keeps at least */
+  var LARGEST_LABEL = FONT * 3;
 
   var nodes = new vis.DataSet();
   var edges = new vis.DataSet();
@@ -29,7 +43,7 @@
       hideEdgesOnZoom: data.drawnNodes > 1000,
       keyboard: { enabled: true, bindToWindow: false }
     },
-    nodes: { font: { size: 13, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
+    nodes: { font: { size: FONT, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: { smooth: false, selectionWidth: 2, hoverWidth: 1 }
   };
   var network = new vis.Network(byId("mynetwork"), { nodes: nodes, edges: edges }, options);
@@ -143,6 +157,51 @@
     }));
   }
 
+  /* --- labels: which nodes show theirs whatever the zoom (see visualise/page.py) --- */
+  function crowded() { return state.view.nodes.length > data.labelsAllUpTo; }
+
+  function alwaysLabelled(node) {
+    return !crowded() || node.kind === "group" || Boolean(node.role) || node.id === data.ego;
+  }
+
+  /* The nodes labelled now: the always-labelled, the one under the pointer, the selected one
+   * and its neighbours. */
+  function labelledNow() {
+    var shown = {};
+    state.view.nodes.forEach(function (node) {
+      if (alwaysLabelled(node)) { shown[node.id] = true; }
+    });
+    if (state.hover && state.index[state.hover]) { shown[state.hover] = true; }
+    if (state.selected && state.index[state.selected]) {
+      shown[state.selected] = true;
+      network.getConnectedNodes(state.selected).forEach(function (id) { shown[id] = true; });
+    }
+    return shown;
+  }
+
+  /* Set each node's label threshold and size where they changed; a shown label grows as the
+   * map zooms out, so that it stays readable on screen. */
+  function relabel() {
+    var shown = labelledNow();
+    var scale = network.getScale() || 1;
+    var size = Math.min(LARGEST_LABEL, Math.max(FONT, READABLE / scale));
+    size = Math.round(size * 10) / 10;
+    var changes = [];
+    state.view.nodes.forEach(function (node) {
+      var want = shown[node.id] ? { threshold: SHOWN_LABEL, size: size }
+        : { threshold: HIDDEN_LABEL, size: FONT };
+      var had = state.labels[node.id];
+      if (had && had.threshold === want.threshold && had.size === want.size) { return; }
+      state.labels[node.id] = want;
+      changes.push({
+        id: node.id,
+        font: { size: want.size },
+        scaling: { label: { drawThreshold: want.threshold } }
+      });
+    });
+    if (changes.length) { nodes.update(changes); }
+  }
+
   function load(view) {
     state.view = view;
     state.index = nodeIndex(view);
@@ -152,10 +211,14 @@
     } });
     nodes.clear();
     edges.clear();
+    state.labels = {};
+    state.hover = null;
+    state.selected = null;
     nodes.add(view.nodes.map(nodeItem));
     edges.add(view.edges.map(function (edge) { return edgeItem(edge, state.index); }));
     applyFilters();
     network.fit({ animation: false });
+    relabel();
   }
 
   function showDetails(node) {
@@ -210,10 +273,25 @@
     var node = state.index[id];
     if (!node) { return false; }
     network.selectNodes([id]);
+    state.selected = id;
     network.focus(id, { scale: 1.3, animation: { duration: 300 } });
+    relabel();
     showDetails(node);
     return true;
   }
+
+  network.on("hoverNode", function (params) { state.hover = params.node; relabel(); });
+  network.on("blurNode", function () { state.hover = null; relabel(); });
+  network.on("selectNode", function (params) {
+    state.selected = params.nodes.length ? params.nodes[0] : null;
+    relabel();
+  });
+  network.on("deselectNode", function (params) {
+    state.selected = params.nodes.length ? params.nodes[0] : null;
+    relabel();
+  });
+  network.on("zoom", relabel);
+  network.on("animationFinished", relabel);
 
   network.on("click", function (params) {
     if (!params.nodes.length) { return; }
