@@ -255,6 +255,15 @@ def _alone(
         for key, n in true.items():
             if n > 0 and key not in hidden and key in other:
                 hidden[key] = other[key]
+    if spec.within is not None:
+        outer = _whole(context, TABLES[spec.within], min_cell)
+        for key, n in true.items():
+            if n == 0 or key in hidden:
+                continue
+            if key in outer.hidden:
+                hidden[key] = outer.hidden[key]
+            elif 0 < outer.true[key] - n < min_cell:
+                hidden[key] = Suppression.DIFFERENCE
     return hidden
 
 

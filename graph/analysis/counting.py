@@ -143,3 +143,16 @@ def count_isolated(context: NetworkContext) -> Counts:
             for signal in signals:
                 counts.add(str(home), signal, resident)
     return counts
+
+
+def count_isolated_needs(context: NetworkContext) -> Counts:
+    """Isolated residents (the isolated question's rule) with a support need, by their home
+    and the need's theme: a part of each cell of :func:`count_needs`, over the same rows and
+    columns."""
+    needs = count_needs(context)
+    isolated = isolation_signals(context, Scope())
+    counts = Counts(rows=set(needs.rows), columns=list(needs.columns))
+    for key, residents in needs.members.items():
+        if key[1] is not None:
+            counts.members[key] = {r for r in residents if r in isolated}
+    return counts

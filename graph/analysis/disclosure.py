@@ -60,6 +60,8 @@ class Suppression(StrEnum):
     PRIMARY = "primary"
     SECONDARY = "secondary"
     SCOPE_TOTAL = "scope_total"
+    #: a part of another table's cell, whose rest (that cell less this one) would be small
+    DIFFERENCE = "difference"
 
 
 SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
@@ -74,6 +76,12 @@ SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
     Suppression.SCOPE_TOTAL: (
         "Totaal van de selectie verborgen: het telt verborgen cellen op.",
         "Total of the selection hidden: it adds up hidden cells.",
+    ),
+    Suppression.DIFFERENCE: (
+        "Verborgen: afgetrokken van dezelfde cel in een andere tabel zou het minder dan "
+        "{min_cell} overlaten.",
+        "Hidden: subtracted from the same cell of another table, it would leave fewer than "
+        "{min_cell}.",
     ),
 }
 

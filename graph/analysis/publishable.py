@@ -22,9 +22,12 @@ from graph.errors import NotFoundError
 #: The publishable tables of each network question, in the order a page shows them.
 QUESTION_TABLES: dict[str, tuple[str, ...]] = {
     "bridges": ("fragility_by_neighbourhood",),
-    # isolated residents per need theme is not published: inside the needs table's cells,
-    # the difference of the two published cells would count the others, a few at times
-    "isolated": ("isolated_by_neighbourhood_and_signal",),
+    # isolated residents per need theme sit inside the needs table's cells: a cell whose
+    # rest (the needs cell less it) would be small is hidden (TableSpec.within)
+    "isolated": (
+        "isolated_by_neighbourhood_and_signal",
+        "isolated_needs_by_neighbourhood_and_theme",
+    ),
     "unused-strengths": ("unused_strengths_by_neighbourhood_and_skill",),
     "opportunities": ("opportunities_by_neighbourhood_and_theme",),
     "five-o": (

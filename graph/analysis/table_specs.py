@@ -22,6 +22,7 @@ from graph.analysis.counting import (
     Key,
     count_initiatives,
     count_isolated,
+    count_isolated_needs,
     count_needs,
     count_participants,
     count_residents,
@@ -129,6 +130,10 @@ class TableSpec:
     #: a table whose cells this one repeats (same key, same or no members): an entry that
     #: table hides is hidden here too, so that neither undoes the other's protection
     linked: str | None = None
+    #: a table whose cells hold this one's (same key, a part of the members): an entry that
+    #: table hides is hidden here too, and so is one whose rest (that table's cell less this
+    #: one) would be a count of 1 to ``min_cell - 1`` persons, worked out by subtraction
+    within: str | None = None
 
 
 def _residents_and_totals(key: Key) -> bool:
@@ -192,6 +197,17 @@ TABLES: dict[str, TableSpec] = {
             "residents",
             (_HOOD, Dimension.SIGNAL),
             count_isolated,
+        ),
+        TableSpec(
+            "isolated_needs_by_neighbourhood_and_theme",
+            "Bewoners die alleen staan met een hulpvraag, per buurt en thema",
+            "Isolated residents with a support need, per neighbourhood and theme",
+            "bewoners",
+            "residents",
+            (_HOOD, _THEME),
+            count_isolated_needs,
+            totals=False,
+            within=NEEDS,
         ),
         TableSpec(
             "opportunities_by_neighbourhood_and_theme",

@@ -15,7 +15,7 @@ from graph.analysis.aggregates import TABLES, _whole, aggregate
 from graph.analysis.bridges import SEED, answer_bridges, cut_off_size
 from graph.analysis.collective import ACTIVE, answer_five_o, answer_opportunities, answer_ownership
 from graph.analysis.context import NetworkContext
-from graph.analysis.disclosure import MIN_CELL
+from graph.analysis.disclosure import MIN_CELL, Suppression
 from graph.analysis.fragility import neighbourhood_networks
 from graph.analysis.isolated import WEIGHTS, answer_isolated
 from graph.analysis.question_counts import LEADS
@@ -25,6 +25,7 @@ from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
+from tests.graph.analysis.test_aggregates import needs_context
 
 SIGNALS = "isolated_by_neighbourhood_and_signal"
 NEEDS = "needs_by_neighbourhood_and_theme"
@@ -53,6 +54,68 @@ def test_the_isolated_table_publishes_no_small_count(sample: NetworkContext) -> 
         assert cell.value is None or (cell.value % 5 == 0 and cell.value not in range(1, 10))
     signals = table
     assert signals.names["signal"]["no_ties"].nl == "Geen banden"  # type: ignore[index]
+
+
+ISOLATED_NEEDS = "isolated_needs_by_neighbourhood_and_theme"
+
+
+def test_the_isolated_needs_table_counts_the_isolated_answer_per_need(
+    sample: NetworkContext,
+) -> None:
+    answer = answer_isolated(sample, Scope(), limit=10_000)
+    isolated = {item.id for item in answer.items}
+    expected: dict[tuple[str, str], int] = {}
+    for resident, themes in sample.needs.items():
+        home = sample.fabric.nodes[resident].get("neighbourhood")
+        if resident in isolated and home:
+            for theme in themes:
+                expected[(home, theme)] = expected.get((home, theme), 0) + 1
+    true = _whole(sample, TABLES[ISOLATED_NEEDS], MIN_CELL).true
+    assert {key: n for key, n in true.items() if n} == expected
+    assert sum(expected.values()) >= 10, "the sample's isolated residents have needs"
+
+
+def test_an_isolated_needs_cell_never_leaves_a_small_rest_of_the_needs_cell(
+    sample: NetworkContext,
+) -> None:
+    """Published beside the needs table, a cell and the needs cell it lies in must not
+    give the others (the needs cell less it) as a count of 1 to 9: such a cell is hidden,
+    as is one the needs table hides."""
+    inner = aggregate(sample, ISOLATED_NEEDS)
+    outer = _whole(sample, TABLES[NEEDS], MIN_CELL)
+    true = _whole(sample, TABLES[ISOLATED_NEEDS], MIN_CELL).true
+    assert not inner.totals and all(cell.persons for cell in inner.cells)
+    reasons = set()
+    for cell in inner.cells:
+        key = (cell.dimensions["neighbourhood"], cell.dimensions["theme"])
+        if cell.value is None:
+            reasons.add(cell.reason)
+            continue
+        assert cell.value % 5 == 0 and cell.value not in range(1, 10)
+        if true[key]:
+            assert key not in outer.hidden, key
+            assert not 0 < outer.true[key] - true[key] < MIN_CELL, key
+    assert "difference" in reasons or "primary" in reasons, "the sample has cells to hide"
+
+
+def test_a_part_whose_rest_of_the_needs_cell_would_be_small_is_hidden() -> None:
+    """In each cell some residents with the need know each other (a group of them, so not
+    isolated) and the others stand alone: the isolated part is published only where the rest
+    of the needs cell is 0 or at least 10."""
+    grid = {("BU1", "schulden"): 20, ("BU1", "taal"): 25, ("BU2", "schulden"): 30}
+    context = needs_context(grid)
+    for (hood, theme), together in {("BU1", "schulden"): 7, ("BU2", "schulden"): 10}.items():
+        group = [f"r-{hood}-{theme}-{i}" for i in range(together)]
+        context.fabric.add_edges_from(
+            (a, b, {"type": "KNOWS"}) for i, a in enumerate(group) for b in group[i + 1 :]
+        )
+    table = aggregate(context, ISOLATED_NEEDS)
+    cells = {(c.dimensions["neighbourhood"], c.dimensions["theme"]): c for c in table.cells}
+    assert cells[("BU1", "schulden")].value is None  # 13 isolated, 7 others
+    assert cells[("BU1", "schulden")].reason == Suppression.DIFFERENCE
+    assert "minder dan 10" in table.reason_text(Suppression.DIFFERENCE)
+    assert cells[("BU1", "taal")].value == 25  # all 25 isolated: no one else
+    assert cells[("BU2", "schulden")].value == 20  # 20 isolated, 10 others
 
 
 # --- opportunities --------------------------------------------------------------------------
@@ -286,5 +349,9 @@ def test_no_two_person_tables_count_over_the_same_cells_unless_linked() -> None:
             by_cells.setdefault(tuple(spec.dimensions), []).append(name)
     assert len(by_cells) >= 5, "the person tables to check"
     for names in by_cells.values():
-        unlinked = [name for name in names if TABLES[name].linked not in names]
+        unlinked = [
+            name
+            for name in names
+            if TABLES[name].linked not in names and TABLES[name].within not in names
+        ]
         assert len(unlinked) == 1, names
