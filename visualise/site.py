@@ -261,7 +261,7 @@ def render_answer(
     source_links: Mapping[str, str] | None = None,
 ) -> str:
     """A question's answer as a table: rank, name (linked to its map), kind, score, reasons;
-    for a coach, a resident's name also links to their source id (``source_links``)."""
+    for a coach, a last column leads to each resident's source id (``source_links``)."""
     lang = chrome.lang
     rows = [
         {
@@ -285,6 +285,7 @@ def render_answer(
         notes=[note.text(lang) for note in answer.notes],
         rows=rows,
         links=links,
+        sources=bool(source_links),
     )
 
 

@@ -95,7 +95,12 @@ async def page_caller(request: Request, found: Found) -> Caller:
 
 
 #: What a refused page tried, by the first part of its path under /pages.
-_ATTEMPTS = {"map": Action.MAP, "questions": Action.ASK, "aggregates": Action.AGGREGATE}
+_ATTEMPTS = {
+    "map": Action.MAP,
+    "questions": Action.ASK,
+    "aggregates": Action.AGGREGATE,
+    "source-id": Action.SOURCE_ID,
+}
 
 
 def page_allow(*roles: Role) -> Any:

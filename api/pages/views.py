@@ -33,6 +33,8 @@ from api.pages.access import (
 from api.pages.access import (
     router as access_router,
 )
+from api.pages.source_ids import router as source_id_router
+from api.pages.source_ids import source_id_url
 from api.web.deps import (
     CODE,
     KINDS,
@@ -256,6 +258,21 @@ def _item_links(context: NetworkContext, answer: Answer, lang: Lang) -> dict[str
     return links
 
 
+def _source_links(
+    who: Caller, context: NetworkContext, answer: Answer, lang: Lang
+) -> dict[str, str]:
+    """For a coach, each resident of the answer (all of their own areas) leads to the page of
+    their source id too; no other role has one."""
+    if who.role != Role.COACH:
+        return {}
+    fabric = context.fabric
+    return {
+        item.id: source_id_url(item.id, lang)
+        for item in answer.items
+        if item.id in fabric and fabric.nodes[item.id].get("label") == "Resident"
+    }
+
+
 @router.get("/questions/{question}.csv")
 def question_csv(
     found: Found,
@@ -303,12 +320,14 @@ def question_page(
     if question in OVERLAY_QUESTIONS and theme is None:
         map_href = page_url("/map", neighbourhood=neighbourhood, question=question, lang=lang)
         links.insert(0, Link(map_href, word(lang, "on_map")))
+    context = found.analyst.context_within(who.within)
     page = render_answer(
         chrome_for(request, who, lang),
         title=_question_title(question, lang),
         answer=answer,
         links=links,
-        item_links=_item_links(found.analyst.context_within(who.within), answer, lang),
+        item_links=_item_links(context, answer, lang),
+        source_links=_source_links(who, context, answer, lang),
     )
     return html_page(page)
 
@@ -416,6 +435,7 @@ def install_pages(app: FastAPI) -> None:
     app.add_exception_handler(SignInNeeded, sign_in)
     app.include_router(access_router)
     app.include_router(router)
+    app.include_router(source_id_router)
     app.add_api_route(
         "/",
         lambda: RedirectResponse(PAGES_PREFIX + "/", status_code=307),

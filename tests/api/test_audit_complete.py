@@ -158,7 +158,7 @@ def test_every_route_that_changes_data_or_reads_a_person_logs_serving_and_refusi
 
 
 #: The pages (``/pages/…``) by route: served to one role, refused to another, and the action
-#: of their lines. ``{buurt}`` is filled in.
+#: of their lines. ``{buurt}`` (the coach's) and ``{rc}`` (a resident of it) are filled in.
 PAGE_CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/pages/map"): Call("GET", "/pages/map?neighbourhood={buurt}", "admin", "policymaker", "map"),
     ("GET", "/pages/questions/{question}"): Call("GET", "/pages/questions/bridges", "admin", "policymaker", "ask"),
@@ -166,6 +166,7 @@ PAGE_CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/pages/questions/{question}/publishable"): Call("GET", "/pages/questions/bridges/publishable", "policymaker", "coach", "ask"),
     ("GET", "/pages/aggregates/{table}"): Call("GET", "/pages/aggregates/residents_by_neighbourhood", "policymaker", "coach", "aggregate"),
     ("GET", "/pages/aggregates/{table}.csv"): Call("GET", "/pages/aggregates/residents_by_neighbourhood.csv", "admin", "coach", "aggregate"),
+    ("GET", "/pages/source-id/{resident_id}"): Call("GET", "/pages/source-id/{rc}", "coach", "admin", "source_id"),
 }  # fmt: skip
 #: Pages that neither change data nor read a person, and why (their refusals are logged too).
 NO_PERSON_PAGES: dict[tuple[str, str], str] = {
@@ -193,8 +194,14 @@ def test_every_page_that_reads_a_person_logs_serving_and_refusing(site: Site) ->
     def lines() -> list[AuditRecord]:
         return list(read_records(site.settings.audit_log))
 
+    buurt = site.areas["coach"]
+    rc = next(
+        n.id
+        for n in site.store.nodes(NodeLabel.RESIDENT)
+        if n.properties.get("neighbourhood") == buurt
+    )
     for route, call in PAGE_CALLS.items():
-        path = call.path.format(buurt=site.areas["coach"])
+        path = call.path.format(buurt=buurt, rc=rc)
         refused, allowed = site.browser(call.refused), site.browser(call.allowed)
         before = len(lines())
         assert refused.get(path).status_code == 403, route

@@ -109,15 +109,12 @@ class SourceId(BaseModel):
     source_id: str = Field(description="het bron-id / the id in the source system")
 
 
-@router.get("/residents/{resident_id}/source-id", response_model=SourceId, tags=["records"])
-def resident_source_id(
-    resident_id: Annotated[str, Path(pattern=ID_PATTERN[ObjectKind.RESIDENT])],
-    found: Found,
-    who: Annotated[Caller, allow(Role.COACH)],
-) -> SourceId:
-    """The id a resident of the coach's own neighbourhoods has in the source system, so that a
-    pseudonym can be acted on; logged. Another neighbourhood's resident answers 404, as if
-    they did not exist; so does one whose source id is not known here."""
+def open_source_id(found: Services, who: Caller, resident_id: str) -> SourceId:
+    """A resident's source id for a coach whose areas hold the resident's neighbourhood, with
+    its ``source_id`` line in the audit log (the route and the page both open it here).
+
+    A resident elsewhere, or none, is 404 as if absent; so is one whose sealed id does not
+    open here (``source_id_unknown``). Every outcome is logged under the pseudonym."""
 
     def refused(code: str = "not_found") -> ApiError:
         record(found, who, Action.SOURCE_ID, ObjectKind.RESIDENT, resident_id, Result.NOT_FOUND)
@@ -143,3 +140,15 @@ def resident_source_id(
         raise refused("source_id_unknown")
     record(found, who, Action.SOURCE_ID, ObjectKind.RESIDENT, resident_id)
     return SourceId(id=resident_id, source_id=source_id)
+
+
+@router.get("/residents/{resident_id}/source-id", response_model=SourceId, tags=["records"])
+def resident_source_id(
+    resident_id: Annotated[str, Path(pattern=ID_PATTERN[ObjectKind.RESIDENT])],
+    found: Found,
+    who: Annotated[Caller, allow(Role.COACH)],
+) -> SourceId:
+    """The id a resident of the coach's own neighbourhoods has in the source system, so that a
+    pseudonym can be acted on; logged. Another neighbourhood's resident answers 404, as if
+    they did not exist; so does one whose source id is not known here."""
+    return open_source_id(found, who, resident_id)
