@@ -287,6 +287,19 @@ def test_a_crowded_map_labels_the_answer_and_more_on_hover_and_zoom(
         arg=spot["under"],
     )
 
+    # a clicked node has its label, and so have its neighbours
+    page.mouse.click(spot["x"], spot["y"])
+    page.wait_for_selector(f'#node-details[data-node-id="{spot["under"]}"]')
+    near = page.evaluate("(id) => window.wijkgraafMap.network.getConnectedNodes(id)", spot["under"])
+    assert near and not set(near) <= set(answer)
+    assert _labels(watched)["ids"] == sorted({*answer, spot["under"], *near})
+    page.mouse.click(box["x"] + 2, box["y"] + 2)  # on the empty canvas: nothing selected
+    page.wait_for_function(
+        "(id) => !window.wijkgraafMap.network.body.nodes[id].labelModule.visible()",
+        arg=spot["under"],
+    )
+    assert _labels(watched)["ids"] == answer
+
     # zoomed in by the wheel, more labels appear; far enough, every node has its label
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)
