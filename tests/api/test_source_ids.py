@@ -16,7 +16,7 @@ from api.access.audit import read_records, verify
 from graph.analysis.context import NetworkContext
 from graph.model import KEYED_LABELS, NodeLabel
 from graph.source_ids import PROPERTY, SourceIds
-from importers.dump import export_dump
+from importers.dump import export_dump, restore_dump
 from importers.load import ImportOptions, run_import
 from importers.pseudonyms import installation_key, pseudonym
 from importers.synthetic import sample_files
@@ -117,13 +117,16 @@ def test_the_network_export_carries_no_source_id_at_all(api: Api, tmp_path: Path
     assert PROPERTY not in text and "siv1:" not in text and not SOURCE_ID.search(text)
 
 
-def test_the_dump_carries_the_sealed_id_only(api: Api, tmp_path: Path) -> None:
+def test_the_dump_carries_the_sealed_id_only_and_restores_it(api: Api, tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
     export_dump(api.store, dump)
     text = dump.read_text(encoding="utf-8")
     sealed = api.store.get_node(NodeLabel.RESIDENT, _fatima(api)).properties[PROPERTY]
     assert sealed in text
     assert not SOURCE_ID.search(text)
+    restore_dump(api.store, dump, replace=True)  # moving databases keeps what a coach sees
+    answer = api.get("coach", _path(_fatima(api)))
+    assert answer.status_code == 200 and answer.json()["source_id"] == "B001"
 
 
 def test_the_right_of_access_export_lists_the_sealed_id_never_the_clear_one(api: Api) -> None:
