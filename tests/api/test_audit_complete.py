@@ -251,7 +251,7 @@ def _command_calls(
         (["import", str(bad)], [("import", "invalid", "auditcli")]),
         (["ask", "bridges"], [("ask", "ok", "auditcli")]),
         (["ask", "isolated", "--neighbourhood", buurt, "--json"], [("ask", "ok", buurt)]),
-        (["ask", "isolated", "--publishable"], [("ask", "ok", "auditcli")]),
+        (["ask", "isolated", "--publishable", "--json"], [("ask", "ok", "auditcli")]),
         (["recommend", "--resident", resident], [("recommend", "ok", resident)]),
         (["recommend", "--neighbourhood", buurt, "--json"], [("recommend", "ok", buurt)]),
         (["map", "-o", str(tmp_path / "kaart.html")], [("map", "ok", "auditcli")]),
