@@ -10,7 +10,8 @@ known ones are read, unknown ones refused (data minimisation) in one error that 
 map or drop them.
 
 Wijkgraaf's ties are mutual: a directed file's arcs a→b and b→a become one tie, and parallel
-edges one tie, each with a note that says how many were merged.
+edges one tie, each with a note that says how many were merged (:func:`merged_pairs`, for the
+readers of every network file and tool sheet).
 
 >>> from importers.templates import SHEETS
 >>> people = Table(SHEETS["residents"], "g.graphml", "nodes", ["source_id"])
@@ -25,9 +26,10 @@ edges one tie, each with a note that says how many were merged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
-from importers.report import Note
+from importers.report import Note, RowError
 from importers.tables import Table
 from importers.templates import normalise_header
 
@@ -64,6 +66,7 @@ _EDGE_BOOKKEEPING = frozenset({"id", "key", "edge_id", "type", "directed", "edge
 #: A node's Wijkgraaf label as the export writes it (``kind``): residents only here.
 _RESIDENT_KINDS = frozenset({"resident", "bewoner", "person", "persoon", "people"})
 _KNOWS = frozenset({"knows", "kent"})
+E = TypeVar("E")
 
 
 def note(table: Table, nl: str, en: str) -> None:
@@ -146,34 +149,89 @@ def deciding(name: str) -> bool:
 
 
 def merged_pairs(
-    edges: list[tuple[str, str, dict[str, str]]], ties: Table, *, directed: bool
-) -> list[tuple[str, str, dict[str, str]]]:
-    """Each pair once, the first edge's attributes kept: a tie in Wijkgraaf is mutual, so a
-    directed file's a→b and b→a, and parallel edges, are one tie; a note says how many were
-    merged. A self-loop stays, to be refused as a tie with itself.
+    edges: Sequence[E],
+    ties: Table,
+    errors: list[RowError],
+    *,
+    ends: Callable[[E], tuple[int, str, str]],
+    values: Callable[[E], dict[str, str]],
+    directed: bool = False,
+    unit: tuple[str, str] = ("lijnen", "edges"),
+) -> list[tuple[E, dict[str, str]]]:
+    """Each pair once, with a note of how many were merged: a tie in Wijkgraaf is mutual, so
+    a directed file's a→b and b→a, and a pair listed twice, are one tie.
+
+    ``ends`` gives an edge's row and its two ends; ``values`` what the edge says about the
+    tie, by column (kind, strength, ...). Each pair's first edge is kept, with the values its
+    repeats add where it has none (a→b with a kind, b→a without: one tie of that kind).
+    Nothing that is a mistake is merged away: an edge with an empty end, and a self-loop,
+    each stay to be refused (every mistake in one run). A repeat that gives a value other
+    than the first's is an error at its row, and the first row is refused with it: only the
+    file's author knows which is right.
 
     >>> from importers.templates import SHEETS
-    >>> table = Table(SHEETS["ties"], "g.gexf", "edges", [])
-    >>> merged_pairs([("a", "b", {}), ("b", "a", {}), ("a", "c", {})], table, directed=True)
-    [('a', 'b', {}), ('a', 'c', {})]
-    >>> [n.en for n in table.notes]
-    ['1 directed arcs merged: a tie in Wijkgraaf is mutual.']
+    >>> table, found = Table(SHEETS["ties"], "g.gexf", "edges", []), []
+    >>> edges = [(1, "a", "b", ""), (2, "b", "a", "2"), (3, "a", "c", "1"), (4, "c", "a", "3")]
+    >>> merged_pairs(edges, table, found, ends=lambda e: e[:3],
+    ...              values=lambda e: {"strength": e[3]}, directed=True)
+    [((1, 'a', 'b', ''), {'strength': '2'}), ((3, 'a', 'c', '1'), {'strength': '1'})]
+    >>> [n.en for n in table.notes], [(e.place.row, e.value) for e in found], table.refused
+    (['1 directed arcs merged: a tie in Wijkgraaf is mutual.'], [(4, '3')], {3})
     """
-    seen: set[tuple[str, str]] = set()
-    kept = []
+    first: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
+    kept: list[tuple[E, dict[str, str]]] = []
+    merged = 0
     for edge in edges:
-        a, b = edge[0], edge[1]
+        row, a, b = ends(edge)
+        a, b = a.strip(), b.strip()
+        if not a or not b or a == b:
+            kept.append((edge, values(edge)))
+            continue
         pair = (a, b) if a <= b else (b, a)
-        if pair not in seen:
-            seen.add(pair)
-            kept.append(edge)
-    merged = len(edges) - len(kept)
+        seen = first.get(pair)
+        if seen is None:
+            first[pair] = (row, values(edge))
+            kept.append((edge, first[pair][1]))
+            continue
+        repeat = values(edge)
+        conflicts = _conflicts(ties, row, seen, repeat)
+        if conflicts:
+            errors += conflicts
+            ties.refused.add(seen[0])
+            continue
+        merged += 1
+        for column, value in repeat.items():
+            if value and not seen[1].get(column):
+                seen[1][column] = value
     if merged:
-        why_nl = "gerichte pijlen" if directed else "dubbele lijnen"
-        why_en = "directed arcs" if directed else "parallel edges"
-        note(ties, f"{merged} {why_nl} samengevoegd: een contact in Wijkgraaf is wederzijds.",
-             f"{merged} {why_en} merged: a tie in Wijkgraaf is mutual.")  # fmt: skip
+        what_nl = "gerichte pijlen" if directed else f"dubbele of tegengestelde {unit[0]}"
+        what_en = "directed arcs" if directed else f"repeated or opposite {unit[1]}"
+        note(ties, f"{merged} {what_nl} samengevoegd: een contact in Wijkgraaf is wederzijds.",
+             f"{merged} {what_en} merged: a tie in Wijkgraaf is mutual.")  # fmt: skip
     elif directed and edges:
         note(ties, "Gericht netwerk: elke pijl is als wederzijds contact gelezen.",
              "Directed network: every arc was read as a mutual tie.")  # fmt: skip
     return kept
+
+
+def _conflicts(
+    ties: Table, row: int, first: tuple[int, dict[str, str]], values: dict[str, str]
+) -> list[RowError]:
+    """The errors of a repeated pair's row, one for each column where both give a value and
+    the values differ."""
+    earlier, before = first
+    return [
+        RowError(
+            ties.place(row, column),
+            values.get(column, ""),
+            f"Hetzelfde paar staat op rij {earlier} met {column} {before.get(column, '')!r}, "
+            f"hier {values.get(column, '')!r}. Een contact in Wijkgraaf is wederzijds en heeft "
+            "één waarde: maak de rijen gelijk of laat er één weg (geen van beide wordt "
+            "ingelezen).",
+            f"The same pair is on row {earlier} with {column} {before.get(column, '')!r}, here "
+            f"{values.get(column, '')!r}. A tie in Wijkgraaf is mutual and has one value: make "
+            "the rows agree or leave one out (neither is imported).",
+        )
+        for column in sorted(before.keys() & values.keys())
+        if before[column] and values[column] and before[column] != values[column]
+    ]

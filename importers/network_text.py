@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from importers.graph_attributes import edge_columns, note
+from importers.graph_attributes import edge_columns, merged_pairs, note
 from importers.limits import Limits, LineTooLong, bounded_lines, line_error, too_many_rows
 from importers.report import Place
 from importers.tables import ReadResult, Table, add_row, cell_text, error, not_utf8
@@ -277,34 +277,16 @@ def _tables(file: str, network: _Network, result: ReadResult, neighbourhood: str
         note(residents, "Tekengegevens (positie, vorm, kleur) weggelaten.",
              "Drawing data (position, shape, colour) left out.")  # fmt: skip
     ties = Table(SHEETS["ties"], file, None, ["resident", "other_resident"])
-    edges = _merged(network, ties)
-    keys = {k for *_, data in edges for k in data}
-    texts = {k: {cell_text(d[k]) for *_, d in edges if k in d} for k in keys}
+    keys = {k for *_, data in network.edges for k in data}
+    texts = {k: {cell_text(d[k]) for *_, d in network.edges if k in d} for k in keys}
     columns, _ = edge_columns(ties, keys, texts)
     attributes = list(columns)
     ties.headers += [columns[a] for a in attributes]
-    for number, a, b, data in edges:
-        add_row(ties, number, [a, b] + [cell_text(data.get(k)) for k in attributes], result)
+    edges = merged_pairs(
+        network.edges, ties, result.errors, ends=lambda e: e[:3], directed=network.directed,
+        values=lambda e: {columns[k]: cell_text(e[3].get(k)) for k in attributes},
+    )  # fmt: skip
+    for (number, a, b, _), merged in edges:
+        add_row(ties, number, [a, b] + [merged[columns[k]] for k in attributes], result)
     result.tables.append(residents)
     result.tables.append(ties)
-
-
-def _merged(network: _Network, ties: Table) -> list[Edge]:
-    """Each pair once: a tie in Wijkgraaf is mutual (a self-loop stays, to be refused)."""
-    seen: set[frozenset[str]] = set()
-    edges: list[Edge] = []
-    for edge in network.edges:
-        pair = frozenset(edge[1:3])
-        if pair in seen:
-            continue
-        seen.add(pair)
-        edges.append(edge)
-    merged = len(network.edges) - len(edges)
-    if merged:
-        note(ties, f"{merged} dubbele of tegengestelde lijnen samengevoegd: een contact in "
-             "Wijkgraaf is wederzijds.", f"{merged} repeated or opposite edges merged: a tie "
-             "in Wijkgraaf is mutual.")  # fmt: skip
-    elif network.directed and network.edges:
-        note(ties, "Gericht netwerk: elke pijl is als wederzijds contact gelezen.",
-             "Directed network: every arc was read as a mutual tie.")  # fmt: skip
-    return edges

@@ -87,7 +87,7 @@ def read_inputs(
         for table in read.tables:
             name = table.sheet_name or table.file
             if not is_graph_file(path) and _is_tool_sheet(name, mapping):
-                adapt(table)  # Kumu's, Polinode's or NodeXL's node and edge sheets
+                adapt(table, read.errors)  # Kumu's, Polinode's or NodeXL's node and edge sheets
             mapping.apply(table)
         label = labels.get(path, path.name)
         if label != path.name:

@@ -20,9 +20,10 @@ map or drop it.
 
 from __future__ import annotations
 
-from importers.graph_attributes import APPEARANCE, MEASURES, note
+from importers.graph_attributes import APPEARANCE, MEASURES, merged_pairs, note
+from importers.report import RowError
 from importers.tables import Table
-from importers.templates import normalise_header
+from importers.templates import header_map, normalise_header
 
 _SHEETS = {
     "elements": "residents", "nodes": "residents", "vertices": "residents",
@@ -50,8 +51,9 @@ def tool_sheet(name: str) -> str | None:
     return _SHEETS.get(normalise_header(stem))
 
 
-def adapt(table: Table) -> None:
-    """Read a tool's sheet as Wijkgraaf's: headers renamed, the rest left out with a note."""
+def adapt(table: Table, errors: list[RowError]) -> None:
+    """Read a tool's sheet as Wijkgraaf's: headers renamed, the rest left out with a note;
+    a pair of an edge sheet repeated with other values is an error in ``errors``."""
     _promote_headings(table)
     folded = [normalise_header(h) for h in table.headers]
     left_out: list[str] = []
@@ -69,7 +71,7 @@ def adapt(table: Table) -> None:
     if table.sheet.key == "residents":
         _people(table, folded)
     else:
-        _ties(table, folded)
+        _ties(table, folded, errors)
 
 
 def _id_key(folded: list[str]) -> str | None:
@@ -113,7 +115,7 @@ def _people(table: Table, folded: list[str]) -> None:
                 table.headers[index] = ""
 
 
-def _ties(table: Table, folded: list[str]) -> None:
+def _ties(table: Table, folded: list[str], errors: list[RowError]) -> None:
     for index, key in enumerate(folded):
         if key in _FROM:
             table.headers[index] = "resident"
@@ -133,27 +135,31 @@ def _ties(table: Table, folded: list[str]) -> None:
                      "worden de sterkte van een contact.", f"'{table.headers[index]}' left out: "
                      "only whole numbers 1 to 3 become a tie's strength.")  # fmt: skip
                 table.headers[index] = ""
-    _merge_pairs(table)
+    _merge_pairs(table, errors)
 
 
-def _merge_pairs(table: Table) -> None:
+def _merge_pairs(table: Table, errors: list[RowError]) -> None:
     """A tool's edge sheet lists a mutual tie once per direction, or twice: each pair is kept
-    once (its first row), with a note of how many rows were merged."""
+    once (its first row), as :func:`importers.graph_attributes.merged_pairs` says."""
     if "resident" not in table.headers or "other_resident" not in table.headers:
         return
     a, b = table.headers.index("resident"), table.headers.index("other_resident")
-    seen: set[tuple[str, str]] = set()
-    kept = []
-    for number, cells in table.rows:
-        ends = (cells[a] if a < len(cells) else "", cells[b] if b < len(cells) else "")
-        pair = ends if ends[0] <= ends[1] else (ends[1], ends[0])
-        if pair in seen:
-            continue
-        seen.add(pair)
-        kept.append((number, cells))
-    merged = len(table.rows) - len(kept)
-    if merged:
-        table.rows = kept
-        note(table, f"{merged} dubbele of tegengestelde rijen samengevoegd: een contact in "
-             "Wijkgraaf is wederzijds.", f"{merged} repeated or opposite rows merged: a tie "
-             "in Wijkgraaf is mutual.")  # fmt: skip
+    known = header_map(table.sheet)  # an unknown column is refused on its own already
+    compared = [
+        i for i, h in enumerate(table.headers) if normalise_header(h) in known and i not in (a, b)
+    ]
+
+    def cell(cells: list[str], index: int) -> str:
+        return cells[index] if index < len(cells) else ""
+
+    kept = merged_pairs(
+        table.rows, table, errors, ends=lambda r: (r[0], cell(r[1], a), cell(r[1], b)),
+        values=lambda r: {table.headers[i]: cell(r[1], i) for i in compared},
+        unit=("rijen", "rows"),
+    )  # fmt: skip
+    table.rows = []
+    for (number, cells), merged in kept:
+        cells.extend([""] * (max(compared, default=-1) + 1 - len(cells)))
+        for index in compared:
+            cells[index] = merged[table.headers[index]]
+        table.rows.append((number, cells))

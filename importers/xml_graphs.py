@@ -56,7 +56,8 @@ class _Reader:
     def __init__(self) -> None:
         self.attributes: dict[str, dict[str, _Attribute]] = {"node": {}, "edge": {}}
         self.nodes: list[tuple[str, dict[str, str]]] = []
-        self.edges: list[tuple[str, str, dict[str, str]]] = []
+        #: each edge with its number in the file, its ends and its attributes
+        self.edges: list[tuple[int, str, str, dict[str, str]]] = []
         self.directed = False
         self.drawing: set[str] = set()
 
@@ -187,7 +188,8 @@ def _add(reader: _Reader, tag: str, element: Element, data: dict[str, str]) -> N
     if tag == "node":
         reader.nodes.append((get("id", ""), data))
     else:
-        reader.edges.append((get("source", ""), get("target", ""), data))
+        number = len(reader.edges) + 1
+        reader.edges.append((number, get("source", ""), get("target", ""), data))
     element.clear()
 
 
@@ -211,13 +213,16 @@ def _tables(file: str, reader: _Reader, result: ReadResult, neighbourhood: str |
             cells.append(neighbourhood)
         add_row(residents, number, cells, result)
     del nodes
-    edges = merged_pairs(reader.edges, ties, directed=reader.directed)
     names = reader.names("edge")
-    values = {n: {d.get(n, "") for *_, d in edges} - {""} for n in names if deciding(n)}
+    values = {n: {d.get(n, "") for *_, d in reader.edges} - {""} for n in names if deciding(n)}
     link_columns, _ = edge_columns(ties, set(names), values)
     link_attributes = [n for n in names if n in link_columns]
     ties.headers += [link_columns[a] for a in link_attributes]
-    for number, (a, b, data) in enumerate(edges, start=1):
-        add_row(ties, number, [a, b] + [data.get(k, "") for k in link_attributes], result)
+    edges = merged_pairs(
+        reader.edges, ties, result.errors, ends=lambda e: e[:3], directed=reader.directed,
+        values=lambda e: {link_columns[k]: e[3].get(k, "") for k in link_attributes},
+    )  # fmt: skip
+    for (number, a, b, _), merged in edges:
+        add_row(ties, number, [a, b] + [merged[link_columns[k]] for k in link_attributes], result)
     result.tables.append(residents)
     result.tables.append(ties)

@@ -1,0 +1,102 @@
+"""Network files that name something twice: pairs listed twice (with the same or
+different values), rows with an empty end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.settings import Settings
+from graph.store import GraphStore
+from importers.load import ImportOptions, run_import
+
+HOOD = ImportOptions(neighbourhood="BU03630000", accept_new_areas=True)
+
+
+def _write(directory: Path, name: str, content: str) -> Path:
+    path = directory / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _files(directory: Path, name: str, content: str) -> list[Path]:
+    """The file, and for a tool's edge sheet its node sheet (the people the edges name)."""
+    path = _write(directory, name, content)
+    if name != "Edges.csv":
+        return [path]
+    return [_write(directory, "Nodes.csv", "Name\nAnna\nBob\n"), path]
+
+
+def _located(report: object) -> list[tuple[str, int | None, str]]:
+    return [(e.place.file, e.place.row, e.en) for e in report.errors]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        pytest.param("Edges.csv", "Source,Target,Weight\nAnna,,1\nAnna,,2\n", "is required",
+                     id="tool-sheet-empty-end"),
+        pytest.param("n.edgelist", "anna bob\nanna anna\nanna anna\n", "connects something "
+                     "to itself", id="edge-list-self-loop"),
+    ],
+)  # fmt: skip
+def test_rows_that_are_mistakes_are_never_merged_away(
+    store: GraphStore,
+    store_settings: Settings,
+    tmp_path: Path,
+    name: str,
+    content: str,
+    expected: str,
+) -> None:
+    report = run_import(store, store_settings, _files(tmp_path, name, content), HOOD)
+    rows = [r for _, r, message in _located(report) if expected in message]
+    assert rows == [2, 3], _located(report)
+    assert not report.written
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "row", "column"),
+    [
+        pytest.param("Edges.csv", "Source,Target,Weight\nAnna,Bob,1\nBob,Anna,3\n", 3,
+                     "strength", id="tool-sheet"),
+        pytest.param("n.edgelist", "anna bob {'strength': 1}\nbob anna {'strength': 3}\n", 2,
+                     "strength", id="edge-list"),
+        pytest.param("n.net", '*Vertices 2\n1 "a"\n2 "b"\n*Arcs\n1 2 1\n2 1 2\n', 6,
+                     "strength", id="pajek-arcs"),
+        pytest.param("n.graphml", '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+                     '<key id="k" for="edge" attr.name="soort" attr.type="string"/>'
+                     '<graph edgedefault="directed"><node id="a"/><node id="b"/>'
+                     '<edge source="a" target="b"><data key="k">buur</data></edge>'
+                     '<edge source="b" target="a"><data key="k">familie</data></edge>'
+                     "</graph></graphml>", 2, "soort", id="graphml"),
+    ],
+)  # fmt: skip
+def test_a_pair_repeated_with_other_values_is_an_error_not_the_first_kept(
+    store: GraphStore,
+    store_settings: Settings,
+    tmp_path: Path,
+    name: str,
+    content: str,
+    row: int,
+    column: str,
+) -> None:
+    paths = _files(tmp_path, name, content)
+    report = run_import(store, store_settings, paths, ImportOptions(
+        neighbourhood="BU03630000", accept_new_areas=True, skip_invalid=True))  # fmt: skip
+    (error,) = report.errors
+    assert (error.place.file, error.place.row, error.place.column) == (name, row, column)
+    assert "The same pair is on row" in error.en, error.en
+    assert store.count_by_label().get("Resident", 0) == 2
+    assert store.fabric().number_of_edges() == 0, "neither value is guessed: both refused"
+
+
+def test_a_pair_repeated_with_the_same_values_is_one_tie_with_a_note(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    paths = _files(tmp_path, "Edges.csv", "Source,Target,Weight\nAnna,Bob,2\nBob,Anna,2.0\n")
+    report = run_import(store, store_settings, paths, HOOD)
+    assert report.errors == [], _located(report)
+    assert any("1 repeated or opposite rows merged" in n.en for n in report.notes)
+    ((*_, data),) = store.fabric().edges(data=True)
+    assert data["strength"] == 2
