@@ -11,7 +11,11 @@ rows allowed), every mistake located at its line.
   person and how many they know, then one line for each, with its attributes.
 - **Pajek** (``.net``): ``*Vertices n`` then ``number "label" [x y z] [drawing]``; ``*Edges``
   or ``*Arcs`` then ``a b [weight]``; ``*Edgeslist`` or ``*Arcslist`` then ``a b c ...``.
-  A vertex's label is its id where it has one; every vertex is a person, with ties or not.
+  A vertex's label is its id where it has one (its number where not): the id that links it
+  to other files of the import and to an earlier import, so a label that two vertices have is
+  an error at the second, never one person made of two. Edges name vertices by number; a
+  label that looks like a number ("2") is a label, never vertex 2. Every vertex is a person,
+  with ties or not.
 
 People named only here are residents unless another file of the import lists them (a
 ``bewoners`` sheet with their details, say): the network file adds no duplicate of them.
@@ -49,15 +53,19 @@ class _Network:
         self.nodes: dict[str, int] = {}
         self.edges: list[Edge] = []
         self.labels: dict[str, str] = {}  # Pajek: a vertex's number -> its label
+        self.vertices: dict[str, tuple[str, int]] = {}  # Pajek: a label -> vertex, line
+        self.listed: dict[str, int] = {}  # Pajek: a vertex's number -> its line
+        self.problems: list[_Located] = []  # mistakes that do not stop the reading
         self.drawing = False
         self.directed = False
 
     def node(self, name: str, line: int) -> str:
-        name = self.labels.get(name, name)
         self.nodes.setdefault(name, line)
         return name
 
     def edge(self, line: int, a: str, b: str, data: dict[str, Any]) -> None:
+        """A tie; its ends are a Pajek file's vertex numbers (then read as their labels)."""
+        a, b = self.labels.get(a, a), self.labels.get(b, b)
         self.edges.append((line, self.node(a, line), self.node(b, line), data))
 
 
@@ -90,6 +98,11 @@ def read_network_text(
         return
     except _Located as exc:
         result.errors.append(error(Place(path.name, row=exc.number), exc.value, exc.nl, exc.en))
+        return
+    for problem in network.problems:
+        place = Place(path.name, row=problem.number)
+        result.errors.append(error(place, problem.value, problem.nl, problem.en))
+    if network.problems:
         return
     _tables(path.name, network, result, neighbourhood)
 
@@ -222,13 +235,13 @@ def _multiline(lines: Iterator[tuple[int, str]], network: _Network) -> None:
 
 def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
     section = ""
-    declared: tuple[int, int] | None = None  # *Vertices n: its line and n
+    declared: tuple[int, str, int] | None = None  # *Vertices n: its line, its text and n
     for number, text in lines:
         if text.startswith("*"):
             words = text.split()
             section = words[0].lower()
             if section == "*vertices" and len(words) > 1 and words[1].isdigit():
-                declared = (number, int(words[1]))
+                declared = (number, text, int(words[1]))
             network.directed = network.directed or section.startswith("*arc")
             if section not in ("*vertices", "*edges", "*arcs", "*edgeslist", "*arcslist"):
                 raise _located(number, text, LineError(
@@ -245,8 +258,7 @@ def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
             )) from None  # fmt: skip
         if section == "*vertices":
             vertex, label = parts[0], parts[1] if len(parts) > 1 else parts[0]
-            network.labels[vertex] = label
-            network.node(label, number)
+            _vertex(network, vertex, label, (number, text))
             network.drawing = network.drawing or len(parts) > 2
         elif section in ("*edges", "*arcs") and len(parts) >= 2:
             data = {"weight": parts[2]} if len(parts) > 2 else {}
@@ -261,10 +273,41 @@ def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
                 "A line outside *Vertices or *Edges, or an edge with one end.",
             ))  # fmt: skip
     if declared is not None:  # vertices without a line of their own: numbered 1 to n
-        line, count = declared
+        line, text, count = declared
         for vertex in map(str, range(1, count + 1)):
-            if vertex not in network.labels:
-                network.node(vertex, line)
+            if vertex not in network.listed:
+                _vertex(network, vertex, vertex, (line, text))
+
+
+def _vertex(network: _Network, vertex: str, label: str, where: tuple[int, str]) -> None:
+    """A Pajek vertex, its label its id: a vertex listed twice, or a label another vertex has
+    (Pajek allows it), is an error at its line, so that no two vertices become one person."""
+    number, text = where
+    if vertex in network.listed:
+        line = network.listed[vertex]
+        network.problems.append(_located(number, text, LineError(
+            f"Punt {vertex} staat er twee keer in (ook op regel {line}): geef elk punt een "
+            "eigen nummer.", f"Vertex {vertex} is listed twice (also on line {line}): give "
+            "every vertex a number of its own.",
+        )))  # fmt: skip
+        return
+    network.listed[vertex] = number
+    other = network.vertices.get(label)
+    if other is not None:
+        network.problems.append(_located(number, text, LineError(
+            f"Punt {vertex}: {label!r} is ook het label van punt {other[0]} (regel {other[1]}). "
+            "Wijkgraaf leest het label als de id van een persoon (zonder label het nummer), "
+            "dus beide punten zouden één persoon worden. Geef elk punt een eigen label, "
+            "bijvoorbeeld met een nummer erachter.",
+            f"Vertex {vertex}: {label!r} is also the label of vertex {other[0]} (line "
+            f"{other[1]}). Wijkgraaf reads the label as a person's id (without a label, the "
+            "number), so both vertices would be one person. Give every vertex a label of its "
+            "own, say with a number after it.",
+        )))  # fmt: skip
+        return
+    network.labels[vertex] = label
+    network.vertices[label] = (vertex, number)
+    network.node(label, number)
 
 
 def _tables(file: str, network: _Network, result: ReadResult, neighbourhood: str | None) -> None:

@@ -1,5 +1,5 @@
-"""Network files that name something twice: pairs listed twice (with the same or
-different values), rows with an empty end."""
+"""Network files that name someone or something twice: Pajek labels that repeat, pairs listed
+twice (with the same or different values), rows with an empty end."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
+from importers.pseudonyms import installation_key, pseudonym
 
 HOOD = ImportOptions(neighbourhood="BU03630000", accept_new_areas=True)
 
@@ -30,6 +31,47 @@ def _files(directory: Path, name: str, content: str) -> list[Path]:
 
 def _located(report: object) -> list[tuple[str, int | None, str]]:
     return [(e.place.file, e.place.row, e.en) for e in report.errors]  # type: ignore[attr-defined]
+
+
+def test_a_repeated_pajek_label_is_an_error_at_its_line_not_one_person(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "n.net", '*Vertices 3\n1 "Jan"\n2 "Jan"\n3 "Piet"\n*Edges\n1 3\n2 3\n')
+    report = run_import(store, store_settings, [path], HOOD)
+    ((file, row, message),) = _located(report)
+    assert (file, row) == ("n.net", 3) and "also the label of vertex 1 (line 2)" in message
+    assert not report.written and store.count_by_label().get("Resident", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "row"),
+    [
+        pytest.param('*Vertices 2\n1 "2"\n2\n', 3, id="number-as-id"),
+        pytest.param('*Vertices 2\n1 "Jan"\n1 "Piet"\n', 3, id="vertex-number-twice"),
+        pytest.param('*Vertices 2\n1 "2"\n', 1, id="unlisted-vertex-numbered"),
+    ],
+)
+def test_a_pajek_label_never_folds_into_another_vertex(
+    store: GraphStore, store_settings: Settings, tmp_path: Path, content: str, row: int
+) -> None:
+    """A label "2" is vertex 2's id too where vertex 2 has no label of its own: an error,
+    never one person; and a label is looked up as a vertex number only at an edge's ends."""
+    report = run_import(store, store_settings, [_write(tmp_path, "n.net", content)], HOOD)
+    assert [(f, r) for f, r, _ in _located(report)] == [("n.net", row)], _located(report)
+    assert "vertex" in report.errors[0].en
+
+
+def test_pajek_labels_that_look_like_numbers_are_people_of_their_own(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "n.net", '*Vertices 3\n3 "Piet"\n1 "3"\n2 "Jan"\n*Edges\n3 2\n')
+    report = run_import(store, store_settings, [path], HOOD)
+    assert report.errors == [], _located(report)
+    key = installation_key(store_settings)
+    ids = {pseudonym(key, "resident", name): name for name in ("3", "Piet", "Jan")}
+    fabric = store.fabric()
+    assert {ids[n] for n in fabric} == {"3", "Piet", "Jan"}
+    assert {frozenset((ids[a], ids[b])) for a, b in fabric.edges} == {frozenset(("Piet", "Jan"))}
 
 
 @pytest.mark.parametrize(
