@@ -167,11 +167,10 @@ def _attributes(text: str) -> dict[str, Any]:
 
 
 def _edge_list(lines: Iterator[tuple[int, str]], network: _Network) -> None:
-    delimiter: str | None = None
-    decided = False
+    delimiter: str | None = None  # spaces, until a line has a semicolon, tab or comma
     for number, text in lines:
-        if not decided:
-            delimiter, decided = _delimiter(text), True
+        if delimiter is None:
+            delimiter = _delimiter(text)
         try:
             names, rest = _split(text, delimiter)
             data = _attributes(rest)

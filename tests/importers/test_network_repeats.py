@@ -1,5 +1,6 @@
 """Network files that name someone or something twice: Pajek labels that repeat, pairs listed
-twice (with the same or different values), rows with an empty end."""
+twice (with the same or different values), rows with an empty end, and the small quirks of
+how tools write them (a separator only from the second line)."""
 
 from __future__ import annotations
 
@@ -142,3 +143,16 @@ def test_a_pair_repeated_with_the_same_values_is_one_tie_with_a_note(
     assert any("1 repeated or opposite rows merged" in n.en for n in report.notes)
     ((*_, data),) = store.fabric().edges(data=True)
     assert data["strength"] == 2
+
+
+def test_an_edge_list_separator_is_decided_by_the_first_line_that_has_one(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "n.edges", "Anna\nJan de Vries;Piet Jansen\n")
+    report = run_import(store, store_settings, [path], HOOD)
+    assert report.errors == [], _located(report)
+    key = installation_key(store_settings)
+    names = {pseudonym(key, "resident", n): n for n in ("Anna", "Jan de Vries", "Piet Jansen")}
+    fabric = store.fabric()
+    assert {names[n] for n in fabric} == set(names.values())
+    assert fabric.number_of_edges() == 1
