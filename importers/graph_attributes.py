@@ -148,6 +148,20 @@ def deciding(name: str) -> bool:
     return normalise_header(name) in _DECIDING
 
 
+def whole_number(text: str) -> str:
+    """A number that is whole written as one (``2.0`` as ``2``), as a spreadsheet shows it:
+    networkx writes a weight as a float, and only whole numbers 1 to 3 become a strength.
+
+    >>> whole_number("2.0"), whole_number("2.5"), whole_number("buur")
+    ('2', '2.5', 'buur')
+    """
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
 def merged_pairs(
     edges: Sequence[E],
     ties: Table,

@@ -15,7 +15,8 @@ rows allowed), every mistake located at its line.
   to other files of the import and to an earlier import, so a label that two vertices have is
   an error at the second, never one person made of two. Edges name vertices by number; a
   label that looks like a number ("2") is a label, never vertex 2. Every vertex is a person,
-  with ties or not.
+  with ties or not. Weights written as floats (``1.0``, as networkx writes them) are read as
+  whole numbers.
 
 People named only here are residents unless another file of the import lists them (a
 ``bewoners`` sheet with their details, say): the network file adds no duplicate of them.
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from importers.graph_attributes import edge_columns, merged_pairs, note
+from importers.graph_attributes import edge_columns, merged_pairs, note, whole_number
 from importers.limits import Limits, LineTooLong, bounded_lines, line_error, too_many_rows
 from importers.report import Place
 from importers.tables import ReadResult, Table, add_row, cell_text, error, not_utf8
@@ -181,7 +182,7 @@ def _edge_list(lines: Iterator[tuple[int, str]], network: _Network) -> None:
         elif len(names) == 2:
             network.edge(number, names[0], names[1], data)
         elif len(names) == 3 and not data:
-            network.edge(number, names[0], names[1], {"weight": names[2]})
+            network.edge(number, names[0], names[1], {"weight": whole_number(names[2])})
         else:
             raise _located(number, text, LineError(
                 "Verwacht 'a b', 'a b {attributen}' of één naam (iemand zonder contacten).",
@@ -260,7 +261,7 @@ def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
             _vertex(network, vertex, label, (number, text))
             network.drawing = network.drawing or len(parts) > 2
         elif section in ("*edges", "*arcs") and len(parts) >= 2:
-            data = {"weight": parts[2]} if len(parts) > 2 else {}
+            data = {"weight": whole_number(parts[2])} if len(parts) > 2 else {}
             network.drawing = network.drawing or len(parts) > 3
             network.edge(number, parts[0], parts[1], data)
         elif section in ("*edgeslist", "*arcslist"):

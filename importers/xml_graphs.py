@@ -21,7 +21,14 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from importers.graph_attributes import deciding, edge_columns, merged_pairs, node_columns, note
+from importers.graph_attributes import (
+    deciding,
+    edge_columns,
+    merged_pairs,
+    node_columns,
+    note,
+    whole_number,
+)
 from importers.report import Place
 from importers.tables import ReadResult, Table, add_row, error
 from importers.templates import SHEETS
@@ -41,12 +48,7 @@ class _Attribute:
 def _text(attribute: _Attribute | None, value: str) -> str:
     value = value.strip()
     if attribute is not None and attribute.floating and value:
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        if number.is_integer():
-            return str(int(number))
+        return whole_number(value)
     return value
 
 

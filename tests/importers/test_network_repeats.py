@@ -1,13 +1,15 @@
 """Network files that name someone or something twice: Pajek labels that repeat, pairs listed
 twice (with the same or different values), rows with an empty end, and the small quirks of
-how tools write them (a separator only from the second line)."""
+how tools write them (a separator only from the second line, weights written as ``1.0``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
+from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
@@ -156,3 +158,27 @@ def test_an_edge_list_separator_is_decided_by_the_first_line_that_has_one(
     fabric = store.fabric()
     assert {names[n] for n in fabric} == set(names.values())
     assert fabric.number_of_edges() == 1
+
+
+@pytest.mark.parametrize(
+    ("suffix", "write"),
+    [
+        pytest.param(".net", nx.write_pajek, id="pajek"),
+        pytest.param(".edgelist", lambda g, p: nx.write_weighted_edgelist(g, p),
+                     id="weighted-edge-list"),
+    ],
+)  # fmt: skip
+def test_a_weight_written_as_a_float_is_a_strength(
+    store: GraphStore, store_settings: Settings, tmp_path: Path, suffix: str, write: object
+) -> None:
+    graph = nx.Graph()
+    graph.add_edge("anna", "bob", weight=2.0)
+    graph.add_edge("bob", "cees", weight=1.0)
+    path = tmp_path / f"n{suffix}"
+    write(graph, path)  # type: ignore[operator]
+    assert "2.0" in path.read_text(encoding="utf-8")
+    report = run_import(store, store_settings, [path], HOOD)
+    assert report.errors == [], _located(report)
+    strengths = sorted(d["strength"] for *_, d in store.fabric().edges(data=True))
+    assert strengths == [1, 2]
+    assert store.count_by_label()[NodeLabel.RESIDENT.value] == 3
