@@ -116,7 +116,7 @@ class PlanBuilder:
     def _failed(self, record: Record, sheet: str, errors_before: int) -> bool:
         """Whether resolving the row's references or areas found an error; the row is then
         rejected (not planned, and rows that refer to it are skipped)."""
-        if len(self.references.error_rows) == errors_before:
+        if self.references.failures == errors_before:
             return False
         self.references.reject(record, sheet)
         return True
@@ -134,7 +134,7 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "organisations")
         if node_id is None:
             return
-        before = len(self.references.error_rows)
+        before = self.references.failures
         hood = self.references.neighbourhood(record, "neighbourhood")
         if self._failed(record, "organisations", before):
             return
@@ -152,7 +152,7 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "professionals")
         if node_id is None:
             return
-        before = len(self.references.error_rows)
+        before = self.references.failures
         organisation = (
             self.references.resolve(record, "organisation") if "organisation" in values else None
         )
@@ -172,7 +172,7 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "initiatives")
         if node_id is None:
             return
-        before = len(self.references.error_rows)
+        before = self.references.failures
         hood = self.references.neighbourhood(record, "neighbourhood")
         if self._failed(record, "initiatives", before):
             return
@@ -193,7 +193,7 @@ class PlanBuilder:
         node_id = self.references.own_id(record, "residents")
         if node_id is None or self.references.stored_already(record, node_id):
             return
-        before = len(self.references.error_rows)
+        before = self.references.failures
         hood = self.references.neighbourhood(record, "neighbourhood")
         if self._failed(record, "residents", before):
             return

@@ -26,6 +26,8 @@ L = NodeLabel
 PERSON_SHEETS = frozenset({"residents", "professionals"})
 ERASED_NL = "Deze persoon is op verzoek gewist en wordt niet opnieuw ingelezen."
 ERASED_EN = "This person was erased on request and is not imported again."
+#: how many of the rows that repeat an unknown area its error names
+_NAMED = 3
 
 
 def neighbourhood_level(code: str) -> str:
@@ -91,8 +93,12 @@ class References:
                 self._implied.add(code)
         #: the rows (file, sheet, row) that a reference or an area made invalid
         self.error_rows: set[tuple[str, str | None, int]] = set()
-        #: unknown area codes: the index of their error, and how many rows after it use them
-        self._bad_areas: dict[str, list[int]] = {}
+        #: how many records a reference or an area made invalid: grows with each, also where
+        #: two records share a row (the two people of an edge list's line)
+        self.failures = 0
+        #: unknown area codes: the index of their error, its row, and the rows after it that
+        #: use them (file, sheet, row), in order
+        self._bad_areas: dict[str, tuple[int, Place, dict[Place, None]]] = {}
 
     def pid(self, sheet: str, source_id: str) -> str:
         ids = self._ids[sheet]
@@ -156,6 +162,7 @@ class References:
         place = Place(record.place.file, record.place.sheet, record.place.row, header)
         self.report.errors.append(RowError(place, value, nl, en))
         self.error_rows.add((place.file, place.sheet, record.row))
+        self.failures += 1
         skipped = self.report.skipped
         if skipped and skipped[-1].place == record.place:
             skipped.pop()  # a row with an error is not also a skipped one
@@ -306,11 +313,14 @@ class References:
         """An error for the first row that uses an unknown area; the rows after it that use
         it are rejected too, and counted in that one error (:meth:`name_repeated_areas`)."""
         seen = self._bad_areas.get(code)
+        row = Place(record.place.file, record.place.sheet, record.row)
         if seen is not None:
-            seen[1] += 1
-            self.error_rows.add((record.place.file, record.place.sheet, record.row))
+            if row != seen[1]:
+                seen[2][row] = None
+            self.error_rows.add((row.file, row.sheet, record.row))
+            self.failures += 1
             return
-        self._bad_areas[code] = [len(self.report.errors), 0]
+        self._bad_areas[code] = (len(self.report.errors), row, {})
         if CBS_CODE.match(code):
             self._error(
                 record,
@@ -333,15 +343,23 @@ class References:
         )
 
     def name_repeated_areas(self) -> None:
-        """Say in each unknown area's error how many more rows use it."""
+        """Say in each unknown area's error how many more rows use it, and where the first
+        few are (rows, not records: an edge list's line names two people)."""
         errors = self.report.errors
-        for index, more in self._bad_areas.values():
-            if more:
-                e = errors[index]
-                errors[index] = RowError(
-                    e.place, e.value, f"{e.nl} Ook gebruikt in {more} rijen hierna.",
-                    f"{e.en} Also used in {more} rows after this one.",
-                )  # fmt: skip
+        for index, _, rows in self._bad_areas.values():
+            if not rows:
+                continue
+            more, e = len(rows), errors[index]
+            first = list(rows)[:_NAMED]
+            rest = "; …" if more > _NAMED else ""
+            nl = "; ".join(p.describe("nl") for p in first) + rest
+            en = "; ".join(p.describe("en") for p in first) + rest
+            errors[index] = RowError(
+                e.place, e.value,
+                f"{e.nl} Ook gebruikt in {more} {'rij' if more == 1 else 'rijen'} hierna: {nl}.",
+                f"{e.en} Also used in {more} {'row' if more == 1 else 'rows'} after this one: "
+                f"{en}.",
+            )  # fmt: skip
 
     def _add_cbs_area(self, code: str) -> None:
         """A CBS area used but not declared nor stored: created with its code as name."""

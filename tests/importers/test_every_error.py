@@ -147,5 +147,26 @@ def test_an_unknown_area_is_named_once_for_all_the_rows_that_use_it(
     people.write_text("bron_id,buurt\nB1,BU12345678\nB2,BU12345678\nB3,BU12345678\n", "utf-8")
     report = run_import(store, store_settings, [people], ImportOptions(skip_invalid=True))
     (error,) = report.errors
-    assert error.place.row == 2 and "Also used in 2 rows after this one." in error.en
+    assert error.place.row == 2
+    assert "Also used in 2 rows after this one: bewoners.csv, row 3; bewoners.csv, row 4." in (
+        error.en
+    )
     assert report.skipped_rows == 3 and store.count_by_label().get("Resident", 0) == 0
+
+
+def test_every_person_of_an_edge_list_line_is_rejected_for_an_unknown_area(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    """Both people of a line have its row: the second one is rejected too, and the error
+    counts rows (not people) and names them."""
+    edges = tmp_path / "netwerk.edgelist"
+    edges.write_text("Anna Bob\nCees Dirk\n", "utf-8")
+    options = ImportOptions(neighbourhood="BU12345678", skip_invalid=True)
+    report = run_import(store, store_settings, [edges], options)
+    (error,) = report.errors
+    assert (error.place.file, error.place.row) == ("netwerk.edgelist", 1)
+    assert error.en.endswith("Also used in 1 row after this one: netwerk.edgelist, row 2."), (
+        error.en
+    )
+    assert error.nl.endswith("Ook gebruikt in 1 rij hierna: netwerk.edgelist, rij 2.")
+    assert store.count_by_label().get("Resident", 0) == 0, "nobody without their buurt"
