@@ -165,7 +165,12 @@ def _sheet(name: str, key: str, problem: Any) -> str | None:
     sheet = sheet_for_name(name)
     if sheet is None:
         known = ", ".join(s.nl for s in SHEETS.values())
-        problem(key, f"onbekend blad {name!r}; kies uit: {known}.", f"unknown sheet {name!r}.")
+        known_en = ", ".join(s.key for s in SHEETS.values())
+        problem(
+            key,
+            f"onbekend blad {name!r}; kies uit: {known}.",
+            f"unknown sheet {name!r}; choose from: {known_en}.",
+        )
         return None
     return sheet.key
 

@@ -80,7 +80,8 @@ def test_the_command_line_takes_the_mapping(tmp_path: Path) -> None:
                      "k.toml, [columns.bewoners] 'Wijk': 'wijk' is not a column of residents",
                      id="unknown-column"),
         pytest.param("[columns.klanten]\nA = 'bron_id'\n",
-                     "k.toml, [columns.klanten]: unknown sheet 'klanten'", id="unknown-sheet"),
+                     "k.toml, [columns.klanten]: unknown sheet 'klanten'; choose from: "
+                     "residents, professionals, organisations,", id="unknown-sheet"),
         pytest.param("[sheets]\nclienten = 3\n", "k.toml, [sheets] 'clienten': expected a sheet",
                      id="not-a-name"),
         pytest.param("[drop]\nbewoners = 'Telefoon'\n", "k.toml, [drop] bewoners: expected a list",
