@@ -38,7 +38,7 @@ def check_headers(table: Table, errors: list[RowError]) -> tuple[list[Column | N
         elif column is not None and column.key in seen:
             errors.append(
                 RowError(
-                    table.place(1, header),
+                    table.place(table.header_row, header),
                     header,
                     f"Kolom staat er twee keer in (ook als {seen[column.key]!r}); laat er een "
                     "weg of geef hem met --columns een andere betekenis.",
@@ -58,7 +58,7 @@ def check_headers(table: Table, errors: list[RowError]) -> tuple[list[Column | N
         if column.required and column.key not in seen:
             errors.append(
                 RowError(
-                    table.place(1, column.nl),
+                    table.place(table.header_row, column.nl),
                     None,
                     f"Verplichte kolom {column.nl!r} ontbreekt in de kopregel.",
                     f"Required column {column.key!r} is missing from the header.",
@@ -76,7 +76,7 @@ def unknown_columns(table: Table, headers: list[str]) -> RowError:
     word_en = "Unknown column" if len(headers) == 1 else f"{len(headers)} unknown columns"
     listed = ", ".join(headers)
     return RowError(
-        table.place(1, listed),
+        table.place(table.header_row, listed),
         listed,
         f"{word_nl}: Wijkgraaf neemt alleen bekende kolommen over (dataminimalisatie). "
         f"Toegestaan in {table.sheet.nl}: {allowed}. {MAPPING_HINT_NL}",

@@ -71,7 +71,7 @@ class ColumnMapping:
             names = ", ".join(left_out)
             table.notes.append(
                 Note(
-                    table.place(1),
+                    table.place(table.header_row),
                     f"Kolommen weggelaten volgens {self.source}: {names}.",
                     f"Columns left out as {self.source} says: {names}.",
                 )

@@ -33,6 +33,8 @@ class Table:
     #: rows that only name someone (the ends of an edge list): a row another table of the
     #: import has for the same id takes its place, rather than being a duplicate of it
     implicit: bool = False
+    #: the row of the headers: 1, or below a tool's row of group headings (NodeXL's)
+    header_row: int = 1
 
     def place(self, row: int | None = None, column: str | None = None) -> Place:
         return Place(self.file, self.sheet_name, row, column)

@@ -89,7 +89,8 @@ def _promote_headings(table: Table) -> None:
     if not any(k in names for keys in wanted for k in keys) and any(
         k in first for keys in wanted for k in keys
     ):
-        table.headers = list(table.rows.pop(0)[1])
+        table.header_row, cells = table.rows.pop(0)
+        table.headers = list(cells)
 
 
 def _people(table: Table, folded: list[str]) -> None:

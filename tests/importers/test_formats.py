@@ -278,3 +278,19 @@ def test_an_edge_list_leaves_what_is_stored_about_the_people_it_names(
     ages = {n.properties.get("age_band") for n in store.nodes(NodeLabel.RESIDENT)}
     assert ages == {"27-44", "67-79", None}, "kees is new; fatima and jan keep their age"
     assert report.nodes["Resident"].created == 1 and report.nodes["Resident"].unchanged == 2
+
+
+def test_a_header_under_nodexl_headings_is_named_at_its_own_row(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    """NodeXL's headers are row 2 (its group headings are row 1): an error names row 2."""
+    vertices = [row[:] for row in files.NODEXL_XLSX["Vertices"]]
+    vertices[0].append(None)
+    vertices[1].append("Diagnose")
+    for row in vertices[2:]:
+        row.append("x")
+    sheets = {**files.NODEXL_XLSX, "Vertices": vertices}
+    path = files.workbook(tmp_path / "nodexl.xlsx", sheets)
+    report = run_import(store, store_settings, [path], HOOD)
+    (refused,) = report.errors
+    assert (refused.place.sheet, refused.place.row, refused.value) == ("Vertices", 2, "Diagnose")
