@@ -90,11 +90,13 @@ def audit_cli(
     kind: str,
     object_id: str,
     result: str = "ok",
+    *,
+    request_id: str | None = None,
 ) -> None:
     """Append a line to the audit log for a command that changed something or read persons,
     as the API does for its routes: the actor is the command line (key id ``cli``, with an
-    administrator's powers), each command its own request id. The log's head is signed, as
-    the server's."""
+    administrator's powers), each command its own request id (``request_id``, for the lines
+    of one command about several objects). The log's head is signed, as the server's."""
     import uuid
 
     from api.access.audit import Action, AuditEvent, ObjectKind, Result, Role
@@ -107,7 +109,7 @@ def audit_cli(
             object_kind=ObjectKind(kind),
             object_id=object_id,
             result=Result(result),
-            request_id=str(uuid.uuid4()),
+            request_id=request_id or str(uuid.uuid4()),
         )
     )
 
@@ -117,30 +119,42 @@ CLI_ACTOR = "cli"
 
 
 @contextmanager
-def audited(settings: Settings, action: str, kind: str, object_id: str) -> Iterator[None]:
-    """Log a command that reads persons as the API logs its routes: one line once what it
-    asked for is worked out, or a line with how it failed (``not_found``, ``invalid``,
-    ``error``). The commands print after the block, so one that cannot log shows nothing.
+def audited(settings: Settings, action: str, kind: str, *object_ids: str) -> Iterator[None]:
+    """Log a command that reads persons as the API logs its routes: one line for each of its
+    objects (the neighbourhoods it read, say), all under one request id, once what it asked
+    for is worked out, or with how it failed (``not_found``, ``invalid``, ``error``). The
+    commands print after the block, so one that cannot log shows nothing.
 
-    The object is an id or code (never a name); one that is no valid id of ``kind`` (a
-    mistyped one) is logged as the whole graph, so the mistake itself is not written."""
+    An object is an id or code (never a name); where one is no valid id of ``kind`` (a
+    mistyped one) the command is logged as of the whole graph, so the mistake itself is not
+    written."""
+    import uuid
+
     from api.access.audit import OBJECT_ID, ObjectKind
     from graph.errors import InvalidArgumentError, InvalidDataError, NotFoundError
 
-    if not any(pattern.match(object_id) for pattern in OBJECT_ID[ObjectKind(kind)]):
-        kind, object_id = ObjectKind.GRAPH.value, settings.graph_name
+    ids = tuple(dict.fromkeys(object_ids))
+    patterns = OBJECT_ID[ObjectKind(kind)]
+    if not ids or not all(any(p.match(i) for p in patterns) for i in ids):
+        kind, ids = ObjectKind.GRAPH.value, (settings.graph_name,)
+    request = str(uuid.uuid4())
+
+    def log(result: str) -> None:
+        for object_id in ids:
+            audit_cli(settings, action, kind, object_id, result, request_id=request)
+
     try:
         yield
     except NotFoundError:
-        audit_cli(settings, action, kind, object_id, "not_found")
+        log("not_found")
         raise
     except (InvalidArgumentError, InvalidDataError):
-        audit_cli(settings, action, kind, object_id, "invalid")
+        log("invalid")
         raise
     except Exception:
-        audit_cli(settings, action, kind, object_id, "error")
+        log("error")
         raise
-    audit_cli(settings, action, kind, object_id)
+    log("ok")
 
 
 #: The kind of a record by the first letter of its pseudonymous id (as ``api.web.deps.KINDS``).
@@ -153,10 +167,10 @@ def node_object(settings: Settings, node_id: str) -> tuple[str, str]:
     return (kind, node_id) if kind else ("graph", settings.graph_name)
 
 
-def scope_object(settings: Settings, codes: tuple[str, ...]) -> tuple[str, str]:
-    """What a command's line names as the object of a question of ``codes``: the first
-    neighbourhood, or the whole graph (as the API's routes do)."""
-    return ("neighbourhood", codes[0]) if codes else ("graph", settings.graph_name)
+def scope_object(settings: Settings, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """What a command's lines name as the objects of a question of ``codes``: every
+    neighbourhood (pseudonymous area codes), or the whole graph."""
+    return ("neighbourhood", *codes) if codes else ("graph", settings.graph_name)
 
 
 def audit_log(settings: Settings) -> AuditLog:

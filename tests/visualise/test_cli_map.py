@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
 
+from api.access.audit import read_records
 from api.cli import main
 from api.cli.common import WijkgraafGroup
 from api.cli.map import MAP_COMMANDS
@@ -134,3 +135,23 @@ def test_export_graph_carries_the_measures(sample_settings: Settings, tmp_path: 
     read = nx.read_gexf(out)
     assert all(isinstance(d["betweenness"], float) for _, d in read.nodes(data=True))
     assert any(d.get("isolated") is True for _, d in read.nodes(data=True))
+
+
+def test_export_graph_logs_every_neighbourhood_it_exports(
+    sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export of two neighbourhoods names both in the audit log (one line each, one
+    request), not only the first."""
+    log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("WIJKGRAAF_AUDIT_LOG", str(log))
+    result = _run(
+        sample_settings, "export-graph", "--neighbourhood", "BU99990101",
+        "--neighbourhood", "BU99990102", "-o", str(tmp_path / "twee.graphml"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = list(read_records(log))
+    assert [(r.action.value, r.object_kind.value, r.object_id, r.result.value) for r in lines] == [
+        ("export", "neighbourhood", "BU99990101", "ok"),
+        ("export", "neighbourhood", "BU99990102", "ok"),
+    ]
+    assert len({r.request_id for r in lines}) == 1
