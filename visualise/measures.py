@@ -91,15 +91,20 @@ def measure_rows(
 
 def measures_csv(context: NetworkContext, *, scope: Scope | None = None, lang: Lang = "nl") -> str:
     """The CSV as text, header first (without the byte-order mark)."""
+    return _as_csv(measure_rows(context, scope=scope, lang=lang), lang)
+
+
+def _as_csv(rows: list[list[object]], lang: Lang) -> str:
     header = [HEADERS[column][0 if lang == "nl" else 1] for column in COLUMNS]
-    return _csv(header, measure_rows(context, scope=scope, lang=lang), lang)
+    return _csv(header, rows, lang)
 
 
 def write_measures(
     context: NetworkContext, path: Path, *, scope: Scope | None = None, lang: Lang = "nl"
 ) -> int:
     """Write :func:`measures_csv` to ``path`` with the UTF-8 byte-order mark (Excel needs it to
-    show accents); returns the number of rows."""
-    text = measures_csv(context, scope=scope, lang=lang)
-    path.write_text(text, encoding="utf-8-sig", newline="")
-    return text.count("\r\n") - 1
+    show accents); returns the number of rows written (not of lines: a name may hold a line
+    break)."""
+    rows = measure_rows(context, scope=scope, lang=lang)
+    path.write_text(_as_csv(rows, lang), encoding="utf-8-sig", newline="")
+    return len(rows)

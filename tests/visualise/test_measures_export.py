@@ -213,3 +213,17 @@ def test_the_csv_opens_in_a_spreadsheet_in_either_language(
         expected = "" if measure.isolated is None else (yes if measure.isolated else no)
         assert row[alone] == expected
     assert any(row[alone] == yes for row in rows[1:])
+
+
+def test_the_csv_row_count_is_the_rows_written_even_with_a_line_break_in_a_name(
+    tmp_path: Path,
+) -> None:
+    fabric = nx.Graph()
+    fabric.add_node("r-1", label="Resident", display_name="Fa\r\ntima", neighbourhood="BU1")
+    fabric.add_node("i-1", label="Initiative", name="Moes\r\ntuin", neighbourhood="BU1")
+    fabric.add_edge("r-1", "i-1", type="PARTICIPATES_IN")
+    path = tmp_path / "maten.csv"
+    count = write_measures(NetworkContext(1, fabric), path, lang="en")
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    assert count == len(rows) - 1 == 2
+    assert "Moes\r\ntuin" in {row[2] for row in rows}
