@@ -4,7 +4,7 @@ re-import, same graph; the quirks of real files."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import pytest
@@ -284,12 +284,10 @@ def test_a_header_under_nodexl_headings_is_named_at_its_own_row(
     store: GraphStore, store_settings: Settings, tmp_path: Path
 ) -> None:
     """NodeXL's headers are row 2 (its group headings are row 1): an error names row 2."""
-    vertices = [row[:] for row in files.NODEXL_XLSX["Vertices"]]
-    vertices[0].append(None)
-    vertices[1].append("Diagnose")
-    for row in vertices[2:]:
-        row.append("x")
-    sheets = {**files.NODEXL_XLSX, "Vertices": vertices}
+    nodexl = cast(dict[str, list[list[object]]], files.NODEXL_XLSX)
+    vertices = [[*row, "x"] for row in nodexl["Vertices"]]
+    vertices[0][-1], vertices[1][-1] = None, "Diagnose"
+    sheets = {**nodexl, "Vertices": vertices}
     path = files.workbook(tmp_path / "nodexl.xlsx", sheets)
     report = run_import(store, store_settings, [path], HOOD)
     (refused,) = report.errors
