@@ -263,10 +263,12 @@ def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
         elif section in ("*edges", "*arcs") and len(parts) >= 2:
             data = {"weight": whole_number(parts[2])} if len(parts) > 2 else {}
             network.drawing = network.drawing or len(parts) > 3
-            network.edge(number, parts[0], parts[1], data)
+            if _listed(network, declared, parts[:2], (number, text)):
+                network.edge(number, parts[0], parts[1], data)
         elif section in ("*edgeslist", "*arcslist"):
-            for other in parts[1:]:
-                network.edge(number, parts[0], other, {})
+            if _listed(network, declared, parts, (number, text)):
+                for other in parts[1:]:
+                    network.edge(number, parts[0], other, {})
         else:
             raise _located(number, text, LineError(
                 "Regel buiten *Vertices of *Edges, of een lijn met één punt.",
@@ -277,6 +279,28 @@ def _pajek(lines: Iterator[tuple[int, str]], network: _Network) -> None:
         for vertex in map(str, range(1, count + 1)):
             if vertex not in network.listed:
                 _vertex(network, vertex, vertex, (line, text))
+
+
+def _listed(
+    network: _Network,
+    declared: tuple[int, str, int] | None,
+    ends: list[str],
+    where: tuple[int, str],
+) -> bool:
+    """Whether an edge's ends are vertices of the file (listed, or numbered 1 to n by
+    ``*Vertices n``); if not, an error at its line: never a tie to whoever has that label."""
+    if declared is None and not network.listed:
+        return True  # no *Vertices at all: the ends are the ids
+    count = declared[2] if declared else 0
+    for end in ends:
+        if end not in network.listed and not (end.isdigit() and 1 <= int(end) <= count):
+            network.problems.append(_located(*where, LineError(
+                f"Punt {end} staat niet onder *Vertices ({count} punten): een lijn verbindt "
+                "punten bij hun nummer.", f"Vertex {end} is not listed under *Vertices ({count} "
+                "vertices): an edge joins vertices by their numbers.",
+            )))  # fmt: skip
+            return False
+    return True
 
 
 def _vertex(network: _Network, vertex: str, label: str, where: tuple[int, str]) -> None:

@@ -182,3 +182,15 @@ def test_a_weight_written_as_a_float_is_a_strength(
     strengths = sorted(d["strength"] for *_, d in store.fabric().edges(data=True))
     assert strengths == [1, 2]
     assert store.count_by_label()[NodeLabel.RESIDENT.value] == 3
+
+
+def test_a_pajek_edge_to_a_vertex_not_listed_is_an_error_not_someone_else(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    """Vertex 5 is not among the 2: the edge is a mistake, never a tie to the person whose
+    label is "5"."""
+    path = _write(tmp_path, "n.net", '*Vertices 2\n1 "5"\n2 "Jan"\n*Edges\n5 2\n')
+    report = run_import(store, store_settings, [path], HOOD)
+    ((file, row, message),) = _located(report)
+    assert (file, row) == ("n.net", 5) and "Vertex 5 is not" in message, message
+    assert not report.written
