@@ -12,18 +12,13 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
 from typing import Any
 
 import networkx as nx
 
-from graph import journal, projection_queries, queries
-from graph.errors import (
-    ImportInProgressError,
-    InvalidDataError,
-    NotFoundError,
-    WijkgraafError,
-)
+from graph import projection_queries, queries
+from graph.errors import InvalidDataError, NotFoundError
+from graph.journal_store import JournalledWrites
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
     ATTRIBUTE_TIES,
@@ -48,11 +43,10 @@ from graph.store import GraphStore, Label, Neighbour, Node, WriteCounts, as_labe
 from graph.values import Value, changed_batches, check_id, check_properties, chunks
 
 
-class CypherStore(GraphStore):
-    """:class:`~graph.store.GraphStore` over named queries; a backend runs them."""
-
-    #: The journal of the import that is writing through this store, if one is.
-    _journal: journal.Journal | None = None
+class CypherStore(JournalledWrites, GraphStore):
+    """:class:`~graph.store.GraphStore` over named queries; a backend runs them. Imports and
+    restores write through the import journal (:class:`~graph.journal_store.JournalledWrites`).
+    """
 
     @abstractmethod
     def _read(self, query: Query, params: Mapping[str, Any]) -> list[list[Any]]:
@@ -122,7 +116,7 @@ class CypherStore(GraphStore):
 
         query, record = queries.upsert_nodes(label), None
         if (current := self._journalling(label, dry_run)) is not None:
-            query = journal.journalled(query)
+            query = queries.journalled(query)
 
             def record(before: list[tuple[str, Mapping[str, Any] | None]]) -> dict[str, Any]:
                 return current.nodes(label, before)
@@ -185,7 +179,7 @@ class CypherStore(GraphStore):
         query = queries.upsert_relationships(rel_type, source_label, target_label)
         record = None
         if (current := self._journalling(rel_type, dry_run)) is not None:
-            query = journal.journalled(query)
+            query = queries.journalled(query)
             kinds = (rel_type, source_label, target_label)
 
             def record(
@@ -221,7 +215,7 @@ class CypherStore(GraphStore):
             delete = queries.delete_relationships(rel_type, source_label, target_label)
             current = self._journalling(rel_type, dry_run)
             if current is not None:
-                delete = journal.journalled(delete)
+                delete = queries.journalled(delete)
 
             def params(batch: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
                 pairs = [{"source": a, "target": b} for a, b, _ in batch]
@@ -234,78 +228,6 @@ class CypherStore(GraphStore):
             batches = chunks(stale, self.settings.batch_size)
             self._write_batches(delete, (params(batch) for batch in batches))
         return WriteCounts(removed=len(stale))
-
-    # --- the import journal (graph/journal.py) ---------------------------------------------
-
-    def _journalling(self, kind: Label | RelType, dry_run: bool) -> journal.Journal | None:
-        """The journal a write of ``kind`` records into, while an import writes: every write
-        but the version counter's and the journal's own."""
-        if dry_run or kind in (SystemLabel.META, SystemLabel.JOURNAL):
-            return None
-        return self._journal
-
-    def begin_import(self, run: str) -> None:
-        started = journal.Journal(run)
-        journal.RUNNING.add(run)
-        try:
-            holder = journal.holder(self._write(journal.TAKE_HEAD, started.take())[0])
-        except BaseException:
-            journal.RUNNING.discard(run)
-            with suppress(WijkgraafError):  # the head, if the failure came after it was taken
-                self._undo(run)
-            raise
-        if holder.run != run:
-            journal.RUNNING.discard(run)
-            raise ImportInProgressError(
-                f"Er loopt al een import (op {holder.host}, proces {holder.pid}). "
-                "Wacht tot die klaar is en probeer het dan opnieuw.",
-                f"Another import is running (on {holder.host}, process {holder.pid}). "
-                "Wait until it has finished, then try again.",
-            )
-        self._journal = started
-
-    def end_import(self) -> None:
-        current = self._journal
-        if current is None:
-            return
-        self._write(journal.END, {"run": current.run})
-        self._journal = None
-        journal.RUNNING.discard(current.run)
-
-    def undo_import(self) -> None:
-        current = self._journal
-        if current is None:
-            return
-        self._journal = None  # the undo's own writes record nothing
-        try:
-            self._undo(current.run)
-        finally:
-            journal.RUNNING.discard(current.run)
-
-    def undo_abandoned_import(self) -> str | None:
-        rows = self._read(journal.READ_HEAD, {"head": journal.HEAD_ID})
-        if not rows:
-            return None
-        holder = journal.holder(rows[0])
-        now_ms = int(self._read(journal.NOW, {})[0][0])
-        if not holder.abandoned(now_ms=now_ms, running_here=frozenset(journal.RUNNING)):
-            return None
-        self._undo(holder.run)
-        return holder.run
-
-    def _undo(self, run: str) -> None:
-        """Undo ``run``'s records newest first, each deleted once undone, then its head;
-        nothing if ``run`` does not hold the journal (it ended, or never began)."""
-        head = self._read(journal.READ_HEAD, {"head": journal.HEAD_ID})
-        if not head or str(head[0][0]) != run:
-            return
-        for record_id, _ in self._read(journal.RECORDS, {"run": run, "head": journal.HEAD_ID}):
-            found = self._read(journal.READ_RECORD, {"id": record_id})
-            for query, params in journal.undo_steps(found[0][0]) if found else ():
-                self._write(query, {**params, "meta_id": queries.META_ID})
-            self._write(journal.DELETE_RECORD, {"id": record_id})
-        self._write(journal.END, {"run": run})
-        self.compact()
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         label = as_label(label)
@@ -332,6 +254,8 @@ class CypherStore(GraphStore):
 
     def erase_node(self, label: NodeLabel, node_id: str, *, tombstone: bool = False) -> int:
         label = NodeLabel(label)
+        # no journal may keep what the person was: an abandoned one is undone first
+        self._refuse_while_importing()
         if tombstone:
             self.get_node(label, node_id)  # NotFoundError before anything is written
             self.add_tombstones([node_id])
@@ -348,6 +272,10 @@ class CypherStore(GraphStore):
         return self.existing_ids(SystemLabel.TOMBSTONE, ids)
 
     def clear(self) -> None:
+        if self._journal is not None:  # a restore that replaces everything: undone if it fails
+            self._clear_journalled()
+            return
+        self._refuse_while_importing()
         limit = self.settings.batch_size
         for query in (queries.CLEAR_RELATIONSHIPS_BATCH, queries.CLEAR_NODES_BATCH):
             deleted = limit

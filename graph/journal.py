@@ -22,10 +22,13 @@ so an undo that is itself interrupted is finished by the next. An import that fa
 itself at once; one that could not (its process was killed, the database went away) is undone
 by the next import before that one reads anything.
 
-An import holding the head is **unfinished** when its process is gone: on this machine,
-when no process with its id runs (or it is this process, which runs no import of that id);
-on another machine, when its last record is older than :data:`ABANDONED_AFTER` seconds.
-A live import holding the head makes another import wait for it to end, or refuse.
+An import holding the head is **abandoned** when its last record is older than
+:data:`ABANDONED_AFTER` seconds (a lease, whatever machine it runs on), or, on this machine,
+at once when its process is gone: no process with its id, or one that started at another time
+(the id was used again), or this process, which runs no import of that id. "This machine" is
+the host name, the kernel's boot and the process-id namespace together, so that containers
+sharing a host name never judge each other's processes. While a live import holds the head,
+another import, an erasure and a clear of the store are refused.
 """
 
 from __future__ import annotations
@@ -34,12 +37,13 @@ import json
 import os
 import socket
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from graph import queries
 from graph.model import NodeLabel, RelType, SystemLabel
-from graph.queries import VERSION_BUMP, Query, fill
+from graph.queries import Query
 from graph.store import as_label
 
 #: The head's id: one per store, so that two imports cannot hold it together.
@@ -47,124 +51,9 @@ HEAD_ID = "head"
 #: Seconds without a record after which an import on another machine counts as abandoned.
 ABANDONED_AFTER = 600
 
-_JOURNAL = SystemLabel.JOURNAL
 #: The run ids of the imports this process is writing (a process's own abandoned import is
 #: one of its id that is not among them).
 RUNNING: set[str] = set()
-
-#: Take the head for ``$run`` unless another run holds it; returns the run that holds it.
-TAKE_HEAD = Query(
-    "journal_take_head",
-    fill(
-        "MERGE (h:<journal> {id: $head})\n"
-        "ON CREATE SET h.run = $run, h.host = $host, h.pid = $pid, h.at = timestamp()\n"
-        "RETURN h.run, h.host, h.pid, h.at",
-        journal=_JOURNAL,
-    ),
-)
-#: The head and the time of the newest record: who holds the journal and since when it wrote.
-READ_HEAD = Query(
-    "journal_read_head",
-    fill(
-        "MATCH (h:<journal> {id: $head})\n"
-        "MATCH (r:<journal> {run: h.run})\n"
-        "RETURN h.run, h.host, h.pid, max(r.at)",
-        journal=_JOURNAL,
-    ),
-)
-#: The database's clock, by which the records' times are.
-NOW = Query("journal_now", "RETURN timestamp()")
-#: The records of ``$run``, newest first (ids only: each record is read as it is undone).
-RECORDS = Query(
-    "journal_records",
-    fill(
-        "MATCH (r:<journal> {run: $run}) WHERE r.id <> $head\n"
-        "RETURN r.id, r.seq ORDER BY r.seq DESC",
-        journal=_JOURNAL,
-    ),
-)
-READ_RECORD = Query(
-    "journal_read_record",
-    fill("MATCH (r:<journal> {id: $id}) RETURN r.undo", journal=_JOURNAL),
-)
-DELETE_RECORD = Query(
-    "journal_delete_record",
-    fill("MATCH (r:<journal> {id: $id}) DELETE r RETURN count(*)", journal=_JOURNAL),
-)
-#: The end of an import: its records and the head go in one statement.
-END = Query(
-    "journal_end",
-    fill(
-        "MATCH (r:<journal> {run: $run}) DELETE r RETURN count(*)",
-        journal=_JOURNAL,
-    ),
-)
-_RECORD_PREFIX = fill(
-    "CREATE (:<journal> {id: $journal_id, run: $journal_run, seq: $journal_seq, "
-    "undo: $journal_undo, at: timestamp()})\n"
-    "WITH count(*) AS journalled\n",
-    journal=_JOURNAL,
-)
-
-
-def journalled(query: Query) -> Query:
-    """``query`` with the journal's record of what it overwrites created in the same
-    statement (parameters from :meth:`Journal.record`)."""
-    return Query(query.name + "+journal", _RECORD_PREFIX + query.text)
-
-
-@cache
-def _remove_nodes(label: NodeLabel | SystemLabel) -> Query:
-    return Query(
-        f"journal_remove_nodes[{label}]",
-        fill(
-            "UNWIND $ids AS id\nMATCH (n:<label> {id: id})\nDETACH DELETE n" + VERSION_BUMP,
-            label=label,
-        ),
-    )
-
-
-@cache
-def _restore_nodes(label: NodeLabel | SystemLabel) -> Query:
-    return Query(
-        f"journal_restore_nodes[{label}]",
-        fill(
-            "UNWIND $rows AS row\nMATCH (n:<label> {id: row.id})\nSET n = row.props" + VERSION_BUMP,
-            label=label,
-        ),
-    )
-
-
-@cache
-def _remove_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
-    return Query(
-        f"journal_remove_relationships[{source}-{rel}->{target}]",
-        fill(
-            "UNWIND $pairs AS pair\n"
-            "MATCH (a:<source> {id: pair.source})-[r:<rel>]->(b:<target> {id: pair.target})\n"
-            "DELETE r" + VERSION_BUMP,
-            rel=rel,
-            source=source,
-            target=target,
-        ),
-    )
-
-
-@cache
-def _restore_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
-    return Query(
-        f"journal_restore_relationships[{source}-{rel}->{target}]",
-        fill(
-            "UNWIND $rows AS row\n"
-            "MATCH (a:<source> {id: row.source})\n"
-            "MATCH (b:<target> {id: row.target})\n"
-            "MERGE (a)-[r:<rel>]->(b)\n"
-            "SET r = row.props" + VERSION_BUMP,
-            rel=rel,
-            source=source,
-            target=target,
-        ),
-    )
 
 
 @dataclass
@@ -173,12 +62,14 @@ class Journal:
 
     run: str
     seq: int = 0
-    host: str = field(default_factory=socket.gethostname)
-    pid: int = field(default_factory=os.getpid)
 
     def take(self) -> dict[str, Any]:
         """The parameters of :data:`TAKE_HEAD` for this run."""
-        return {"head": HEAD_ID, "run": self.run, "host": self.host, "pid": self.pid}
+        pid = os.getpid()
+        return {
+            "head": HEAD_ID, "run": self.run, "host": socket.gethostname(),
+            "machine": machine(), "pid": pid, "started": process_started(pid),
+        }  # fmt: skip
 
     def nodes(
         self,
@@ -206,6 +97,13 @@ class Journal:
             }
         )
 
+    def deleted(
+        self, label: NodeLabel | SystemLabel, before: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> dict[str, Any]:
+        """The parameters that record the nodes ``before`` a clear deletes, to be made
+        again by an undo."""
+        return self._record({"deleted": label.value, "before": [list(b) for b in before]})
+
     def _record(self, undo: dict[str, Any]) -> dict[str, Any]:
         self.seq += 1
         return {
@@ -216,20 +114,51 @@ class Journal:
         }
 
 
+def machine() -> str:
+    """This machine as the journal tells machines apart: host name, the kernel's boot and
+    the process-id namespace (where the system says; empty where it does not)."""
+    parts = [socket.gethostname()]
+    try:
+        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+    except OSError:
+        parts.append("")
+    try:
+        parts.append(os.readlink("/proc/self/ns/pid"))
+    except OSError:
+        parts.append("")
+    return "|".join(parts)
+
+
+def process_started(pid: int) -> int:
+    """When process ``pid`` started, in clock ticks since boot (Linux); -1 where unknown or
+    gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            # the name in brackets may hold spaces: the fields after it are fixed
+            return int(handle.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
 @dataclass(frozen=True)
 class Holder:
     """The import that holds the journal's head."""
 
     run: str
     host: str
+    machine: str
     pid: int
+    #: when its process started (:func:`process_started`), -1 where unknown
+    started: int
     #: milliseconds since the epoch, by the database's clock, of its newest record
     last_written: int
 
     def abandoned(self, *, now_ms: int, running_here: frozenset[str]) -> bool:
-        """Whether its process is gone (see the module's description)."""
-        if self.host != socket.gethostname():
-            return now_ms - self.last_written > ABANDONED_AFTER * 1000
+        """Whether its import is over without having ended (see the module's description)."""
+        if now_ms - self.last_written > ABANDONED_AFTER * 1000:
+            return True
+        if self.machine != machine():
+            return False
         if self.pid == os.getpid():
             return self.run not in running_here
         try:
@@ -237,26 +166,32 @@ class Holder:
         except ProcessLookupError:
             return True
         except PermissionError:
-            return False  # a process of another user has that id: it runs
-        return False
+            pass  # a process of another user has that id: whether it is ours, its start says
+        started = process_started(self.pid)
+        return started != -1 and self.started != -1 and started != self.started
 
 
 def holder(row: Sequence[Any]) -> Holder:
-    run, host, pid, last = row
-    return Holder(str(run), str(host), int(pid), int(last))
+    run, host, where, pid, started, last = row
+    known = -1 if started is None else int(started)
+    return Holder(str(run), str(host), str(where or ""), int(pid), known, int(last))
 
 
 def undo_steps(undo_json: str) -> Iterator[tuple[Query, dict[str, Any]]]:
     """The statements that undo one record, in order."""
     undo = json.loads(undo_json)
+    if "deleted" in undo:
+        rows = [{"id": node_id, "props": props} for node_id, props in undo["before"]]
+        yield queries.journal_recreate_nodes(as_label(undo["deleted"])), {"rows": rows}
+        return
     if "nodes" in undo:
         label = as_label(undo["nodes"])
         created = [node_id for node_id, props in undo["before"] if props is None]
         restored = [{"id": i, "props": props} for i, props in undo["before"] if props is not None]
         if restored:
-            yield _restore_nodes(label), {"rows": restored}
+            yield queries.journal_restore_nodes(label), {"rows": restored}
         if created:
-            yield _remove_nodes(label), {"ids": created}
+            yield queries.delete_nodes(label), {"ids": created}
         return
     rel, source, target = (
         RelType(undo["relationships"]),
@@ -270,6 +205,6 @@ def undo_steps(undo_json: str) -> Iterator[tuple[Query, dict[str, Any]]]:
         if props is not None
     ]
     if created_pairs:
-        yield _remove_relationships(rel, source, target), {"pairs": created_pairs}
+        yield queries.delete_relationships(rel, source, target), {"pairs": created_pairs}
     if restored_rels:
-        yield _restore_relationships(rel, source, target), {"rows": restored_rels}
+        yield queries.journal_restore_relationships(rel, source, target), {"rows": restored_rels}

@@ -1,5 +1,5 @@
 """Every Cypher query Wijkgraaf runs, named and parameterised: the reads and writes of records
-here, the reads of the projection in :mod:`graph.projection_queries`.
+and of the import journal here, the reads of the projection in :mod:`graph.projection_queries`.
 
 The queries are written in the subset that FalkorDB and Neo4j 5 both understand (see
 ``shared/docs/ARCHITECTURE.md``): no ``EXISTS {}`` subqueries, no label expressions, no
@@ -297,6 +297,126 @@ def all_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Que
         fill(
             "MATCH (a:<source>)-[r:<rel>]->(b:<target>)\n"
             "RETURN a.id, b.id, properties(r) ORDER BY a.id, b.id",
+            rel=rel,
+            source=source,
+            target=target,
+        ),
+    )
+
+
+# --- the import journal (graph/journal.py) ---------------------------------------------
+
+_JOURNAL_LABEL = SystemLabel.JOURNAL
+
+#: Take the head for ``$run`` unless another run holds it; returns the run that holds it.
+JOURNAL_TAKE_HEAD = Query(
+    "journal_take_head",
+    fill(
+        "MERGE (h:<journal> {id: $head})\n"
+        "ON CREATE SET h.run = $run, h.host = $host, h.machine = $machine, h.pid = $pid, "
+        "h.started = $started, h.at = timestamp()\n"
+        "RETURN h.run, h.host, h.machine, h.pid, h.started, h.at",
+        journal=_JOURNAL_LABEL,
+    ),
+)
+#: The head and the time of the newest record: who holds the journal and since when it wrote.
+JOURNAL_READ_HEAD = Query(
+    "journal_read_head",
+    fill(
+        "MATCH (h:<journal> {id: $head})\n"
+        "MATCH (r:<journal> {run: h.run})\n"
+        "RETURN h.run, h.host, h.machine, h.pid, h.started, max(r.at)",
+        journal=_JOURNAL_LABEL,
+    ),
+)
+#: The database's clock, by which the records' times are.
+JOURNAL_NOW = Query("journal_now", "RETURN timestamp()")
+#: The records of ``$run``, newest first (ids only: each record is read as it is undone).
+JOURNAL_RECORDS = Query(
+    "journal_records",
+    fill(
+        "MATCH (r:<journal> {run: $run}) WHERE r.id <> $head\n"
+        "RETURN r.id, r.seq ORDER BY r.seq DESC",
+        journal=_JOURNAL_LABEL,
+    ),
+)
+JOURNAL_READ_RECORD = Query(
+    "journal_read_record",
+    fill("MATCH (r:<journal> {id: $id}) RETURN r.undo", journal=_JOURNAL_LABEL),
+)
+JOURNAL_DELETE_RECORD = Query(
+    "journal_delete_record",
+    fill("MATCH (r:<journal> {id: $id}) DELETE r RETURN count(*)", journal=_JOURNAL_LABEL),
+)
+#: The end of an import: its records and the head go in one statement.
+JOURNAL_END = Query(
+    "journal_end",
+    fill(
+        "MATCH (r:<journal> {run: $run}) DELETE r RETURN count(*)",
+        journal=_JOURNAL_LABEL,
+    ),
+)
+# MERGE, not CREATE: a statement sent again after the embedded server restarted (the store
+# sends what was not answered once more) finds its record and writes what it wrote before
+_RECORD_PREFIX = fill(
+    "MERGE (j:<journal> {id: $journal_id})\n"
+    "ON CREATE SET j.run = $journal_run, j.seq = $journal_seq, j.undo = $journal_undo, "
+    "j.at = timestamp()\n"
+    "WITH count(*) AS journalled\n",
+    journal=_JOURNAL_LABEL,
+)
+
+
+def journalled(query: Query) -> Query:
+    """``query`` with the journal's record of what it overwrites created in the same
+    statement (parameters from :meth:`Journal.record`)."""
+    return Query(query.name + "+journal", _RECORD_PREFIX + query.text)
+
+
+@cache
+def delete_nodes(label: NodeLabel | SystemLabel) -> Query:
+    """Delete the nodes ``$ids`` with their relationships (an undone creation, a clear)."""
+    return Query(
+        f"journal_delete_nodes[{label}]",
+        fill(
+            "UNWIND $ids AS id\nMATCH (n:<label> {id: id})\nDETACH DELETE n" + VERSION_BUMP,
+            label=label,
+        ),
+    )
+
+
+@cache
+def journal_restore_nodes(label: NodeLabel | SystemLabel) -> Query:
+    return Query(
+        f"journal_restore_nodes[{label}]",
+        fill(
+            "UNWIND $rows AS row\nMATCH (n:<label> {id: row.id})\nSET n = row.props" + VERSION_BUMP,
+            label=label,
+        ),
+    )
+
+
+@cache
+def journal_recreate_nodes(label: NodeLabel | SystemLabel) -> Query:
+    return Query(
+        f"journal_recreate_nodes[{label}]",
+        fill(
+            "UNWIND $rows AS row\nMERGE (n:<label> {id: row.id})\nSET n = row.props" + VERSION_BUMP,
+            label=label,
+        ),
+    )
+
+
+@cache
+def journal_restore_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    return Query(
+        f"journal_restore_relationships[{source}-{rel}->{target}]",
+        fill(
+            "UNWIND $rows AS row\n"
+            "MATCH (a:<source> {id: row.source})\n"
+            "MATCH (b:<target> {id: row.target})\n"
+            "MERGE (a)-[r:<rel>]->(b)\n"
+            "SET r = row.props" + VERSION_BUMP,
             rel=rel,
             source=source,
             target=target,

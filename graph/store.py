@@ -241,6 +241,9 @@ class GraphStore(ABC):
     def erase_node(self, label: NodeLabel, node_id: str, *, tombstone: bool = False) -> int:
         """Delete a node and all its relationships; returns how many relationships went.
 
+        Refused while an import writes, and an abandoned import is undone first: the
+        journal's records keep what the import overwrote, the person's properties included.
+
         With ``tombstone`` the key is kept as a tombstone first (so that a crash between
         the two steps leaves the person marked erased, and a retry finishes the job), and
         importers will not bring the person back.
@@ -259,6 +262,8 @@ class GraphStore(ABC):
         """Delete every node and relationship (the version counter keeps counting).
 
         In batches: a whole city in one transaction exceeds Neo4j's transaction memory.
+        Refused while an import writes (an abandoned one is undone first); inside the import
+        journal (a restore that replaces everything) each batch records what it deleted.
         """
 
     @abstractmethod

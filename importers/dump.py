@@ -111,12 +111,15 @@ def read_dump(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[di
     return header, nodes, links
 
 
-def restore_dump(store: GraphStore, path: Path) -> dict[str, WriteCounts]:
-    """Load a dump into ``store`` (every line is checked before anything is written), all or
-    nothing: through the import journal, as an import (:mod:`graph.journal`)."""
+def restore_dump(store: GraphStore, path: Path, *, replace: bool = False) -> dict[str, WriteCounts]:
+    """Load a dump into ``store`` (every line is checked before anything is written), with
+    ``replace`` in place of everything stored; all or nothing: through the import journal,
+    as an import (:mod:`graph.journal`), the clearing included."""
     _, nodes, links = read_dump(path)
     store.undo_abandoned_import()
     with store.all_or_nothing(f"restore-{uuid.uuid4().hex}"):
+        if replace:
+            store.clear()  # inside the journal: put back should the restore fail
         result = _write_dump(store, nodes, links)
     store.compact()  # the next start loads a snapshot, not every statement of the restore
     return result

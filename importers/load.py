@@ -105,8 +105,9 @@ def _run_import(
     labels = file_labels(paths)
     report = ImportReport(uuid.uuid4().hex, [labels[p] for p in paths], dry_run=options.dry_run)
     report.skip_invalid = options.skip_invalid
-    # an import that was killed while writing is undone before this one reads the store
-    report.undone = store.undo_abandoned_import()
+    # an import that was killed while writing is undone before this one reads the store (a
+    # dry run writes nothing, this neither)
+    report.undone = None if options.dry_run else store.undo_abandoned_import()
     limits = Limits(settings.import_max_bytes, settings.import_max_rows)
     # one file at a time, each checked as soon as it is read: a city's files as text and
     # as records never sit in memory side by side

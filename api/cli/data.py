@@ -222,14 +222,13 @@ def _restore(store: GraphStore, file: Path, *, replace: bool) -> dict[str, Write
     """The dump loaded into ``store``; a store that holds data only with ``replace``."""
     from importers.dump import restore_dump
 
-    if any(store.count_by_label().values()):
-        if not replace:
-            raise ConfigurationError(
-                "De database is niet leeg; gebruik --replace om eerst alles te wissen.",
-                "The database is not empty; use --replace to clear it first.",
-            )
-        store.clear()
-    return restore_dump(store, file)
+    if any(store.count_by_label().values()) and not replace:
+        raise ConfigurationError(
+            "De database is niet leeg; gebruik --replace om eerst alles te wissen.",
+            "The database is not empty; use --replace to clear it first.",
+        )
+    # the dump is checked before anything is cleared; a restore that fails puts it all back
+    return restore_dump(store, file, replace=replace)
 
 
 @click.command("generate")

@@ -171,9 +171,12 @@ def print_publishable(
         click.echo("")
         click.echo(f"{table.title(lang)} ({table.unit_nl if lang == 'nl' else table.unit_en})")
         total = "totaal" if lang == "nl" else "total"
-        header = [grid["corner"], *grid["columns"], total]
+        header = [grid["corner"], *grid["columns"]]
+        if any(len(row["cells"]) > len(grid["columns"]) for row in grid["rows"]):
+            header.append(total if grid["columns"] else ("aantal" if lang == "nl" else "count"))
         lines = [[row["label"], *(cell["text"] for cell in row["cells"])] for row in grid["rows"]]
-        lines.append([total, *(cell["text"] for cell in grid["totals"])])
+        if grid["totals"]:  # a table whose columns do not add up has none
+            lines.append([total, *(cell["text"] for cell in grid["totals"])])
         widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
         for line in [header, *lines]:
             cells = [str(line[0]).ljust(widths[0])]

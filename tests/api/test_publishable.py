@@ -131,4 +131,10 @@ def test_the_command_line_prints_the_publishable_form(api: Api) -> None:
     text = runner.invoke(main, ["--db", settings.db, "ask", "isolated", "--publishable"])
     assert text.exit_code == 0, text.output
     assert "Bewoners die alleen staan per buurt en signaal" in text.output
+    assert "Bewoners die alleen staan met een hulpvraag, per buurt en thema" in text.output
     assert "—" in text.output, "hidden counts show as a dash, with why"
+    # a table whose columns do not add up prints no totals
+    bridges = runner.invoke(main, ["--db", settings.db, "ask", "bridges", "--publishable"])
+    assert bridges.exit_code == 0, bridges.output
+    assert "Hoe kwetsbaar het netwerk van elke buurt is" in bridges.output
+    assert "totaal" not in bridges.output

@@ -7,7 +7,9 @@ applying it), or the process killed there (``kill``), as ``kill -9`` would. The 
 not touched: what the database answers is its own.
 
 Run as a module it is the process of a killed import: ``python -m tests.importers.faults
-SETTINGS_JSON AT WHEN FILE...`` imports the files with a kill at statement ``AT``.
+SETTINGS_JSON AT WHEN FILE...`` imports the files with a kill at statement ``AT`` (``WHEN``
+``before`` or ``after`` it), or with ``WHEN`` ``undo+J`` a database error at ``AT`` and a
+kill ``J`` statements into the undo that follows.
 """
 
 from __future__ import annotations
@@ -37,8 +39,18 @@ class InjectedFault(StoreError):
 class Faults:
     """Statement ``at`` of ``store`` fails ``when`` (once); ``kill`` kills the process."""
 
-    def __init__(self, store: CypherStore, at: int, when: When, *, kill: bool = False) -> None:
-        self.store, self.at, self.when, self.kill = store, at, when, kill
+    def __init__(
+        self,
+        store: CypherStore,
+        at: int,
+        when: When,
+        *,
+        kill: bool = False,
+        kill_at: int | None = None,
+    ) -> None:
+        """``kill_at``: besides the fault at ``at``, kill the process before statement
+        ``kill_at`` (an undo that is itself cut off)."""
+        self.store, self.at, self.when, self.kill, self.kill_at = store, at, when, kill, kill_at
         self.sent = 0  # write statements about to be sent, this one included
         self.fired = False
         write, write_batches = store._write, store._write_batches
@@ -72,6 +84,8 @@ class Faults:
 
     def _before(self) -> None:
         self.sent += 1
+        if self.sent == self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
         if self.when == "before":
             self._fire()
 
@@ -97,7 +111,11 @@ def _killed_import(argv: list[str]) -> int:
     settings = load_settings(**json.loads(overrides))
     with open_store(settings) as store:
         assert isinstance(store, CypherStore)
-        faults = Faults(store, int(at), "before" if when == "before" else "after", kill=True)
+        if when.startswith("undo+"):  # a database error at AT, then a kill in its undo
+            kill_at = int(at) + int(when.removeprefix("undo+"))
+            faults = Faults(store, int(at), "before", kill_at=kill_at)
+        else:
+            faults = Faults(store, int(at), "before" if when == "before" else "after", kill=True)
         run_import(store, settings, [Path(f) for f in files], ImportOptions())
     assert not faults.fired
     return 3  # the import sent fewer statements than AT: it finished

@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from graph import journal
 from graph.backends import open_store
 from graph.cypher_store import CypherStore
 from graph.errors import ImportInProgressError
-from graph.model import SystemLabel
+from graph.model import NodeLabel, SystemLabel
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.dump import export_dump, restore_dump
@@ -156,7 +157,9 @@ def test_a_database_error_at_any_statement_leaves_the_old_store(
         store.clear()
 
 
-def _killed(settings: Settings, at: int, files: list[Path]) -> subprocess.CompletedProcess[str]:
+def _killed(
+    settings: Settings, at: int, files: list[Path], when: str = "after"
+) -> subprocess.CompletedProcess[str]:
     overrides = {
         "db": settings.db,
         "graph_name": settings.graph_name,
@@ -166,7 +169,7 @@ def _killed(settings: Settings, at: int, files: list[Path]) -> subprocess.Comple
         "embedded_idle": settings.embedded_idle,
     }
     command = [sys.executable, "-m", "tests.importers.faults", json.dumps(overrides)]
-    command += [str(at), "after", *map(str, files)]
+    command += [str(at), when, *map(str, files)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKGRAAF_")}
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -265,3 +268,124 @@ def test_a_restore_that_fails_at_any_statement_leaves_the_old_store(
         restore_dump(store, tmp_path / "new.jsonl")
         assert _dump(store, tmp_path / "clean.jsonl") == restored != before
         store.clear()
+
+
+@pytest.mark.slow
+def test_a_restore_that_replaces_everything_and_fails_puts_the_old_store_back(
+    atomic_settings: Settings, states: tuple[list[Path], list[Path], list[str], list[str]],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """``restore --replace`` clears inside the journal: a failure while clearing or after
+    leaves the store as it was, not empty."""
+    old, new, before, _ = states
+    with open_store(atomic_settings) as store:
+        assert isinstance(store, CypherStore)
+        store.clear()
+        run_import(store, atomic_settings, new, ImportOptions())
+        export_dump(store, tmp_path / "new.jsonl")
+        replaced = _dump(store, tmp_path / "replaced.jsonl")
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        failed = 0
+        for at in range(1, 1000, 3):  # every third statement: clearing takes many
+            faults = Faults(store, at, "before")
+            try:
+                restore_dump(store, tmp_path / "new.jsonl", replace=True)
+            except InjectedFault:
+                failed += 1
+            finally:
+                faults.remove()
+            if not faults.fired:
+                break
+            assert _dump(store, tmp_path / f"{at}.jsonl") == before, f"statement {at}"
+            assert _journal_left(store) == 0
+        assert failed > 10
+        assert _dump(store, tmp_path / "restored.jsonl") == replaced
+        store.clear()
+
+
+@pytest.mark.slow
+def test_an_undo_cut_off_is_finished_by_the_next(
+    atomic_settings: Settings, states: tuple[list[Path], list[Path], list[str], list[str]],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """An import fails, and its process is killed while it undoes itself: the next run
+    finishes the undo, and the store is the old one."""
+    old, new, before, _ = states
+    with open_store(atomic_settings) as store:
+        store.clear()
+        run_import(store, atomic_settings, old, ImportOptions())
+        for into_undo in (1, 3, 6):
+            result = _killed(atomic_settings, 15, new, when=f"undo+{into_undo}")
+            assert result.returncode == -9, result.stderr
+            assert _journal_left(store) > 0, "the undo was cut off"
+            assert store.undo_abandoned_import() is not None
+            assert _dump(store, tmp_path / f"{into_undo}.jsonl") == before
+            assert _journal_left(store) == 0
+        store.clear()
+
+
+def test_an_erasure_waits_for_an_import_and_undoes_an_abandoned_one(
+    atomic_settings: Settings, tmp_path: Path
+) -> None:
+    """A journal's records keep what an import overwrote, a person's name included: an
+    erasure is refused while an import writes, and undoes an abandoned one first, so no
+    record of the person is left."""
+    files = _neighbourhood(tmp_path / "old", changed=False)
+    with open_store(atomic_settings) as store, open_store(atomic_settings) as other:
+        assert isinstance(other, CypherStore)
+        store.clear()
+        run_import(store, atomic_settings, files, ImportOptions(keep_names=True))
+        resident = store.nodes(NodeLabel.RESIDENT)[0]
+        name = resident.properties["display_name"]
+        other.begin_import("writing")
+        other.upsert_nodes(NodeLabel.RESIDENT, [{"id": resident.id, "display_name": "Ander"}])
+        with pytest.raises(ImportInProgressError):
+            store.erase_node(NodeLabel.RESIDENT, resident.id, tombstone=True)
+        assert store.get_node(NodeLabel.RESIDENT, resident.id).properties["display_name"] == (
+            "Ander"
+        )
+        # the importing process goes without ending or undoing its import
+        journal.RUNNING.discard("writing")
+        other._journal = None
+        records = [n.properties["undo"] for n in store.nodes(SystemLabel.JOURNAL) if n.id != "head"]
+        assert any(name in record for record in records), "the record keeps the old name"
+        store.erase_node(NodeLabel.RESIDENT, resident.id, tombstone=True)
+        assert _journal_left(store) == 0
+        assert store.tombstoned([resident.id]) == {resident.id}
+        assert resident.id not in {n.id for n in store.nodes(NodeLabel.RESIDENT)}
+        store.clear()
+
+
+def _sleeper() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+
+
+def test_an_import_counts_as_abandoned_by_its_lease_or_its_process() -> None:
+    now = 10_000_000
+    here, elsewhere = journal.machine(), "another|boot|pid:[1]"
+    recent, stale = now - 1000, now - journal.ABANDONED_AFTER * 1000 - 1
+    none: frozenset[str] = frozenset()
+
+    def held(where: str, pid: int, started: int, last: int) -> journal.Holder:
+        return journal.Holder("run", "host", where, pid, started, last)
+
+    # another machine: only the lease tells
+    assert not held(elsewhere, 1, 1, recent).abandoned(now_ms=now, running_here=none)
+    assert held(elsewhere, 1, 1, stale).abandoned(now_ms=now, running_here=none)
+    # this process: whether it runs that import
+    me = os.getpid()
+    mine = held(here, me, journal.process_started(me), recent)
+    assert not mine.abandoned(now_ms=now, running_here=frozenset({"run"}))
+    assert mine.abandoned(now_ms=now, running_here=none)
+    # another process here: alive with the same start, gone, or its id used again
+    process = _sleeper()
+    try:
+        started = journal.process_started(process.pid)
+        assert started > 0
+        assert not held(here, process.pid, started, recent).abandoned(now_ms=now, running_here=none)
+        assert held(here, process.pid, started - 1, recent).abandoned(now_ms=now, running_here=none)
+    finally:
+        process.kill()
+        process.wait()
+    assert held(here, process.pid, started, recent).abandoned(now_ms=now, running_here=none)
