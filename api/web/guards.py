@@ -4,6 +4,8 @@ and for a request with a body, its key and the per-key rate limit.
 Bodies over the limit are refused before they are read to the end, and each API key may make
 ``rate_limit`` requests a minute. A request of the API that carries a body (an upload, a new
 key) is refused without a valid key, or over the rate limit, before a byte of the body is read.
+A form posted to a page is counted per sender's address before its body is read (a sign-in
+carries its key in the body), and then, signed in, per key as every page is.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ class RequestGuard:
             if refusal is not None:
                 await _answer(rid, send_with_headers, *refusal)
                 return
+        elif _page_form(scope):
+            wait = _address_wait(scope)
+            if wait:
+                await _page_answer(send_with_headers, 429, _RATE_LIMITED, wait)
+                return
         seen = 0
 
         async def counted_receive() -> Message:
@@ -100,6 +107,55 @@ def _has_body(scope: Scope, headers: dict[bytes, bytes]) -> bool:
         return False
     length = headers.get(b"content-length", b"")
     return (length.isdigit() and int(length) > 0) or b"transfer-encoding" in headers
+
+
+def _page_form(scope: Scope) -> bool:
+    """A form posted to a page (sign-in, sign-out and the rest): no key until it is read."""
+    path = str(scope["path"])
+    return scope["method"] == "POST" and (path == "/pages" or path.startswith("/pages/"))
+
+
+def _address_wait(scope: Scope) -> float:
+    """The seconds until the sender's address may post a page form again, 0 if it may now.
+
+    A form has no key before its body is read (a sign-in brings one in it), so forms are
+    counted per address too, as many a minute as a key may make: a browser signing in, or
+    someone trying keys one after another, is held to that before a byte is read. (Behind a
+    proxy every browser shares the proxy's address: set the rate accordingly.)"""
+    services = getattr(scope["app"].state, "services", None) if "app" in scope else None
+    client = scope.get("client")
+    if services is None or not client:
+        return 0.0
+    wait: float = services.limiter.allow(f"address:{client[0]}")
+    return wait
+
+
+_RATE_LIMITED = (
+    "Te veel verzoeken; probeer het zo weer.",
+    "Too many requests; try again shortly.",
+)
+
+
+async def _page_answer(
+    send: Callable[[Message], Awaitable[None]], status: int, text: tuple[str, str], wait: float
+) -> None:
+    """A short page in Dutch and English, sent without reading the request's body."""
+    body = (
+        '<!doctype html><html lang="nl"><meta charset="utf-8"><title>Wijkgraaf</title>'
+        f'<p>{text[0]}</p><p lang="en">{text[1]}</p></html>'
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-security-policy", b"default-src 'none'"),
+                (b"retry-after", str(max(1, round(wait))).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _key_refusal(scope: Scope, headers: dict[bytes, bytes]) -> _Refusal | None:
