@@ -102,17 +102,18 @@ def import_command(
     files = _expand(paths)
     if not files:
         raise ConfigurationError("Geen bestanden om in te lezen.", "No files to import.")
-    mapping = load_mapping(columns) if columns is not None else None
-    options = ImportOptions(
-        dry_run, skip_invalid, keep_names, neighbourhood,
-        accept_new_areas=accept_new_areas, columns=mapping,
-    )  # fmt: skip
-    result = "error"
-    try:
+    result = "invalid"  # a column mapping that cannot be read refuses the import
+    try:  # an import that failed or was refused is logged too, whatever refused it
+        mapping = load_mapping(columns) if columns is not None else None
+        options = ImportOptions(
+            dry_run, skip_invalid, keep_names, neighbourhood,
+            accept_new_areas=accept_new_areas, columns=mapping,
+        )  # fmt: skip
+        result = "error"
         with open_store(settings) as store:
             report = run_import(store, settings, files, options)
         result = "invalid" if report.errors else "ok"
-    finally:  # an import that failed or was refused is logged too
+    finally:
         audit_cli(settings, "import", "graph", settings.graph_name, result)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))

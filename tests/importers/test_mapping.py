@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -101,3 +102,21 @@ def test_every_mistake_in_the_mapping_at_once() -> None:
     with pytest.raises(ConfigurationError) as caught:
         parse_mapping(text, "k.toml")
     assert len(caught.value.en.splitlines()) == 3
+
+
+def test_an_import_refused_for_its_mapping_is_in_the_audit_log(tmp_path: Path) -> None:
+    """A mapping that cannot be read refuses the import before anything is read: the audit
+    log has the refused import all the same, as it has every other failed import."""
+    mapping = tmp_path / "koppeling.toml"
+    mapping.write_text("[kolommen]\n", encoding="utf-8")
+    files = [str(p) for p in _export(tmp_path)]
+    log = tmp_path / "audit.jsonl"
+    db = f"embedded:{tmp_path / 'db'}"
+    result = CliRunner(env={"WIJKGRAAF_AUDIT_LOG": str(log)}).invoke(
+        main, ["import", "--db", db, "--columns", str(mapping), *files]
+    )
+    assert result.exit_code == 1
+    assert "koppeling.toml, [kolommen]: onbekende sectie" in result.output
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    imports = [line for line in lines if line.get("action") == "import"]
+    assert [line["result"] for line in imports] == ["invalid"], lines
