@@ -6,7 +6,7 @@ The city is generated and imported into a fresh embedded database and its projec
 (not timed). Then, for the whole city and for one neighbourhood of about 5,000 residents:
 the measures alone (``node_measures``), the GraphML and GEXF files with them, the same files
 without them (what the export cost before it carried measures), and the CSV in Dutch. Prints
-seconds, the files' sizes and the measures' share of each export, and peak memory.
+seconds with the measures and without, the files' sizes, and peak memory.
 """
 
 from __future__ import annotations
