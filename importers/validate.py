@@ -94,6 +94,13 @@ class CellError(ValueError):
 _DIGIT_GROUP = re.compile(r"\d(?:[ .\-/_]?\d){7,}")
 _SEPARATORS = re.compile(r"[ .\-/_]")
 _BSN_WORD = re.compile(r"(?<![a-z])(bsn|sofi(nummer)?|burgerservicenummer)(?![a-z])", re.I)
+#: A hash or a UUID (Wijkgraaf's own pseudonyms, many systems' ids): hexadecimal with a letter
+#: in it, whose digits may happen to hold nine that pass the eleven-test; no BSN is written so.
+_HEX_ID = re.compile(
+    r"(?<![0-9a-z])(?=[0-9-]*[a-f])"
+    r"(?:[0-9a-f]{16,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?![0-9a-z])",
+    re.I,
+)
 
 
 def _eleven_test(digits: str) -> bool:
@@ -110,9 +117,15 @@ def looks_like_bsn(text: str) -> bool:
     [True, True, True, True]
     >>> [looks_like_bsn(t) for t in ("123456789", "B001", "2023-04-01", "Sofia-2", "bsn 1")]
     [False, False, False, False, True]
+
+    A hash or a UUID is no BSN, whatever nine of its digits make (``629084294`` passes):
+
+    >>> looks_like_bsn("r-4f87f544f63f629084294e66a45c38a4"), looks_like_bsn("x629084294y")
+    (False, True)
     """
     if _BSN_WORD.search(text):
         return True
+    text = _HEX_ID.sub(" ", text)
     for group in _DIGIT_GROUP.finditer(text):
         digits = _SEPARATORS.sub("", group.group())
         if len(digits) == 9 and _eleven_test(digits):
