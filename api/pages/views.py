@@ -44,7 +44,8 @@ from api.web.deps import (
     Found,
     Services,
     record,
-    scope_object,
+    record_each,
+    scope_objects,
 )
 from api.web.errors import PAGES_PREFIX, not_found
 from graph.analysis.aggregates import MIN_CELL, ROUNDING, TABLES, AggregateTable
@@ -178,9 +179,9 @@ def map_page(
         if ego not in context.fabric:
             record(found, who, Action.MAP, kind, ego, Result.NOT_FOUND)
             raise not_found()
-        audited: tuple[ObjectKind, str] = (kind, ego)
+        audited: list[tuple[ObjectKind, str]] = [(kind, ego)]
     else:
-        audited = scope_object(found, codes)
+        audited = scope_objects(found, codes)
     scope = Scope(neighbourhoods=codes)
     answer = (
         found.answers.ask(
@@ -213,7 +214,7 @@ def map_page(
             }
         )
     data["nav"] = nav
-    record(found, who, Action.MAP, *audited)
+    record_each(found, who, Action.MAP, audited)
     return html_page(render_page(data, chrome=chrome_for(request, who, lang)))
 
 
@@ -241,7 +242,7 @@ def _answer(
         people_only=people_only,
     )
     asked = found.answers.ask(asking)
-    record(found, who, Action.ASK, *scope_object(found, asked.codes))
+    record_each(found, who, Action.ASK, scope_objects(found, asked.codes))
     return asked.answer
 
 
@@ -350,7 +351,7 @@ def publishable_page(
         raise not_found()
     codes = tuple(neighbourhood)
     answer = found.answers.publishable(question, codes)
-    record(found, who, Action.ASK, *scope_object(found, codes))
+    record_each(found, who, Action.ASK, scope_objects(found, codes))
     links = [
         [
             Link(

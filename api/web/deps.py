@@ -159,11 +159,12 @@ def check_rate(limiter: RateLimiter, key_id: str) -> None:
         )
 
 
-def scope_object(found: Services, codes: tuple[str, ...]) -> tuple[ObjectKind, str]:
-    """What the audit log names as the object of a question asked of ``codes``."""
+def scope_objects(found: Services, codes: tuple[str, ...]) -> list[tuple[ObjectKind, str]]:
+    """What the audit log names as the objects of a question asked of ``codes``: every
+    neighbourhood (one line each, under the request's one id), or the whole graph."""
     if codes:
-        return ObjectKind.NEIGHBOURHOOD, codes[0]
-    return ObjectKind.GRAPH, found.settings.graph_name
+        return [(ObjectKind.NEIGHBOURHOOD, code) for code in dict.fromkeys(codes)]
+    return [(ObjectKind.GRAPH, found.settings.graph_name)]
 
 
 def allow(*roles: Role) -> object:
@@ -240,6 +241,22 @@ def record(
 ) -> None:
     """Append one line to the audit log: who, what, about whom, and how it went."""
     found.audit.append(_event(who, action, kind, object_id, result, subject))
+
+
+def record_each(
+    found: Services, who: Caller, action: Action, objects: list[tuple[ObjectKind, str]]
+) -> None:
+    """:func:`record` for each of ``objects`` (the neighbourhoods a question read, say)."""
+    for kind, object_id in objects:
+        record(found, who, action, kind, object_id)
+
+
+async def record_each_async(
+    found: Services, who: Caller, action: Action, objects: list[tuple[ObjectKind, str]]
+) -> None:
+    """:func:`record_each` from a coroutine route."""
+    for kind, object_id in objects:
+        await record_async(found, who, action, kind, object_id)
 
 
 async def record_async(

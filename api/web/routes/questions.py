@@ -18,9 +18,9 @@ from api.web.deps import (
     Found,
     allow,
     caller,
-    record,
-    record_async,
-    scope_object,
+    record_each,
+    record_each_async,
+    scope_objects,
     served,
 )
 from api.web.errors import ERROR_RESPONSES, not_found
@@ -57,7 +57,7 @@ def publishable(
         raise not_found()
     codes = tuple(neighbourhood)
     answer = found.answers.publishable(question, codes)
-    record(found, who, Action.ASK, *scope_object(found, codes))
+    record_each(found, who, Action.ASK, scope_objects(found, codes))
     key = ("publishable", question, codes)
     body = found.answers.serialised(answer.version, key, lambda: answer)
     return Response(body, media_type="application/json")
@@ -90,7 +90,7 @@ async def ask(
     answered = await served(
         found, partial(found.answers.cached_ask, asking), partial(found.answers.ask, asking)
     )
-    await record_async(found, who, Action.ASK, *scope_object(found, answered.codes))
+    await record_each_async(found, who, Action.ASK, scope_objects(found, answered.codes))
     answer = answered.answer
     key = ("ask", question, answered.codes, theme, limit, who.within, people_only)
     body = found.answers.serialised(answer.version, key, lambda: answer)
