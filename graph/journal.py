@@ -182,7 +182,8 @@ def undo_steps(undo_json: str) -> Iterator[tuple[Query, dict[str, Any]]]:
     undo = json.loads(undo_json)
     if "deleted" in undo:
         rows = [{"id": node_id, "props": props} for node_id, props in undo["before"]]
-        yield queries.journal_recreate_nodes(as_label(undo["deleted"])), {"rows": rows}
+        made_again = queries.journal_restore_nodes(as_label(undo["deleted"]), recreate=True)
+        yield made_again, {"rows": rows}
         return
     if "nodes" in undo:
         label = as_label(undo["nodes"])

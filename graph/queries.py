@@ -386,22 +386,15 @@ def delete_nodes(label: NodeLabel | SystemLabel) -> Query:
 
 
 @cache
-def journal_restore_nodes(label: NodeLabel | SystemLabel) -> Query:
+def journal_restore_nodes(label: NodeLabel | SystemLabel, *, recreate: bool = False) -> Query:
+    """Give the nodes of ``$rows`` (``{id, props}``) exactly the properties they had: nodes an
+    import changed, or with ``recreate`` nodes a clear deleted (made again)."""
+    clause = "MERGE" if recreate else "MATCH"
     return Query(
-        f"journal_restore_nodes[{label}]",
+        f"journal_{'recreate' if recreate else 'restore'}_nodes[{label}]",
         fill(
-            "UNWIND $rows AS row\nMATCH (n:<label> {id: row.id})\nSET n = row.props" + VERSION_BUMP,
-            label=label,
-        ),
-    )
-
-
-@cache
-def journal_recreate_nodes(label: NodeLabel | SystemLabel) -> Query:
-    return Query(
-        f"journal_recreate_nodes[{label}]",
-        fill(
-            "UNWIND $rows AS row\nMERGE (n:<label> {id: row.id})\nSET n = row.props" + VERSION_BUMP,
+            f"UNWIND $rows AS row\n{clause} (n:<label> {{id: row.id}})\nSET n = row.props"
+            + VERSION_BUMP,
             label=label,
         ),
     )
