@@ -385,18 +385,20 @@ def delete_nodes(label: NodeLabel | SystemLabel) -> Query:
     )
 
 
+#: ``<find>`` is MATCH or MERGE, put in by :func:`journal_restore_nodes` (never a value)
+_SET_NODES = (
+    "UNWIND $rows AS row\n<find> (n:<label> {id: row.id})\nSET n = row.props" + VERSION_BUMP
+)
+
+
 @cache
 def journal_restore_nodes(label: NodeLabel | SystemLabel, *, recreate: bool = False) -> Query:
     """Give the nodes of ``$rows`` (``{id, props}``) exactly the properties they had: nodes an
-    import changed, or with ``recreate`` nodes a clear deleted (made again)."""
-    clause = "MERGE" if recreate else "MATCH"
+    import changed, or with ``recreate`` nodes a clear deleted (made again: MERGE, not MATCH)."""
+    name, find = ("recreate", "MERGE") if recreate else ("restore", "MATCH")
     return Query(
-        f"journal_{'recreate' if recreate else 'restore'}_nodes[{label}]",
-        fill(
-            f"UNWIND $rows AS row\n{clause} (n:<label> {{id: row.id}})\nSET n = row.props"
-            + VERSION_BUMP,
-            label=label,
-        ),
+        f"journal_{name}_nodes[{label}]",
+        fill(_SET_NODES.replace("<find>", find), label=label),
     )
 
 

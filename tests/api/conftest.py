@@ -38,16 +38,9 @@ class Api:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
-@pytest.fixture
-def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
-    settings = store_settings.model_copy(
-        update={
-            "api_keys_file": tmp_path / "keys.json",
-            "audit_log": tmp_path / "audit.jsonl",
-            "rate_limit": 10_000,
-        }
-    )
-    run_import(store, settings, sample_files(), ImportOptions())
+def sample_keys(store: GraphStore, settings: Settings) -> tuple[dict[str, str], list[str]]:
+    """A key of each role for the sample in ``store`` (two coaches, of its first two
+    buurten), and the buurten's codes."""
     context = NetworkContext.load(store)
     buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
     keys = KeyStore(settings.api_keys_file)
@@ -58,6 +51,20 @@ def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator
         "integration": keys.create(Role.INTEGRATION)[1],
         "admin": keys.create(Role.ADMIN)[1],
     }
+    return tokens, buurten
+
+
+@pytest.fixture
+def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
+    settings = store_settings.model_copy(
+        update={
+            "api_keys_file": tmp_path / "keys.json",
+            "audit_log": tmp_path / "audit.jsonl",
+            "rate_limit": 10_000,
+        }
+    )
+    run_import(store, settings, sample_files(), ImportOptions())
+    tokens, _ = sample_keys(store, settings)
     with TestClient(create_app(settings, store=store)) as client:
         yield Api(client, settings, store, tokens)
 
@@ -75,16 +82,7 @@ def site(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with open_store(settings) as store:
         store.clear()
         assert not run_import(store, settings, sample_files(), ImportOptions()).errors
-        context = NetworkContext.load(store)
-        buurten = sorted(c for c, a in context.areas.items() if a["level"] == "buurt")
-        keys = KeyStore(settings.api_keys_file)
-        tokens = {
-            "coach": keys.create(Role.COACH, [buurten[0]])[1],
-            "coach2": keys.create(Role.COACH, [buurten[1]])[1],
-            "policymaker": keys.create(Role.POLICYMAKER)[1],
-            "integration": keys.create(Role.INTEGRATION)[1],
-            "admin": keys.create(Role.ADMIN)[1],
-        }
+        tokens, buurten = sample_keys(store, settings)
         app = create_app(settings, store=store)
         with TestClient(app):  # runs the app's start-up
             yield Site(app, settings, store, tokens, {"coach": buurten[0], "coach2": buurten[1]})

@@ -134,12 +134,14 @@ def test_a_database_error_at_any_statement_leaves_the_old_store(
         assert _dump(store, tmp_path / "old.jsonl") == before
         for at in range(1, 500):
             faults = Faults(store, at, "before" if when == "before" else "after")
+            raised = False
             try:
                 run_import(store, atomic_settings, new, ImportOptions())
             except InjectedFault:
-                pass
+                raised = True
             finally:
                 faults.remove()
+            assert raised == faults.fired, "a fault fails the import, and only a fault does"
             if not faults.fired:
                 break  # the import sent fewer statements: every one has failed once
             now = _dump(store, tmp_path / f"{at}.jsonl")
