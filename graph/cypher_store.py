@@ -16,19 +16,21 @@ from typing import Any
 
 import networkx as nx
 
-from graph import projection_queries, queries
+from graph import periods, projection_queries, queries
+from graph.change_store import KeptChanges
 from graph.errors import InvalidDataError, NotFoundError
-from graph.journal_store import JournalledWrites
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
     ATTRIBUTE_TIES,
     FABRIC_EDGE_FIELDS,
     FABRIC_NODE_FIELDS,
+    NODE_HISTORY_FIELDS,
     RELATIONSHIPS,
     NodeLabel,
     RelType,
     SystemLabel,
 )
+from graph.period_store import PeriodWrites, domain_label
 from graph.projection import (
     FabricEdge,
     FabricNode,
@@ -37,15 +39,20 @@ from graph.projection import (
     areas_within,
     fabric_attributes,
     fabric_graph,
+    held_values,
+    people_within,
 )
 from graph.queries import Query
 from graph.store import GraphStore, Label, Neighbour, Node, WriteCounts, as_label
 from graph.values import Value, changed_batches, check_id, check_properties, chunks
 
 
-class CypherStore(JournalledWrites, GraphStore):
+class CypherStore(PeriodWrites, KeptChanges, GraphStore):
     """:class:`~graph.store.GraphStore` over named queries; a backend runs them. Imports and
-    restores write through the import journal (:class:`~graph.journal_store.JournalledWrites`).
+    restores write through the import journal (:class:`~graph.journal_store.JournalledWrites`),
+    and the pages' changes are kept for their authors to undo on top of it
+    (:class:`~graph.change_store.KeptChanges`); facts are dated and ended by
+    :class:`~graph.period_store.PeriodWrites`.
     """
 
     @abstractmethod
@@ -71,7 +78,9 @@ class CypherStore(JournalledWrites, GraphStore):
         for params in batches:
             self._write(query, params)
 
-    def _packed_projection(self, areas: tuple[str, ...] | None) -> Projection | None:
+    def _packed_projection(
+        self, areas: tuple[str, ...] | None, as_of: str | None = None
+    ) -> Projection | None:
         """A backend's own, faster read of :meth:`projection`, or None for the row-by-row read
         of the named queries. It must give exactly what the row-by-row read gives."""
         return None
@@ -92,6 +101,8 @@ class CypherStore(JournalledWrites, GraphStore):
         *,
         batch_size: int | None = None,
         dry_run: bool = False,
+        as_of: str | None = None,
+        listed: bool = False,
     ) -> WriteCounts:
         label = as_label(label)
         merged: dict[str, dict[str, Value]] = {}
@@ -121,9 +132,17 @@ class CypherStore(JournalledWrites, GraphStore):
             def record(before: list[tuple[str, Mapping[str, Any] | None]]) -> dict[str, Any]:
                 return current.nodes(label, before)
 
+        dated = None
+        if as_of is not None and isinstance(label, NodeLabel) and label in NODE_HISTORY_FIELDS:
+            day, fields = periods.as_date(as_of), NODE_HISTORY_FIELDS[label]
+
+            def dated(props: dict[str, Value], before: Mapping[str, Any] | None) -> dict[str, Any]:
+                return periods.stated(props, before, day, listed=listed, fields=fields)
+
         batches = changed_batches(
             items, size, counts, stored=None if none_stored else stored,
             row=lambda node_id, props: {"id": node_id, "props": props}, journal=record,
+            dated=dated,
         )  # fmt: skip
         self._write_all(query, batches, dry_run=dry_run)
         return counts
@@ -138,6 +157,8 @@ class CypherStore(JournalledWrites, GraphStore):
         batch_size: int | None = None,
         dry_run: bool = False,
         endpoints_verified: bool = False,
+        as_of: str | None = None,
+        listed: bool = False,
     ) -> WriteCounts:
         rel_type = RelType(rel_type)
         source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
@@ -187,47 +208,20 @@ class CypherStore(JournalledWrites, GraphStore):
             ) -> dict[str, Any]:
                 return current.relationships(*kinds, before)
 
+        dated = None
+        if as_of is not None:
+            day = periods.as_date(as_of)
+
+            def dated(props: dict[str, Value], before: Mapping[str, Any] | None) -> dict[str, Any]:
+                return periods.stated(props, before, day, listed=listed)
+
         batches = changed_batches(
             items, size, counts, stored=None if none_stored else stored,
             row=lambda pair, props: {"source": pair[0], "target": pair[1], "props": props},
-            journal=record,
+            journal=record, dated=dated,
         )  # fmt: skip
         self._write_all(query, batches, dry_run=dry_run)
         return counts
-
-    def prune_relationships(
-        self,
-        rel_type: RelType,
-        keep: Mapping[str, Iterable[str]],
-        *,
-        source_label: NodeLabel,
-        target_label: NodeLabel,
-        dry_run: bool = False,
-    ) -> WriteCounts:
-        rel_type = RelType(rel_type)
-        source_label, target_label = NodeLabel(source_label), NodeLabel(target_label)
-        rows = [{"source": s, "targets": sorted(set(t))} for s, t in keep.items()]
-        stale: list[tuple[str, str, dict[str, Any]]] = []
-        for batch in chunks(rows, self.settings.batch_size):
-            query = queries.stale_relationships(rel_type, source_label, target_label)
-            stale.extend((a, b, props) for a, b, props in self._read(query, {"rows": batch}))
-        if stale and not dry_run:
-            delete = queries.delete_relationships(rel_type, source_label, target_label)
-            current = self._journalling(rel_type, dry_run)
-            if current is not None:
-                delete = queries.journalled(delete)
-
-            def params(batch: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
-                pairs = [{"source": a, "target": b} for a, b, _ in batch]
-                found = {"pairs": pairs, "meta_id": queries.META_ID}
-                if current is not None:  # a removed relationship held its properties
-                    kinds = (rel_type, source_label, target_label)
-                    found |= current.relationships(*kinds, [((a, b), p) for a, b, p in batch])
-                return found
-
-            batches = chunks(stale, self.settings.batch_size)
-            self._write_batches(delete, (params(batch) for batch in batches))
-        return WriteCounts(removed=len(stale))
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         label = as_label(label)
@@ -259,6 +253,7 @@ class CypherStore(JournalledWrites, GraphStore):
         if tombstone:
             self.get_node(label, node_id)  # NotFoundError before anything is written
             self.add_tombstones([node_id])
+        self._forget_changes(node_id)  # nor a change kept for its author to undo
         rows = self._write(queries.erase_node(label), {"id": node_id, "meta_id": queries.META_ID})
         if not rows:
             raise self._not_found(label, node_id)
@@ -308,8 +303,8 @@ class CypherStore(JournalledWrites, GraphStore):
                 Neighbour(
                     rel_type,
                     "both" if RELATIONSHIPS[rel_type].symmetric else direction,
-                    dict(rel_props),
-                    Node(_domain_label(labels), other_id, other),
+                    {k: v for k, v in rel_props.items() if k not in _HISTORY},
+                    Node(domain_label(labels), other_id, other),
                 )
             )
         result.sort(key=lambda n: (n.type, n.node.label, n.node.id, n.direction))
@@ -327,24 +322,47 @@ class CypherStore(JournalledWrites, GraphStore):
         return fabric_graph(*self._fabric_rows(projection_queries.FABRIC, {}))
 
     def _fabric_rows(
-        self, query: Query, params: Mapping[str, Any]
+        self, query: Query, params: Mapping[str, Any], as_of: str | None = None
     ) -> tuple[list[FabricNode], list[FabricEdge]]:
+        """The fabric's rows; with ``as_of`` (a ``*_AS_OF`` query), each tie as it was on that
+        date, and none that did not hold then."""
         nodes: list[FabricNode] = []
         edges: list[FabricEdge] = []
         for kind, a, b, *slots in self._read(query, params):
             if b is None:
-                fields = FABRIC_NODE_FIELDS[NodeLabel(kind)]
+                label = NodeLabel(kind)
+                fields = FABRIC_NODE_FIELDS[label]
+                if as_of is not None:
+                    cells = slots[: len(fields)] + slots[-3:]
+                    values = held_values(cells, fields, as_of, NODE_HISTORY_FIELDS[label])
+                    if values is None:
+                        continue
+                    slots = values
                 nodes.append((a, fabric_attributes("label", kind, fields, slots)))
             else:
                 fields = FABRIC_EDGE_FIELDS.get(RelType(kind), ())
+                if as_of is not None:
+                    values = held_values(slots[: len(fields)] + slots[-3:], fields, as_of)
+                    if values is None:
+                        continue
+                    slots = values
                 edges.append((a, b, fabric_attributes("type", kind, fields, slots)))
+        if as_of is not None:  # a tie holds only while both its ends are there
+            there = {node_id for node_id, _ in nodes}
+            edges = [edge for edge in edges if edge[0] in there and edge[1] in there]
         return nodes, edges
 
-    def projection(self, areas: tuple[str, ...] | None = None) -> Projection:
-        packed = self._packed_projection(areas)
-        return packed if packed is not None else self.projection_by_rows(areas)
+    def projection(
+        self, areas: tuple[str, ...] | None = None, *, as_of: str | None = None
+    ) -> Projection:
+        if as_of is not None:
+            as_of = periods.as_date(as_of)
+        packed = self._packed_projection(areas, as_of)
+        return packed if packed is not None else self.projection_by_rows(areas, as_of=as_of)
 
-    def projection_by_rows(self, areas: tuple[str, ...] | None = None) -> Projection:
+    def projection_by_rows(
+        self, areas: tuple[str, ...] | None = None, *, as_of: str | None = None
+    ) -> Projection:
         """:meth:`projection` read row by row with the named queries: what every backend can
         do, and the reference a backend's own :meth:`_packed_projection` must equal."""
         version = self.version()
@@ -354,21 +372,37 @@ class CypherStore(JournalledWrites, GraphStore):
             }
             for label, fields in ATTRIBUTE_NODE_FIELDS.items()
         }
+        dated = as_of is not None
+        params: dict[str, Any] = {"as_of": as_of} if dated else {}
         ties: dict[RelType, list[list[Any]]] = {}
         if areas is None:
-            fabric = self.fabric()
-            for rel, (source, target, _) in ATTRIBUTE_TIES.items():
-                ties[rel] = self._read(queries.all_relationships(rel, source, target), {})
+            query = projection_queries.FABRIC_AS_OF if dated else projection_queries.FABRIC
+            fabric = fabric_graph(*self._fabric_rows(query, params, as_of))
+            for rel in ATTRIBUTE_TIES:
+                ties[rel] = self._read(projection_queries.attribute_ties(rel, dated=dated), params)
         else:
             codes = areas_within(attribute_nodes[NodeLabel.NEIGHBOURHOOD], areas)
-            params = {"codes": sorted(codes)}
-            fabric = area_fabric(*self._fabric_rows(projection_queries.AREA_FABRIC, params), codes)
+            params["codes"] = sorted(codes)
+            query = (
+                projection_queries.AREA_FABRIC_AS_OF if dated else (projection_queries.AREA_FABRIC)
+            )
+            fabric = area_fabric(*self._fabric_rows(query, params, as_of), codes)
             for rel in ATTRIBUTE_TIES:
-                ties[rel] = self._read(projection_queries.area_attribute_ties(rel), params)
-        attribute_ties = {
-            rel: [(a, b, {f: props.get(f) for f in fields}) for a, b, props in ties[rel]]
-            for rel, (_, _, fields) in ATTRIBUTE_TIES.items()
-        }
+                ties[rel] = self._read(
+                    projection_queries.area_attribute_ties(rel, dated=dated), params
+                )
+        attribute_ties = {}
+        for rel, (_, _, fields) in ATTRIBUTE_TIES.items():
+            held = []
+            for a, b, props in ties[rel]:
+                if as_of is not None and areas is None and a not in fabric:
+                    continue  # its source was not there on the date
+                held_then = props if as_of is None else periods.version_at(props, as_of)
+                if held_then is not None:
+                    held.append((a, b, {f: held_then.get(f) for f in fields}))
+            attribute_ties[rel] = held
+        if areas is not None:
+            attribute_ties = people_within(attribute_ties, fabric)
         return Projection(version, fabric, attribute_nodes, attribute_ties)
 
     def nodes(self, label: Label) -> list[Node]:
@@ -397,14 +431,5 @@ class CypherStore(JournalledWrites, GraphStore):
         )
 
 
-_LABEL_VALUES = frozenset(label.value for label in NodeLabel)
-
-
-def _domain_label(labels: Sequence[str]) -> NodeLabel:
-    for label in labels:
-        if label in _LABEL_VALUES:
-            return NodeLabel(label)
-    raise InvalidDataError(
-        f"Knoop zonder bekend label: {list(labels)}.",
-        f"Node without a known label: {list(labels)}.",
-    )
+#: A fact's earlier versions and how it was listed: history, not what a reader of it sees now
+_HISTORY = frozenset((periods.PAST, periods.LISTED))

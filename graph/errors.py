@@ -11,6 +11,7 @@ The tree::
     ├── InvalidArgumentError      a request that cannot be answered as asked (not a missing node)
     ├── InvalidDataError          a value the store cannot hold (maps, NaN, null in a list, ...)
     ├── NotFoundError             a node or relationship endpoint that is not stored
+    ├── RefusedError              a change the data does not allow (its ``code`` says which)
     └── StoreError                the database refused or failed
         ├── StoreUnavailableError     not reachable, not started, still loading
         ├── AuthenticationError       the database rejected the credentials
@@ -68,6 +69,15 @@ class NotFoundError(WijkgraafError):
     def __init__(self, nl: str, en: str, *, missing: tuple[str, ...] = ()) -> None:
         super().__init__(nl, en)
         self.missing = missing
+
+
+class RefusedError(WijkgraafError):
+    """A change the stored data does not allow, such as an introduction for a resident who did
+    not agree to be contacted: ``code`` names which refusal it is, for a caller to act on."""
+
+    def __init__(self, nl: str, en: str, *, code: str) -> None:
+        super().__init__(nl, en)
+        self.code = code
 
 
 class StoreError(WijkgraafError):

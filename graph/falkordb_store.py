@@ -40,6 +40,7 @@ from graph.projection import (
     area_from_packed,
     areas_within,
     from_packed,
+    held_parts,
     packed_attribute_nodes,
 )
 from graph.projection_cache import ProjectionCache
@@ -373,25 +374,45 @@ class FalkorDBStore(CypherStore):
 
     # --- the projection ----------------------------------------------------------------------
 
-    def _packed_projection(self, areas: tuple[str, ...] | None) -> Projection | None:
+    def _packed_projection(
+        self, areas: tuple[str, ...] | None, as_of: str | None = None
+    ) -> Projection | None:
         """The projection in one statement, each part one JSON string
         (``projection_queries.PACKED_PROJECTION``): a city's 400,000 rows in a fraction of the
         time the row-by-row read takes. Should any row hold a ``"`` or ``\\``, which
         FalkorDB's JSON leaves unescaped, None: the exact row-by-row read is used instead.
         With ``areas``, two statements: the attribute nodes (the area tree says which codes
         lie within the areas), then the areas' part
-        (``projection_queries.PACKED_AREA_PROJECTION``)."""
+        (``projection_queries.PACKED_AREA_PROJECTION``). With ``as_of``, the same read of the
+        ``*_AS_OF`` queries, each tie as it was on that date (:func:`held_parts`)."""
+        dated = {"as_of": as_of} if as_of is not None else {}
         if areas is None:
-            parts = self._packed(projection_queries.PACKED_PROJECTION, {"meta_id": queries.META_ID})
-            return None if parts is None else from_packed(parts)
+            query = (
+                projection_queries.PACKED_PROJECTION_AS_OF
+                if dated
+                else (projection_queries.PACKED_PROJECTION)
+            )
+            parts = self._packed(query, {"meta_id": queries.META_ID, **dated})
+            if parts is None:
+                return None
+            if as_of is not None:
+                parts = held_parts(parts, as_of, internal=True)
+            return from_packed(parts)
         head = self._packed(projection_queries.PACKED_ATTRIBUTES, {"meta_id": queries.META_ID})
         if head is None:
             return None
         attribute_nodes = packed_attribute_nodes(head, {})
         codes = areas_within(attribute_nodes[NodeLabel.NEIGHBOURHOOD], areas)
-        parts = self._packed(projection_queries.PACKED_AREA_PROJECTION, {"codes": sorted(codes)})
+        query = (
+            projection_queries.PACKED_AREA_PROJECTION_AS_OF
+            if dated
+            else (projection_queries.PACKED_AREA_PROJECTION)
+        )
+        parts = self._packed(query, {"codes": sorted(codes), **dated})
         if parts is None:
             return None
+        if as_of is not None:
+            parts = held_parts(parts, as_of, internal=False)
         version = int(head["version"][0][0]) if head["version"] else 0
         return area_from_packed(version, attribute_nodes, parts, codes)
 

@@ -29,6 +29,10 @@ at once when its process is gone: no process with its id, or one that started at
 the host name, the kernel's boot and the process-id namespace together, so that containers
 sharing a host name never judge each other's processes. While a live import holds the head,
 another import, an erasure and a clear of the store are refused.
+
+A change made in the pages keeps its records after its import has ended, for its author to
+undo (:mod:`graph.changes`): the undo puts them back into the journal, as one record of a run
+of its own (:meth:`Journal.kept`), and undoes that run.
 """
 
 from __future__ import annotations
@@ -103,6 +107,11 @@ class Journal:
         """The parameters that record the nodes ``before`` a clear deletes, to be made
         again by an undo."""
         return self._record({"deleted": label.value, "before": [list(b) for b in before]})
+
+    def kept(self, records: Sequence[str]) -> dict[str, Any]:
+        """The parameters that record a kept change's records (:mod:`graph.changes`, oldest
+        first) as one record of this run, so that undoing the run undoes the change."""
+        return self._record({"records": [json.loads(record) for record in records]})
 
     def _record(self, undo: dict[str, Any]) -> dict[str, Any]:
         self.seq += 1
@@ -180,6 +189,10 @@ def holder(row: Sequence[Any]) -> Holder:
 def undo_steps(undo_json: str) -> Iterator[tuple[Query, dict[str, Any]]]:
     """The statements that undo one record, in order."""
     undo = json.loads(undo_json)
+    if "records" in undo:  # a kept change's records (Journal.kept), undone newest first
+        for record in reversed(undo["records"]):
+            yield from undo_steps(json.dumps(record))
+        return
     if "deleted" in undo:
         rows = [{"id": node_id, "props": props} for node_id, props in undo["before"]]
         made_again = queries.journal_restore_nodes(as_label(undo["deleted"]), recreate=True)

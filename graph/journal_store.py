@@ -32,6 +32,7 @@ _CLEARED_LABELS: tuple[NodeLabel | SystemLabel, ...] = (
     *NodeLabel,
     SystemLabel.TOMBSTONE,
     SystemLabel.IMPORT_RUN,
+    SystemLabel.CHANGE,
 )
 
 

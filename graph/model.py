@@ -44,6 +44,9 @@ class SystemLabel(StrEnum):
     #: What an import that has not finished overwrote, so that it can be undone
     #: (:mod:`graph.journal`); gone once the import has finished.
     JOURNAL = "WijkgraafImportJournal"
+    #: An author's last change in the pages, what it overwrote, so that they can undo it
+    #: (:mod:`graph.changes`); one per API key.
+    CHANGE = "WijkgraafChange"
 
 
 class RelType(StrEnum):
@@ -63,6 +66,12 @@ class RelType(StrEnum):
     INTERESTED_IN = "INTERESTED_IN"
     HAS_NEED = "HAS_NEED"
     ADDRESSES = "ADDRESSES"
+    #: Introductions a coach or an integration followed up (:mod:`graph.introductions`): one
+    #: type per kind, each with its ``status``. Not ties of the fabric: what one describes
+    #: becomes a tie (KNOWS, PARTICIPATES_IN, PARTNER_OF) once it happened.
+    INTRODUCED_TO_INITIATIVE = "INTRODUCED_TO_INITIATIVE"
+    INTRODUCED_TO_RESIDENT = "INTRODUCED_TO_RESIDENT"
+    INTRODUCED_TO_ORGANISATION = "INTRODUCED_TO_ORGANISATION"
 
 
 class OSector(StrEnum):
@@ -128,6 +137,16 @@ class Lead(StrEnum):
     RESIDENTS = "residents"
     PROFESSIONALS = "professionals"
     SHARED = "shared"
+
+
+class IntroductionStatus(StrEnum):
+    """Where a proposed introduction stands: declined ones are never proposed again,
+    happened ones are the tie they describe."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    HAPPENED = "happened"
 
 
 class AgeBand(StrEnum):
@@ -259,6 +278,12 @@ class HasNeed(RelModel):
     special: bool = False
 
 
+class Introduced(RelModel):
+    status: IntroductionStatus
+    #: the day the status was last changed
+    changed: date
+
+
 @dataclass(frozen=True)
 class RelSpec:
     """Which labels a relationship type connects, and whether it has a direction."""
@@ -295,6 +320,9 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
     RelType.INTERESTED_IN: _spec({_L.RESIDENT}, {_L.THEME}),
     RelType.HAS_NEED: _spec({_L.RESIDENT}, {_L.THEME}, HasNeed),
     RelType.ADDRESSES: _spec({_L.INITIATIVE}, {_L.THEME}),
+    RelType.INTRODUCED_TO_INITIATIVE: _spec({_L.RESIDENT}, {_L.INITIATIVE}, Introduced),
+    RelType.INTRODUCED_TO_RESIDENT: _spec({_L.RESIDENT}, {_L.RESIDENT}, Introduced, symmetric=True),
+    RelType.INTRODUCED_TO_ORGANISATION: _spec({_L.INITIATIVE}, {_L.ORGANISATION}, Introduced),
 }
 
 #: The social fabric: the projection every network question runs on.
@@ -333,6 +361,30 @@ FABRIC_EDGE_FIELDS: dict[RelType, tuple[str, ...]] = {
 }
 FABRIC_FIELD_SLOTS = 4
 
+#: The relationships that are facts with a time (:mod:`graph.periods`): every type but the
+#: introductions, which are records of a coach's work with their own status.
+FACT_TYPES: tuple[RelType, ...] = (
+    *FABRIC_TYPES,
+    RelType.LIVES_IN,
+    RelType.ACTIVE_IN,
+    RelType.HAS_SKILL,
+    RelType.NEEDS_SKILL,
+    RelType.INTERESTED_IN,
+    RelType.HAS_NEED,
+    RelType.ADDRESSES,
+)
+
+#: What of a fabric node has a history (:mod:`graph.periods`): the fields the questions read
+#: that change over time. A change of one of them starts a new version of the node; its
+#: earlier versions keep these fields only. Names and consent are never kept as history: a
+#: withdrawn consent or a name taken out is gone from every period.
+NODE_HISTORY_FIELDS: dict[NodeLabel, tuple[str, ...]] = {
+    NodeLabel.RESIDENT: ("neighbourhood", "age_band"),
+    NodeLabel.PROFESSIONAL: ("craft", "organisation"),
+    NodeLabel.INITIATIVE: ("neighbourhood", "status", "lead"),
+    NodeLabel.ORGANISATION: ("neighbourhood", "o_sector", "craft"),
+}
+
 #: What the network questions read beside the fabric: the nodes that stay attributes (areas,
 #: themes, skills) with their fields, and the ties from fabric nodes to them with theirs.
 ATTRIBUTE_NODE_FIELDS: dict[NodeLabel, tuple[str, ...]] = {
@@ -346,6 +398,14 @@ ATTRIBUTE_TIES: dict[RelType, tuple[NodeLabel, NodeLabel, tuple[str, ...]]] = {
     RelType.INTERESTED_IN: (NodeLabel.RESIDENT, NodeLabel.THEME, ()),
     RelType.ADDRESSES: (NodeLabel.INITIATIVE, NodeLabel.THEME, ()),
     RelType.NEEDS_SKILL: (NodeLabel.INITIATIVE, NodeLabel.SKILL, ()),
+    # introductions followed up, so that no question proposes a declined one again
+    RelType.INTRODUCED_TO_INITIATIVE: (NodeLabel.RESIDENT, NodeLabel.INITIATIVE, ("status",)),
+    RelType.INTRODUCED_TO_RESIDENT: (NodeLabel.RESIDENT, NodeLabel.RESIDENT, ("status",)),
+    RelType.INTRODUCED_TO_ORGANISATION: (
+        NodeLabel.INITIATIVE,
+        NodeLabel.ORGANISATION,
+        ("status",),
+    ),
 }
 
 #: Labels whose nodes are people: every read of one is person-level data.

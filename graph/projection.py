@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph import projection_queries
+from graph import periods, projection_queries
 from graph.errors import InvalidDataError
 from graph.model import (
     ATTRIBUTE_NODE_FIELDS,
@@ -23,6 +23,8 @@ from graph.model import (
     FABRIC_EDGE_FIELDS,
     FABRIC_LABELS,
     FABRIC_NODE_FIELDS,
+    NODE_HISTORY_FIELDS,
+    PERSON_LABELS,
     SYSTEM_LABELS,
     NodeLabel,
     RelType,
@@ -259,6 +261,82 @@ def from_packed(parts: Packed) -> Projection:
     return Projection(version, fabric_graph(nodes, edges), attribute_nodes, attribute_ties)
 
 
+def held_values(
+    values: Sequence[Any],
+    fields: Sequence[str],
+    as_of: str,
+    history: tuple[str, ...] | None = None,
+) -> list[Any] | None:
+    """A tie's cells read as of a date (its field cells, then its period cells,
+    ``projection_queries.PERIOD_CELLS``) as the tie was on ``as_of``: its fields' values then,
+    or None if it did not hold then. A node's (``history``: its fields with a history) the
+    same way.
+
+    >>> held_values(["friend", 2, "2025-01-01", None, None], ("kind", "strength"), "2025-03-31")
+    ['friend', 2]
+    >>> old = periods.encode_version("2024-01-01", "2025-01-01", {"kind": "neighbour"})
+    >>> held_values(["friend", None, "2025-01-01", None, [old]], ("kind",), "2024-06-30")
+    ['neighbour']
+    >>> held_values(["friend", None, "2025-01-01", None, [old]], ("kind",), "2023-06-30") is None
+    True
+    """
+    *cells, start, end, past = values
+    if past is None:  # one version, which the query found held on the date
+        return list(cells[: len(fields)])
+    props: dict[str, Any] = {f: v for f, v in zip(fields, cells, strict=False) if v is not None}
+    props.update({periods.VALID_FROM: start, periods.VALID_TO: end, periods.PAST: past})
+    version = periods.version_at(props, as_of, history)
+    return None if version is None else [version.get(field) for field in fields]
+
+
+def held_parts(parts: Packed, as_of: str, *, internal: bool) -> dict[str, list[list[Any]]]:
+    """Packed parts read as of a date (``*_AS_OF`` queries) with every node and tie as it was
+    on ``as_of``, and those that were not there then left out, a tie also when one of its
+    ends was not: the parts as the present's read would give them for a store holding only
+    what held on that date. ``internal``: the nodes' rows start with their internal id, by
+    which the ties name them (the whole projection), else ties name them by id."""
+    held: dict[str, list[list[Any]]] = dict(parts)
+    there: set[Any] = set()  # the fabric nodes there on the date, as ties name them
+    for label in FABRIC_LABELS:
+        fields, history = FABRIC_NODE_FIELDS[label], NODE_HISTORY_FIELDS[label]
+        kept = held[label.value] = []
+        for row in parts.get(label.value, []):
+            keys = row[:2] if internal else row[:1]
+            found = held_values(row[len(keys) :], fields, as_of, history)
+            if found is not None:
+                kept.append([*keys, *found])
+                there.add(keys[0])
+    ties: list[tuple[str, tuple[str, ...], bool]] = [
+        (part, FABRIC_EDGE_FIELDS.get(rel, ()), True) for part, rel in projection_queries.TIE_PARTS
+    ]
+    ties += [(rel.value, fields, False) for rel, (_, _, fields) in ATTRIBUTE_TIES.items()]
+    for part, fields, fabric in ties:
+        kept = held[part] = []
+        for x, y, *values in parts.get(part, []):
+            # of an areas' part, what initiatives elsewhere address is read too: those are not
+            # among its nodes (a tie of someone who is not there has ended with them)
+            if ((fabric or internal) and x not in there) or (fabric and y not in there):
+                continue
+            found = held_values(values, fields, as_of)
+            if found is not None:
+                kept.append([x, y, *found])
+    return held
+
+
+def people_within(
+    attribute_ties: dict[RelType, list[tuple[str, str, dict[str, Any]]]], fabric: nx.Graph
+) -> dict[RelType, list[tuple[str, str, dict[str, Any]]]]:
+    """The attribute ties of an areas' part: a person's only if they are in the part (as of a
+    date, someone who lived elsewhere then is read too, and left out here); what initiatives
+    address and look for, everywhere."""
+    return {
+        rel: [row for row in rows if row[0] in fabric]
+        if ATTRIBUTE_TIES[rel][0] in PERSON_LABELS
+        else rows
+        for rel, rows in attribute_ties.items()
+    }
+
+
 def area_from_packed(
     version: int,
     attribute_nodes: dict[NodeLabel, dict[str, dict[str, Any]]],
@@ -282,4 +360,5 @@ def area_from_packed(
         rel: [(a, b, dict(zip(fields, values, strict=True))) for a, b, *values in parts[rel.value]]
         for rel, (_, _, fields) in ATTRIBUTE_TIES.items()
     }
-    return Projection(version, area_fabric(nodes, edges, codes), attribute_nodes, attribute_ties)
+    fabric = area_fabric(nodes, edges, codes)
+    return Projection(version, fabric, attribute_nodes, people_within(attribute_ties, fabric))

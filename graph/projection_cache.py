@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bumped whenever the layout of what is kept changes, so old files are not read.
-FORMAT = b"wijkgraaf-context-2\n"
+FORMAT = b"wijkgraaf-context-3\n"
 _SIGNATURE_BYTES = 32
 
 
@@ -108,6 +108,16 @@ class ProjectionCache:
             return False
         self.purge(keep=version)
         return True
+
+    def trim(self, version: int, prefix: str, keep: int) -> None:
+        """Of version ``version``'s parts named ``prefix…``, keep the ``keep`` written last:
+        parts a caller may make many of (one per date asked about) do not fill the disk."""
+        parts = sorted(
+            self.directory.glob(f"{self.graph}.v{version}.{prefix}*"),
+            key=lambda path: path.stat().st_mtime_ns,
+        )
+        for path in parts[: max(len(parts) - keep, 0)]:
+            path.unlink(missing_ok=True)
 
     def purge(self, *, keep: int | None = None) -> None:
         """Delete this graph's files, all but those of version ``keep``; without ``keep`` also

@@ -40,10 +40,14 @@ def _slots(variable: str, fields: tuple[str, ...]) -> str:
     return ", ".join(cell + " AS f" + str(number) for number, cell in enumerate(cells, start=1))
 
 
-def _fabric_node_part(label: NodeLabel) -> str:
-    return fill(
-        "MATCH (n:<label>) RETURN '<label>' AS kind, n.id AS a, null AS b, ", label=label
-    ) + _slots("n", FABRIC_NODE_FIELDS[label])
+def _fabric_node_part(label: NodeLabel, dated: bool) -> str:
+    return (
+        fill("MATCH (n:<label>)", label=label)
+        + _where(_held(dated, "n"))
+        + fill(" RETURN '<label>' AS kind, n.id AS a, null AS b, ", label=label)
+        + _slots("n", FABRIC_NODE_FIELDS[label])
+        + _period_slots(dated, "n")
+    )
 
 
 def _fabric_ties() -> list[tuple[str, RelType, NodeLabel, NodeLabel]]:
@@ -64,23 +68,82 @@ def _tie_pattern(rel: RelType, source: NodeLabel, target: NodeLabel) -> str:
     return fill("MATCH (x:<source>)-[r:<rel>]->(y:<target>)", source=source, rel=rel, target=target)
 
 
-def _fabric_edge_part(rel: RelType, pattern: str) -> str:
+def _where(*conditions: str | None) -> str:
+    given = [condition for condition in conditions if condition]
+    return " WHERE " + " AND ".join(given) if given else ""
+
+
+def _held(dated: bool, variable: str = "r") -> str:
+    """The condition a tie ``r`` or a fabric node meets to be read (:mod:`graph.periods`): in
+    the present, that it holds; as of the date ``$as_of``, that its latest version held then
+    or it has earlier versions (which one held, if any, the store works out from the period
+    cells, and a tie only while both its ends were there)."""
+    v = variable
+    if not dated:
+        return f"{v}.valid_to IS NULL"
+    return (
+        f"({v}.past IS NOT NULL OR (({v}.valid_from IS NULL OR {v}.valid_from <= $as_of)"
+        f" AND ({v}.valid_to IS NULL OR $as_of < {v}.valid_to)))"
+    )
+
+
+def _ends_held(dated: bool, source: NodeLabel, target: NodeLabel) -> str | None:
+    """In the present, a tie is read only while both its ends are there (its fabric ends: an
+    area, theme or skill has no period); as of a date the store drops the ties whose ends
+    were not there then."""
+    if dated:
+        return None
+    ends = [v for v, label in (("x", source), ("y", target)) if label in FABRIC_LABELS]
+    return " AND ".join(f"{v}.valid_to IS NULL" for v in ends) or None
+
+
+def _tie_held(dated: bool, source: NodeLabel, target: NodeLabel) -> str:
+    return " AND ".join(c for c in (_held(dated), _ends_held(dated, source, target)) if c)
+
+
+#: The cells a tie read as of a date carries after its fields: its period and past versions
+#: (a fabric node's the same, of ``n``).
+PERIOD_CELLS: tuple[str, ...] = ("r.valid_from", "r.valid_to", "r.past")
+
+
+def _period_slots(dated: bool, variable: str = "r") -> str:
+    """``, r.valid_from AS p1, ...`` after the field slots of a tie or node read as of a date,
+    nothing in the present."""
+    if not dated:
+        return ""
+    cells = [cell.replace("r.", variable + ".") for cell in PERIOD_CELLS]
+    return "".join(f", {cell} AS p{n}" for n, cell in enumerate(cells, start=1))
+
+
+def _fabric_edge_part(rel: RelType, pattern: str, dated: bool) -> str:
     return (
         pattern
         + fill(" RETURN '<rel>' AS kind, x.id AS a, y.id AS b, ", rel=rel)
         + _slots("r", FABRIC_EDGE_FIELDS.get(rel, ()))
+        + _period_slots(dated)
     )
 
 
-#: The social fabric in one statement: nodes, then edges, each with its projection fields
-#: in the slots f1..f4 (which field is in which slot depends on the kind).
-FABRIC = Query(
-    "fabric",
-    "\nUNION ALL\n".join(
-        [_fabric_node_part(label) for label in FABRIC_LABELS]
-        + [_fabric_edge_part(rel, _tie_pattern(rel, s, t)) for _, rel, s, t in _fabric_ties()]
-    ),
-)
+def _fabric(dated: bool) -> Query:
+    """The social fabric in one statement: nodes, then edges, each with its projection fields
+    in the slots f1..f4 (which field is in which slot depends on the kind); as of a date, the
+    edges' period cells after them."""
+    return Query(
+        "fabric_as_of" if dated else "fabric",
+        "\nUNION ALL\n".join(
+            [_fabric_node_part(label, dated) for label in FABRIC_LABELS]
+            + [
+                _fabric_edge_part(
+                    rel, _tie_pattern(rel, s, t) + _where(_tie_held(dated, s, t)), dated
+                )
+                for _, rel, s, t in _fabric_ties()
+            ]
+        ),
+    )
+
+
+FABRIC = _fabric(dated=False)
+FABRIC_AS_OF = _fabric(dated=True)
 
 #: The part names of the packed projections that hold fabric ties, with their type.
 TIE_PARTS: tuple[tuple[str, RelType], ...] = tuple(
@@ -111,37 +174,52 @@ def _version_part() -> str:
     )
 
 
-def _node_part(label: NodeLabel, fields: tuple[str, ...]) -> str:
+def _node_part(label: NodeLabel, fields: tuple[str, ...], dated: bool = False) -> str:
+    """A packed part of nodes: a fabric node's only while it is there (its period cells after
+    its fields as of a date), an area, theme or skill always."""
     cells = [f"n.{field}" for field in fields if _FIELD.match(field)]
-    return _packed_part(
-        label.value, fill("MATCH (n:<label>)", label=label), ["ID(n)", "n.id", *cells]
-    )
+    fabric = label in FABRIC_LABELS
+    pattern = fill("MATCH (n:<label>)", label=label) + (_where(_held(dated, "n")) if fabric else "")
+    periods = _period_cells(dated, "n") if fabric else []
+    return _packed_part(label.value, pattern, ["ID(n)", "n.id", *cells, *periods])
 
 
-def _packed_parts() -> list[str]:
+def _period_cells(dated: bool, variable: str = "r") -> list[str]:
+    return [cell.replace("r.", variable + ".") for cell in PERIOD_CELLS] if dated else []
+
+
+def _packed_parts(dated: bool) -> list[str]:
     parts = [_version_part()]
     node_fields = {label: FABRIC_NODE_FIELDS[label] for label in FABRIC_LABELS}
     for label, fields in (node_fields | ATTRIBUTE_NODE_FIELDS).items():
-        parts.append(_node_part(label, fields))
+        parts.append(_node_part(label, fields, dated))
     for part, rel, source, target in _fabric_ties():
         cells = [f"r.{field}" for field in FABRIC_EDGE_FIELDS.get(rel, ()) if _FIELD.match(field)]
         parts.append(
-            _packed_part(part, _tie_pattern(rel, source, target), ["ID(x)", "ID(y)", *cells])
+            _packed_part(
+                part,
+                _tie_pattern(rel, source, target) + _where(_tie_held(dated, source, target)),
+                ["ID(x)", "ID(y)", *cells, *_period_cells(dated)],
+            )
         )
     for rel, (source, target, fields) in ATTRIBUTE_TIES.items():
         cells = [f"r.{field}" for field in fields if _FIELD.match(field)]
-        pattern = fill(
-            "MATCH (x:<source>)-[r:<rel>]->(y:<target>)", source=source, rel=rel, target=target
+        pattern = _tie_pattern(rel, source, target) + _where(_tie_held(dated, source, target))
+        parts.append(
+            _packed_part(rel.value, pattern, ["ID(x)", "ID(y)", *cells, *_period_cells(dated)])
         )
-        parts.append(_packed_part(rel.value, pattern, ["ID(x)", "ID(y)", *cells]))
     return parts
 
 
 #: Everything the network questions read, in one statement (so one consistent snapshot), each
 #: part as one JSON list: decoding a city's 400,000 rows one cell at a time took seconds, one
 #: string per part a fraction. FalkorDB only (``toJSON``); ties name their ends by internal id,
-#: which the node parts of the same statement map to ``id``.
-PACKED_PROJECTION = Query("packed_projection", "\nUNION ALL\n".join(_packed_parts()))
+#: which the node parts of the same statement map to ``id``. As of a date (``$as_of``), each
+#: tie carries its period cells after its fields.
+PACKED_PROJECTION = Query("packed_projection", "\nUNION ALL\n".join(_packed_parts(False)))
+PACKED_PROJECTION_AS_OF = Query(
+    "packed_projection_as_of", "\nUNION ALL\n".join(_packed_parts(True))
+)
 
 
 # --- the projection of some areas ------------------------------------------------------------
@@ -155,26 +233,30 @@ PACKED_PROJECTION = Query("packed_projection", "\nUNION ALL\n".join(_packed_part
 # percent of the graph, is filtered where it is read.
 
 
-def _located(variable: str, label: NodeLabel) -> str | None:
+def _located(variable: str, label: NodeLabel, dated: bool = False) -> str | None:
     """The condition a node of ``label`` meets in the areas' part, if any: the lifeworld must be
-    located there; the system world is read whole (which of it is tied there, the store sees)."""
-    return None if label in SYSTEM_LABELS else f"{variable}.neighbourhood IN $codes"
+    located there; the system world is read whole (which of it is tied there, the store sees).
+    As of a date, also a node with earlier versions (it may have lived there then: the store
+    cuts by where it was)."""
+    if label in SYSTEM_LABELS:
+        return None
+    here = f"{variable}.neighbourhood IN $codes"
+    return f"({here} OR {variable}.past IS NOT NULL)" if dated else here
 
 
-def _where(*conditions: str | None) -> str:
-    given = [condition for condition in conditions if condition]
-    return " WHERE " + " AND ".join(given) if given else ""
-
-
-def _area_nodes() -> list[tuple[NodeLabel, str]]:
+def _area_nodes(dated: bool) -> list[tuple[NodeLabel, str]]:
     """(label, pattern) per fabric label."""
     return [
-        (label, fill("MATCH (n:<label>)", label=label) + _where(_located("n", label)))
+        (
+            label,
+            fill("MATCH (n:<label>)", label=label)
+            + _where(_located("n", label, dated), _held(dated, "n")),
+        )
         for label in FABRIC_LABELS
     ]
 
 
-def _area_ties() -> list[tuple[str, RelType, str]]:
+def _area_ties(dated: bool) -> list[tuple[str, RelType, str]]:
     """(part name, type, pattern) as :func:`_fabric_ties`, of the ties that can be in the
     areas' part: each lifeworld end is located there."""
     return [
@@ -182,13 +264,17 @@ def _area_ties() -> list[tuple[str, RelType, str]]:
             part,
             rel,
             _tie_pattern(rel, source, target)
-            + _where(_located("x", source), _located("y", target)),
+            + _where(
+                _located("x", source, dated),
+                _located("y", target, dated),
+                _tie_held(dated, source, target),
+            ),
         )
         for part, rel, source, target in _fabric_ties()
     ]
 
 
-def _area_attribute_ties() -> list[tuple[RelType, str]]:
+def _area_attribute_ties(dated: bool) -> list[tuple[RelType, str]]:
     """(type, pattern) per attribute tie: a person's only where they are located; what
     initiatives address and look for, everywhere (the opportunities question weighs what
     initiatives elsewhere look for)."""
@@ -196,38 +282,61 @@ def _area_attribute_ties() -> list[tuple[RelType, str]]:
     for rel, (source, target, _) in ATTRIBUTE_TIES.items():
         if source in PERSON_LABELS and source in SYSTEM_LABELS:
             raise ValueError(f"{rel}: a person of the system world has no area to scope to")
-        condition = _where(_located("x", source)) if source in PERSON_LABELS else ""
+        located = _located("x", source, dated) if source in PERSON_LABELS else None
+        condition = _where(located, _tie_held(dated, source, target))
         found.append((rel, _tie_pattern(rel, source, target) + condition))
     return found
 
 
-#: What :data:`FABRIC` reads, for the part of some areas (``$codes``), in the same columns.
-AREA_FABRIC = Query(
-    "area_fabric",
-    "\nUNION ALL\n".join(
-        [
-            pattern
-            + fill(" RETURN '<label>' AS kind, n.id AS a, null AS b, ", label=label)
-            + _slots("n", FABRIC_NODE_FIELDS[label])
-            for label, pattern in _area_nodes()
-        ]
-        + [
-            pattern
-            + fill(" RETURN '<rel>' AS kind, x.id AS a, y.id AS b, ", rel=rel)
-            + _slots("r", FABRIC_EDGE_FIELDS.get(rel, ()))
-            for _, rel, pattern in _area_ties()
-        ]
-    ),
-)
+def _area_fabric(dated: bool) -> Query:
+    """What :data:`FABRIC` reads, for the part of some areas (``$codes``), in the same
+    columns."""
+    return Query(
+        "area_fabric_as_of" if dated else "area_fabric",
+        "\nUNION ALL\n".join(
+            [
+                pattern
+                + fill(" RETURN '<label>' AS kind, n.id AS a, null AS b, ", label=label)
+                + _slots("n", FABRIC_NODE_FIELDS[label])
+                + _period_slots(dated, "n")
+                for label, pattern in _area_nodes(dated)
+            ]
+            + [
+                pattern
+                + fill(" RETURN '<rel>' AS kind, x.id AS a, y.id AS b, ", rel=rel)
+                + _slots("r", FABRIC_EDGE_FIELDS.get(rel, ()))
+                + _period_slots(dated)
+                for _, rel, pattern in _area_ties(dated)
+            ]
+        ),
+    )
+
+
+AREA_FABRIC = _area_fabric(dated=False)
+AREA_FABRIC_AS_OF = _area_fabric(dated=True)
 
 
 @cache
-def area_attribute_ties(rel: RelType) -> Query:
-    """The ``rel`` attribute ties the part of some areas (``$codes``) holds."""
-    pattern = dict(_area_attribute_ties())[RelType(rel)]
+def area_attribute_ties(rel: RelType, *, dated: bool = False) -> Query:
+    """The ``rel`` attribute ties the part of some areas (``$codes``) holds (as of ``$as_of``
+    with ``dated``: every version's properties are in ``properties(r)``)."""
+    pattern = dict(_area_attribute_ties(dated))[RelType(rel)]
     return Query(
-        f"area_attribute_ties[{rel}]",
+        f"area_attribute_ties{'_as_of' if dated else ''}[{rel}]",
         pattern + "\nRETURN x.id, y.id, properties(r) ORDER BY x.id, y.id",
+    )
+
+
+@cache
+def attribute_ties(rel: RelType, *, dated: bool = False) -> Query:
+    """Every ``rel`` attribute tie of the whole graph that holds (as of ``$as_of`` with
+    ``dated``), with its properties."""
+    source, target, _ = ATTRIBUTE_TIES[RelType(rel)]
+    return Query(
+        f"attribute_ties{'_as_of' if dated else ''}[{rel}]",
+        _tie_pattern(rel, source, target)
+        + _where(_tie_held(dated, source, target))
+        + "\nRETURN x.id, y.id, properties(r) ORDER BY x.id, y.id",
     )
 
 
@@ -241,33 +350,52 @@ PACKED_ATTRIBUTES = Query(
     ),
 )
 
-#: The second: the part of the fabric in ``$codes`` and its attribute ties, packed, every end
-#: named by ``id`` (the attribute nodes were read by the first statement). Parts are named by
-#: label, by attribute tie type, and ``"<type> <source> <target>"`` for the fabric's ties.
-PACKED_AREA_PROJECTION = Query(
-    "packed_area_projection",
-    "\nUNION ALL\n".join(
-        [
-            _packed_part(
-                label.value,
-                pattern,
-                ["n.id", *(f"n.{field}" for field in FABRIC_NODE_FIELDS[label])],
-            )
-            for label, pattern in _area_nodes()
-        ]
-        + [
-            _packed_part(
-                part,
-                pattern,
-                ["x.id", "y.id", *(f"r.{f}" for f in FABRIC_EDGE_FIELDS.get(rel, ()))],
-            )
-            for part, rel, pattern in _area_ties()
-        ]
-        + [
-            _packed_part(
-                rel.value, pattern, ["x.id", "y.id", *(f"r.{f}" for f in ATTRIBUTE_TIES[rel][2])]
-            )
-            for rel, pattern in _area_attribute_ties()
-        ]
-    ),
-)
+
+def _packed_area_projection(dated: bool) -> Query:
+    """The second: the part of the fabric in ``$codes`` and its attribute ties, packed, every
+    end named by ``id`` (the attribute nodes were read by the first statement). Parts are named
+    by label, by attribute tie type, and ``"<type> <source> <target>"`` for the fabric's ties.
+    As of a date, each node and tie carries its period cells after its fields."""
+    periods = _period_cells(dated)
+    return Query(
+        "packed_area_projection_as_of" if dated else "packed_area_projection",
+        "\nUNION ALL\n".join(
+            [
+                _packed_part(
+                    label.value,
+                    pattern,
+                    [
+                        "n.id",
+                        *(f"n.{field}" for field in FABRIC_NODE_FIELDS[label]),
+                        *_period_cells(dated, "n"),
+                    ],
+                )
+                for label, pattern in _area_nodes(dated)
+            ]
+            + [
+                _packed_part(
+                    part,
+                    pattern,
+                    [
+                        "x.id",
+                        "y.id",
+                        *(f"r.{f}" for f in FABRIC_EDGE_FIELDS.get(rel, ())),
+                        *periods,
+                    ],
+                )
+                for part, rel, pattern in _area_ties(dated)
+            ]
+            + [
+                _packed_part(
+                    rel.value,
+                    pattern,
+                    ["x.id", "y.id", *(f"r.{f}" for f in ATTRIBUTE_TIES[rel][2]), *periods],
+                )
+                for rel, pattern in _area_attribute_ties(dated)
+            ]
+        ),
+    )
+
+
+PACKED_AREA_PROJECTION = _packed_area_projection(dated=False)
+PACKED_AREA_PROJECTION_AS_OF = _packed_area_projection(dated=True)

@@ -97,6 +97,19 @@ def present_ids(label: NodeLabel | SystemLabel) -> Query:
 
 
 @cache
+def ended_ids(label: NodeLabel) -> Query:
+    """Which of ``$ids`` are stored but no longer there (a complete sheet ended them)."""
+    return Query(
+        f"ended_ids[{label}]",
+        fill(
+            "UNWIND $ids AS id\nMATCH (n:<label> {id: id})\nWHERE n.valid_to IS NOT NULL\n"
+            "RETURN n.id",
+            label=label,
+        ),
+    )
+
+
+@cache
 def upsert_nodes(label: NodeLabel | SystemLabel) -> Query:
     """MERGE ``$rows`` (``{id, props}``) on ``id``; ``null`` in props removes a property.
 
@@ -149,19 +162,73 @@ def upsert_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> 
 
 @cache
 def stale_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
-    """For each ``$rows`` entry (``{source, targets}``), its ``rel`` to other targets, with the
-    relationship's properties (the import journal keeps them, to put back on an undo)."""
+    """For each ``$rows`` entry (``{source, targets}``), its holding ``rel`` to other targets,
+    with the relationship's properties (the import journal keeps them, to put back on an
+    undo)."""
     return Query(
         f"stale_relationships[{source}-{rel}->{target}]",
         fill(
             "UNWIND $rows AS row\n"
             "MATCH (a:<source> {id: row.source})-[r:<rel>]->(b:<target>)\n"
-            "WHERE NOT b.id IN row.targets\n"
+            "WHERE NOT b.id IN row.targets AND r.valid_to IS NULL\n"
             "RETURN a.id, b.id, properties(r)",
             rel=rel,
             source=source,
             target=target,
         ),
+    )
+
+
+@cache
+def listed_relationships(rel: RelType, source: NodeLabel, target: NodeLabel) -> Query:
+    """The holding ``rel`` facts a complete sheet listed (``graph.periods.LISTED``) that touch
+    the areas ``$codes`` (an end located there; ``null``: anywhere), with their properties."""
+    return Query(
+        f"listed_relationships[{source}-{rel}->{target}]",
+        fill(
+            "MATCH (a:<source>)-[r:<rel>]->(b:<target>)\n"
+            "WHERE r.valid_to IS NULL AND r.listed_complete = true\n"
+            "  AND ($codes IS NULL OR a.neighbourhood IN $codes OR b.neighbourhood IN $codes)\n"
+            "RETURN a.id, b.id, properties(r)",
+            rel=rel,
+            source=source,
+            target=target,
+        ),
+    )
+
+
+@cache
+def listed_nodes(label: NodeLabel) -> Query:
+    """The nodes of ``label`` that are there and that a complete sheet listed, located in the
+    areas ``$codes`` (``null``: anywhere), with their properties."""
+    return Query(
+        f"listed_nodes[{label}]",
+        fill(
+            "MATCH (n:<label>)\n"
+            "WHERE n.valid_to IS NULL AND n.listed_complete = true\n"
+            "  AND ($codes IS NULL OR n.neighbourhood IN $codes)\n"
+            "RETURN n.id, properties(n)",
+            label=label,
+        ),
+    )
+
+
+@cache
+def holding_relationships(label: NodeLabel) -> Query:
+    """Every holding relationship of the nodes ``$ids`` whose type is among ``$types``, both
+    ways: direction, type, the other end's labels and id, the node's id, properties."""
+    part = (
+        "UNWIND $ids AS id\n"
+        "MATCH (n:<label> {id: id})<arrow>(m)\n"
+        "WHERE type(r) IN $types AND r.valid_to IS NULL\n"
+        "RETURN '<direction>' AS direction, type(r) AS type, labels(m) AS labels, m.id AS other, "
+        "n.id AS node, properties(r) AS rel"
+    )
+    outgoing = part.replace("<arrow>", "-[r]->").replace("<direction>", "out")
+    incoming = part.replace("<arrow>", "<-[r]-").replace("<direction>", "in")
+    return Query(
+        f"holding_relationships[{label}]",
+        fill(outgoing + "\nUNION ALL\n" + incoming, label=label),
     )
 
 
@@ -191,10 +258,10 @@ def get_node(label: NodeLabel | SystemLabel) -> Query:
 
 @cache
 def neighbours(label: NodeLabel) -> Query:
-    """Every relationship of one node with ``type(r) IN $types``, both directions."""
+    """Every holding relationship of one node with ``type(r) IN $types``, both directions."""
     part = (
         "MATCH (n:<label> {id: $id})<arrow>(m)\n"
-        "WHERE type(r) IN $types\n"
+        "WHERE type(r) IN $types AND r.valid_to IS NULL\n"
         "RETURN '<direction>' AS direction, type(r) AS type, properties(r) AS rel, "
         "labels(m) AS labels, properties(m) AS node"
     )

@@ -121,7 +121,9 @@ def place_for(settings: Settings) -> Place | None:
 # --- the client ------------------------------------------------------------------------------
 
 
-def ask(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answer | None:
+def ask(
+    settings: Settings, question: str, scope: Scope, *, limit: int, as_of: str | None = None
+) -> Answer | None:
     """The answer from the question server of ``settings``' data folder, started if none
     runs; None if there is none here or it gave no answer (the caller then answers itself).
     An error the question itself causes (an unknown area, the database gone) is raised as
@@ -138,6 +140,7 @@ def ask(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answe
         "theme": scope.theme,
         "people_only": scope.people_only,
         "limit": limit,
+        "as_of": as_of,
     }
     connection = _connect(place.socket)
     if connection is None:
@@ -381,6 +384,8 @@ def _answer(settings: Settings, held: _Held, raw: bytes) -> tuple[bytes, bool]:
             people_only=bool(request.get("people_only", False)),
         )
         limit = int(request.get("limit", 20))
+        as_of = request.get("as_of")
+        as_of = None if as_of is None else str(as_of)
     except (ValueError, KeyError, TypeError):
         refused = errors.InvalidDataError("Onleesbare vraag.", "Unreadable request.")
         return _reply(error=refused), False
@@ -390,7 +395,7 @@ def _answer(settings: Settings, held: _Held, raw: bytes) -> tuple[bytes, bool]:
             if held.analyst is None or held.database != database:
                 held.analyst, held.database = Analyst(store), database
             held.analyst.store = store  # this question's connection; the caches stay
-            answer = held.analyst.ask(question, scope, limit=limit)
+            answer = held.analyst.ask(question, scope, limit=limit, as_of=as_of)
     except errors.WijkgraafError as error:
         return _reply(error=error), isinstance(error, errors.StoreError)
     except Exception as error:

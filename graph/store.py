@@ -16,7 +16,7 @@ erase a person. Nothing outside ``graph/`` sees a driver or a line of Cypher.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -28,29 +28,33 @@ from graph.settings import Settings
 if TYPE_CHECKING:
     import networkx as nx
 
+    from graph.changes import Author, KeptChange, Undo
     from graph.projection import Projection
     from graph.projection_cache import ProjectionCache
 
 
 @dataclass
 class WriteCounts:
-    """What an upsert did: rows created, updated (a property changed) or unchanged."""
+    """What an upsert did: rows created, updated (a property changed) or unchanged; facts
+    removed, or ended (they stay, with the date they ended: :mod:`graph.periods`)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    ended: int = 0
 
     def __iadd__(self, other: WriteCounts) -> Self:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.removed += other.removed
+        self.ended += other.ended
         return self
 
     @property
     def written(self) -> int:
-        return self.created + self.updated + self.removed
+        return self.created + self.updated + self.removed + self.ended
 
 
 Label = NodeLabel | SystemLabel
@@ -139,8 +143,14 @@ class GraphStore(ABC):
         *,
         batch_size: int | None = None,
         dry_run: bool = False,
+        as_of: str | None = None,
+        listed: bool = False,
     ) -> WriteCounts:
         """Create or update nodes by ``id``; a property set to ``None`` is removed.
+
+        With ``as_of``, a resident, professional, initiative or organisation is stated as
+        there on that date (:func:`graph.periods.stated`, with its fields that have a history);
+        ``listed``: a complete sheet lists it.
 
         Idempotent: rows equal to what is stored are counted unchanged and not written.
         Later rows for the same ``id`` in one call refine earlier ones. With ``dry_run`` the
@@ -163,6 +173,8 @@ class GraphStore(ABC):
         batch_size: int | None = None,
         dry_run: bool = False,
         endpoints_verified: bool = False,
+        as_of: str | None = None,
+        listed: bool = False,
     ) -> WriteCounts:
         """Create or update one ``rel_type`` relationship per (source, target) pair.
 
@@ -173,6 +185,11 @@ class GraphStore(ABC):
         written and endpoints are not checked (they may be nodes the same dry run would
         create). ``endpoints_verified`` is for a caller that has itself established that every
         end is stored (the importer resolves each reference against the import and the store).
+
+        With ``as_of`` (a date, ``YYYY-MM-DD``) each row is a fact that holds on that date
+        (:func:`graph.periods.stated`): a new one holds from it, one that had ended begins
+        again, one whose properties change keeps its earlier version; ``listed``: a sheet
+        declared complete lists it, so that the next complete one that lacks it ends it.
         """
 
     @abstractmethod
@@ -183,12 +200,47 @@ class GraphStore(ABC):
         *,
         source_label: NodeLabel,
         target_label: NodeLabel,
+        as_of: str,
         dry_run: bool = False,
     ) -> WriteCounts:
-        """Remove each source's ``rel_type`` to targets other than those in ``keep[source]``.
+        """End on ``as_of`` each source's holding ``rel_type`` to targets other than those in
+        ``keep[source]`` (they stay, as history: :mod:`graph.periods`).
 
         For relationships that a row states completely (a resident lives in one buurt): when
-        the row changes, the old relationship goes. Writes nothing when nothing is stale.
+        the row changes, the old relationship ends. Writes nothing when nothing is stale.
+        """
+
+    @abstractmethod
+    def end_unlisted_nodes(
+        self,
+        label: NodeLabel,
+        listed: Iterable[str],
+        *,
+        areas: Collection[str] | None,
+        as_of: str,
+        dry_run: bool = False,
+    ) -> tuple[WriteCounts, dict[RelType, WriteCounts]]:
+        """End on ``as_of`` every ``label`` node that is there, that an earlier complete sheet
+        listed, that is located in ``areas`` (None: anywhere; a professional has no area, so
+        only then), and whose id is not in ``listed`` (a resident who moved away), with
+        every fact that held of it. Returns the nodes ended and the facts ended per type."""
+
+    @abstractmethod
+    def end_unlisted(
+        self,
+        rel_type: RelType,
+        listed: Iterable[tuple[str, str]],
+        *,
+        source_label: NodeLabel,
+        target_label: NodeLabel,
+        areas: Collection[str] | None,
+        as_of: str,
+        dry_run: bool = False,
+    ) -> WriteCounts:
+        """End on ``as_of`` every holding ``rel_type`` fact that an earlier sheet declared
+        complete listed, that touches the ``areas`` (an end located there; None: anywhere),
+        and whose (source, target) pair is not in ``listed``: a complete export that lacks
+        a fact says it no longer holds. Facts only other imports stated are left be.
         """
 
     # --- imports are all or nothing (graph/journal.py) --------------------------------------
@@ -229,6 +281,25 @@ class GraphStore(ABC):
         database failed while it undid itself); returns its run id, or None if there was
         none. An import still running elsewhere is left alone."""
 
+    # --- changes made in the pages, undone by their authors (graph/changes.py) ---------------
+
+    @abstractmethod
+    def keep_change(self, author: Author) -> None:
+        """While an import writes: keep what it overwrote for ``author`` to undo, as their last
+        change (replacing the one kept before), unless it changed nothing. Through the
+        journal: should the import fail, the change kept before is kept again."""
+
+    @abstractmethod
+    def kept_change(self, key_id: str) -> KeptChange | None:
+        """The last change the author with key ``key_id`` made that is kept, if any."""
+
+    @abstractmethod
+    def undo_change(self, key_id: str, run: str) -> Undo:
+        """Undo the kept change of ``key_id`` as run ``run``, all or nothing, if every fact it
+        wrote is still as it left it (else :attr:`Undo.CHANGED_SINCE`, nothing written).
+
+        Raises :class:`~graph.errors.ImportInProgressError` while an import writes."""
+
     @abstractmethod
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are stored under ``label``.
@@ -238,11 +309,17 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
+    def ended_ids(self, label: NodeLabel, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are stored but no longer there: a complete sheet ended them (a
+        resident who moved away). A fact about one is refused until they are stated again."""
+
+    @abstractmethod
     def erase_node(self, label: NodeLabel, node_id: str, *, tombstone: bool = False) -> int:
         """Delete a node and all its relationships; returns how many relationships went.
 
         Refused while an import writes, and an abandoned import is undone first: the
         journal's records keep what the import overwrote, the person's properties included.
+        A change kept for its author to undo that names the node goes too.
 
         With ``tombstone`` the key is kept as a tombstone first (so that a crash between
         the two steps leaves the person marked erased, and a retry finishes the job), and
@@ -295,8 +372,13 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def projection(self, areas: tuple[str, ...] | None = None) -> Projection:
+    def projection(
+        self, areas: tuple[str, ...] | None = None, *, as_of: str | None = None
+    ) -> Projection:
         """The fabric and the attributes the network questions need, read once.
+
+        With ``as_of`` (a date), the network as it was on that date: every tie that held
+        then, as it was then (:mod:`graph.periods`); otherwise the ties that hold now.
 
         With ``areas``: only their part (:func:`graph.projection.area_fabric`), as
         ``NetworkContext.restricted(areas)`` would see it, read without the rest of the city:

@@ -127,7 +127,12 @@ def check_id(value: Any, where: tuple[str, int], end: str = "") -> str:
     )
 
 
-def _apply(before: Mapping[str, Any], changes: Mapping[str, Value]) -> dict[str, Any]:
+def applied(before: Mapping[str, Any], changes: Mapping[str, Value]) -> dict[str, Any]:
+    """``before`` with ``changes`` set on it, as ``SET n += changes`` sets them (None removes).
+
+    >>> applied({"a": 1, "b": 2}, {"a": None, "c": 3})
+    {'b': 2, 'c': 3}
+    """
     after = dict(before)
     for key, value in changes.items():
         if value is None:
@@ -152,7 +157,7 @@ def _changed(
         before = stored.get(key)
         if before is None:
             counts.created += 1
-        elif _apply(before, props) == before:
+        elif applied(before, props) == before:
             counts.unchanged += 1
             continue
         else:
@@ -175,6 +180,7 @@ def changed_batches(
     row: Callable[[Any, dict[str, Value]], dict[str, Any]],
     journal: Callable[[list[tuple[Any, Mapping[str, Any] | None]]], Mapping[str, Any]]
     | None = None,
+    dated: Callable[[dict[str, Value], Mapping[str, Any] | None], dict[str, Value]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The parameters of an upsert, batch by batch, with only the rows that change what is
     stored (counted into ``counts``). ``stored`` reads a batch's stored properties; None
@@ -182,9 +188,13 @@ def changed_batches(
 
     ``journal``, given what each changed row's key held before (None: nothing), returns the
     parameters that record it in the import journal (:mod:`graph.journal`), sent with the
-    batch."""
+    batch. ``dated``, given a row and what its key holds now, returns what to write for a
+    fact with a time (:func:`graph.periods.stated`)."""
     for batch in chunks(items, size):
-        changed = _changed(batch, stored(batch) if stored else {}, counts)
+        found = stored(batch) if stored else {}
+        if dated is not None:
+            batch = [(key, dated(props, found.get(key))) for key, props in batch]
+        changed = _changed(batch, found, counts)
         if changed:
             params: dict[str, Any] = {
                 "rows": [row(key, props) for key, props, _ in changed],

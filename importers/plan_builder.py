@@ -67,6 +67,7 @@ class PlanBuilder:
         report: ImportReport,
         keep_names: bool,
         accept_new_areas: bool = False,
+        stored_ids: bool = False,
     ) -> None:
         self.records = validated.records
         self.keep_names = keep_names
@@ -77,7 +78,7 @@ class PlanBuilder:
         report.notes += validated.notes
         self.references = References(
             store, key, validated=validated, report=report, plan=self.plan,
-            accept_new_areas=accept_new_areas,
+            accept_new_areas=accept_new_areas, stored_ids=stored_ids,
         )  # fmt: skip
 
     def build(self) -> Plan:

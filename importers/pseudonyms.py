@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 from graph.installation import installation_key
 
-__all__ = ["installation_key", "pseudonym"]
+__all__ = ["installation_key", "is_pseudonym", "pseudonym"]
 
 _PREFIX = {"resident": "r-", "professional": "p-", "organisation": "o-", "initiative": "i-"}
+_DIGEST = re.compile(r"^[0-9a-f]{32}$")
 
 
 def pseudonym(key: bytes, kind: str, source_id: str) -> str:
@@ -34,3 +36,17 @@ def pseudonym(key: bytes, kind: str, source_id: str) -> str:
     """
     digest = hmac.new(key, f"{kind}:{source_id.strip()}".encode(), hashlib.sha256).hexdigest()
     return _PREFIX[kind] + digest[:32]
+
+
+def is_pseudonym(kind: str, text: str) -> bool:
+    """Whether ``text`` has the form of a stored id of ``kind`` (what :func:`pseudonym` makes).
+
+    >>> is_pseudonym("resident", pseudonym(b"k" * 32, "resident", "B-0001"))
+    True
+    >>> is_pseudonym("initiative", pseudonym(b"k" * 32, "resident", "B-0001"))
+    False
+    >>> is_pseudonym("resident", "B-0001")
+    False
+    """
+    prefix = _PREFIX[kind]
+    return text.startswith(prefix) and _DIGEST.match(text[len(prefix) :]) is not None

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import NodeLabel
+from graph.model import NODE_HISTORY_FIELDS, NodeLabel
 from graph.store import GraphStore
 from importers.plan import ENTITY_SHEETS, Plan
-from importers.pseudonyms import pseudonym
+from importers.pseudonyms import is_pseudonym, pseudonym
 from importers.report import ImportReport, Place, RowError, Skipped
 from importers.templates import SHEETS, ColumnType
 from importers.validate import CBS_CODE, Record, Validated
@@ -63,9 +63,12 @@ class References:
         report: ImportReport,
         plan: Plan,
         accept_new_areas: bool = False,
+        stored_ids: bool = False,
     ) -> None:
         self.store = store
         self.accept_new_areas = accept_new_areas
+        #: a reference may name a stored node by its own id (:meth:`ref_id`)
+        self.stored_ids = stored_ids
         self.rejected = validated.rejected
         self.key = key
         self.records = validated.records
@@ -75,6 +78,8 @@ class References:
         self._ids: dict[str, dict[str, str]] = {sheet: {} for sheet in ENTITY_SHEETS}
         self._erased: set[str] = set()
         self._stored: dict[NodeLabel, set[str]] = {}
+        #: of those, the ones a complete sheet ended (a resident who moved away)
+        self._ended: dict[NodeLabel, set[str]] = {}
         self._unknown: dict[str, dict[str, str]] = {"theme": {}, "skill": {}}
         #: the source ids of the import's valid rows, by entity sheet
         self._valid: dict[str, set[str]] = {
@@ -107,6 +112,14 @@ class References:
             cached = ids[source_id] = pseudonym(self.key, ENTITY_SHEETS[sheet][0], source_id)
         return cached
 
+    def ref_id(self, sheet: str, value: str) -> str:
+        """The node a reference cell names: the pseudonym of the source id it holds or, where
+        the import lets references name stored nodes (the pages' forms, which show no source
+        ids), a node's own id of the sheet's kind (``r-…``, ``i-…``) as it is."""
+        if self.stored_ids and is_pseudonym(ENTITY_SHEETS[sheet][0], value):
+            return value
+        return self.pid(sheet, value)
+
     def unknown_terms(self) -> dict[str, list[str]]:
         return {kind: sorted(terms.values()) for kind, terms in self._unknown.items() if terms}
 
@@ -138,7 +151,7 @@ class References:
                     value = values.get(key)
                     if value is None or value in self._valid[target]:
                         continue
-                    node_id = self.pid(target, value)
+                    node_id = self.ref_id(target, value)
                     wanted.setdefault(ENTITY_SHEETS[target][1], set()).add(node_id)
                     if target in PERSON_SHEETS:
                         people.add(node_id)
@@ -155,6 +168,8 @@ class References:
             wanted[L.NEIGHBOURHOOD] = areas
         for label, ids in wanted.items():
             self._stored[label] = self.store.existing_ids(label, ids)
+            if label in NODE_HISTORY_FIELDS and self._stored[label]:
+                self._ended[label] = self.store.ended_ids(label, self._stored[label])
         self._erased = self.store.tombstoned(people) if people else set()
 
     def _error(self, record: Record, column: str, value: str, nl: str, en: str) -> None:
@@ -235,13 +250,26 @@ class References:
         spec = SHEETS[record.sheet.key].column(column)
         source_id = record.values[column]
         assert spec.ref is not None
-        node_id = self.pid(spec.ref, source_id)
+        node_id = self.ref_id(spec.ref, source_id)
         if node_id in self._erased:
             self._skip(record, ERASED_NL, ERASED_EN)
             return None
-        if source_id in self._valid[spec.ref] or node_id in self._stored.get(
-            ENTITY_SHEETS[spec.ref][1], ()
-        ):
+        label = ENTITY_SHEETS[spec.ref][1]
+        if source_id in self._valid[spec.ref]:
+            return node_id  # a row of this import (which states them there again if they left)
+        if node_id in self._ended.get(label, ()):
+            sheet = SHEETS[spec.ref]
+            self._error(
+                record,
+                column,
+                source_id,
+                f"Deze {sheet.nl}-rij staat niet meer in de gegevens: een volledige export liet "
+                f"die weg. Neem de rij weer op in {sheet.nl} als dit weer klopt.",
+                f"This {spec.ref} row is no longer in the data: a complete export left it out. "
+                f"Put the row in {spec.ref} again if this holds again.",
+            )
+            return None
+        if node_id in self._stored.get(label, ()):
             return node_id
         if source_id in self.invalid.get(spec.ref, set()):
             self._skip(
@@ -260,7 +288,7 @@ class References:
         spec = SHEETS[record.sheet.key].column(column)
         assert spec.ref is not None
         source_id = record.values[column]
-        node_id = self.pid(spec.ref, source_id)
+        node_id = self.ref_id(spec.ref, source_id)
         label = ENTITY_SHEETS[spec.ref][1]
         if (
             source_id in self._valid[spec.ref]

@@ -109,6 +109,12 @@ class ImportReport:
     notes: list[Note] = field(default_factory=list)
     #: the run id of an earlier import, killed while it wrote, that this one undid first
     undone: str | None = None
+    #: the date the import's data describes (``--as-of``): its facts hold from then
+    as_of: str | None = None
+    #: the sheets it declared complete (``--complete``), and the areas that covers (None:
+    #: the whole store)
+    complete: list[str] = field(default_factory=list)
+    complete_areas: list[str] | None = None
 
     @property
     def skipped_rows(self) -> int:
@@ -132,7 +138,7 @@ class ImportReport:
         def counts(c: WriteCounts) -> dict[str, int]:
             return {
                 "created": c.created, "updated": c.updated,
-                "unchanged": c.unchanged, "removed": c.removed,
+                "unchanged": c.unchanged, "removed": c.removed, "ended": c.ended,
             }  # fmt: skip
 
         total = self.totals()
@@ -145,6 +151,10 @@ class ImportReport:
             "updated": total.updated,
             "unchanged": total.unchanged,
             "removed": total.removed,
+            "ended": total.ended,
+            "as_of": self.as_of,
+            "complete": self.complete,
+            "complete_areas": self.complete_areas,
             "skipped": self.skipped_rows,
             "rows_with_errors": self.rows_with_errors,
             "nodes": {label: counts(c) for label, c in self.nodes.items()},

@@ -6,6 +6,7 @@ import os
 import pickle
 import stat
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def test_the_whole_fabrics_igraph_twin_is_kept_beside_the_context(
     context = NetworkContext.load(store)  # read from the file, as the next command would
     read_back = context.prepared(Scope(), brokerage)
     assert read_back is not made
-    assert read_back[1] == made[1] == list(context.fabric)
+    assert read_back[1] == made[1] == sorted(context.fabric)
     assert read_back[0].get_edgelist() == made[0].get_edgelist()
     # a neighbourhood's graph is not the whole fabric: its twin is made, never kept
     context.prepared(Scope(neighbourhoods=("BU99990101",)), brokerage)
@@ -166,4 +167,43 @@ def test_the_whole_fabrics_igraph_twin_is_kept_beside_the_context(
         brokerage.to_igraph(context.fabric.subgraph(list(context.fabric)[:5]).copy()),
     )
     again = NetworkContext.load(store).prepared(Scope(), brokerage)
-    assert again[1] == list(context.fabric)
+    assert again[1] == sorted(context.fabric)
+
+
+def test_the_network_as_of_a_date_is_kept_per_date_and_never_taken_for_the_present(
+    sample: tuple[GraphStore, Settings],
+) -> None:
+    store, _ = sample
+    cache = store.projection_cache()
+    assert cache is not None
+    today = date.today().isoformat()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    then = NetworkContext.load(store, as_of=yesterday)  # before the sample's import: no ties
+    assert then.fabric.number_of_edges() == 0 == then.fabric.number_of_nodes()
+    assert cache.path(store.version(), f"as-of-{yesterday}").exists()
+    now = NetworkContext.load(store)
+    assert now.fabric.number_of_edges() > 0, "the present is not the kept past"
+    again = NetworkContext.load(store, as_of=yesterday)
+    assert again is not then and again.fabric.number_of_nodes() == 0
+    _same(NetworkContext.load(store, as_of=today), now)
+    # a write makes every kept date stale: its file goes with the version
+    run_import(store, store.settings, sample_files(), ImportOptions(keep_names=True))
+    assert not cache.path(store.version() - 1, f"as-of-{yesterday}").exists()
+
+
+def test_only_the_last_dates_asked_are_kept(sample: tuple[GraphStore, Settings]) -> None:
+    """A caller who asks about many dates fills neither the disk nor a server's memory."""
+    from graph.analysis.context import KEPT_DATES
+    from graph.analysis.engine import Analyst
+
+    store, _ = sample
+    cache = store.projection_cache()
+    assert cache is not None
+    analyst = Analyst(store)
+    days = [(date.today() - timedelta(days=n)).isoformat() for n in range(KEPT_DATES + 3)]
+    for day in days:
+        analyst.context_as_of(day)
+    kept = sorted(cache.directory.glob(f"{store.settings.graph_name}.v{store.version()}.as-of-*"))
+    assert len(kept) == KEPT_DATES
+    assert {path.name.rsplit("as-of-", 1)[1] for path in kept} == set(days[-KEPT_DATES:])
+    assert len(analyst._dated) == KEPT_DATES

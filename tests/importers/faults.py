@@ -7,7 +7,8 @@ applying it), or the process killed there (``kill``), as ``kill -9`` would. The 
 not touched: what the database answers is its own.
 
 Run as a module it is the process of a killed import: ``python -m tests.importers.faults
-SETTINGS_JSON AT WHEN FILE...`` imports the files with a kill at statement ``AT`` (``WHEN``
+SETTINGS_JSON AT WHEN FILE...`` imports the files (with the ``ImportOptions`` of the settings'
+``import_options``, if any) with a kill at statement ``AT`` (``WHEN``
 ``before`` or ``after`` it), or with ``WHEN`` ``undo+J`` a database error at ``AT`` and a
 kill ``J`` statements into the undo that follows.
 """
@@ -108,7 +109,9 @@ def _killed_import(argv: list[str]) -> int:
     from importers.load import ImportOptions, run_import
 
     overrides, at, when, *files = argv
-    settings = load_settings(**json.loads(overrides))
+    given = json.loads(overrides)
+    options = ImportOptions(**given.pop("import_options", {}))
+    settings = load_settings(**given)
     with open_store(settings) as store:
         assert isinstance(store, CypherStore)
         if when.startswith("undo+"):  # a database error at AT, then a kill in its undo
@@ -116,7 +119,7 @@ def _killed_import(argv: list[str]) -> int:
             faults = Faults(store, int(at), "before", kill_at=kill_at)
         else:
             faults = Faults(store, int(at), "before" if when == "before" else "after", kill=True)
-        run_import(store, settings, [Path(f) for f in files], ImportOptions())
+        run_import(store, settings, [Path(f) for f in files], options)
     assert not faults.fired
     return 3  # the import sent fewer statements than AT: it finished
 

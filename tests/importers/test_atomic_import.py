@@ -2,8 +2,8 @@
 
 A neighbourhood is imported (the old store); then a second import changes it in every way an
 import can: nodes created and updated, ties created and updated, a buurt and a theme replaced
-(the old relationship removed). That second import is made to fail at each of its write
-statements in turn — a database error before the statement is sent, a database error after
+(the old relationship ended, kept as history). That second import is made to fail at each of
+its write statements in turn — a database error before the statement is sent, a database error after
 it, a ``kill -9`` of its process — and each time the store is, after the failure, the old
 store, or after the next import the new one: never anything in between. The dumps compared
 are the portable dumps of :mod:`importers.dump`, without the import-run records (their times
@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -114,7 +115,7 @@ def states(
         assert report.written and report.errors == []
         # the second import does each kind of write, so each kind is failed below
         totals = report.totals()
-        assert totals.created and totals.updated and totals.removed, report.as_json()
+        assert totals.created and totals.updated and totals.ended, report.as_json()
         assert before != after
     return old, new, before, after
 
@@ -160,15 +161,22 @@ def test_a_database_error_at_any_statement_leaves_the_old_store(
 
 
 def _killed(
-    settings: Settings, at: int, files: list[Path], when: str = "after"
+    settings: Settings,
+    at: int,
+    files: list[Path],
+    when: str = "after",
+    options: dict[str, Any] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    overrides = {
+    """``files`` imported in a process of its own (with ``options``, ``ImportOptions``' keyword
+    arguments) that is killed at statement ``at`` (:mod:`tests.importers.faults`)."""
+    overrides: dict[str, Any] = {
         "db": settings.db,
         "graph_name": settings.graph_name,
         "neo4j_password": settings.neo4j_password.get_secret_value(),
         "secret_key": SECRET,
         "batch_size": BATCH,
         "embedded_idle": settings.embedded_idle,
+        "import_options": options or {},
     }
     command = [sys.executable, "-m", "tests.importers.faults", json.dumps(overrides)]
     command += [str(at), when, *map(str, files)]

@@ -342,8 +342,10 @@ def test_a_move_replaces_the_old_neighbourhood_and_a_theme_change_the_old_theme(
              _write(second, "initiatieven.csv", "bron_id,naam,themas\nI1,Buurtkeuken,voeding\n")]  # fmt: skip
     run_import(store, store_settings, people, ImportOptions(accept_new_areas=True))
     report = run_import(store, store_settings, moved, ImportOptions(accept_new_areas=True))
-    assert report.relationships["LIVES_IN"].removed == 1
-    assert report.relationships["ADDRESSES"].removed == 1
+    # the old buurt and theme end (they stay as history, graph/periods.py), none is removed
+    assert report.relationships["LIVES_IN"].ended == 1
+    assert report.relationships["ADDRESSES"].ended == 1
+    assert report.relationships["LIVES_IN"].removed == 0
     (resident,) = store.nodes(R)
     homes = store.neighbours(R, resident.id, rel_types=[RelType.LIVES_IN])
     assert [n.node.id for n in homes] == ["BU03630001"]
