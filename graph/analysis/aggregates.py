@@ -2,9 +2,10 @@
 are safe to publish (DOMAIN.md, "Privacy is part of the product").
 
 The tables are fixed (:data:`TABLES`, listed in :mod:`graph.analysis.table_specs`): each is
-neighbourhood × at most one second dimension, and nobody can ask for another cross-tabulation. Every cell counts **distinct**
-persons (or initiatives): a resident who takes part in two initiatives of one buurt counts
-once in that buurt; someone counted in several cells of a table is fine. A total counts the
+neighbourhood (or, for initiatives, theme) × at most one second dimension, and nobody can ask
+for another cross-tabulation. Every cell counts **distinct** persons (or initiatives): a
+resident who takes part in two initiatives of one buurt counts once in that buurt; someone
+counted in several cells of a table is fine. A total counts the
 distinct members of the cells it adds up, so a row of the needs table holds the residents with
 any support need in that buurt, which can be fewer than the sum of its cells. Rows are the
 areas where the counted people and initiatives are recorded, at whatever level: an initiative
@@ -22,7 +23,9 @@ A selection of neighbourhoods (a wijk includes its buurten) is a window on the w
 its cells and row totals read exactly as in the whole table, so no combination of selections
 shows a cell the whole table hides. The selection's own column totals and grand total are
 published only when every entry they add up is published; then they say nothing about any
-hidden entry.
+hidden entry. A table whose rows are not neighbourhoods (themes × five-O sectors,
+:attr:`TableSpec.over_selection`) counts the initiatives recorded in the selection instead,
+a table of its own per selection: it counts no persons, so nothing in it needs hiding.
 
 A whole table is worked out once per network context (a graph version) and every later
 request, for it or any selection of it, reads from that: at a million residents the first
@@ -64,11 +67,11 @@ from graph.analysis.disclosure import (
     rounded,
 )
 from graph.analysis.results import Lang
+from graph.analysis.table_names import Names, names_of
 from graph.analysis.table_specs import (
     SECTOR_NAMES,
     SIGNAL_NAMES,
     TABLES,
-    VALUE_NAMES,
     Dimension,
     TableSpec,
 )
@@ -104,13 +107,6 @@ class CellKind(StrEnum):
     TOTAL = "total"
 
 
-class Names(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    nl: str
-    en: str
-
-
 class AggregateCell(BaseModel):
     """One published number. ``dimensions`` holds the values the cell fixes; a total leaves
     out the dimension it adds up (the grand total fixes none)."""
@@ -144,12 +140,24 @@ class AggregateTable(BaseModel):
     #: whether the table has totals; without, every cell stands alone (indicators, or the
     #: cells of another table) and no line adds up
     totals: bool = True
+    #: what a reader should know to read the table right, beside its title ("" if nothing)
+    note_nl: str = ""
+    note_en: str = ""
     #: names of the dimension values: names["theme"]["armoede"].en == "Poverty"
     names: dict[Dimension, dict[str, Names]]
     cells: list[AggregateCell]
 
     def title(self, lang: Lang = "nl") -> str:
         return self.title_nl if lang == "nl" else self.title_en
+
+    def note(self, lang: Lang = "nl") -> str:
+        return self.note_nl if lang == "nl" else self.note_en
+
+    @property
+    def over_selection(self) -> bool:
+        """Whether the rows are no neighbourhoods: the cells count over ``neighbourhoods``
+        (all of them when none were asked), see :attr:`TableSpec.over_selection`."""
+        return self.dimensions[0] is not Dimension.NEIGHBOURHOOD
 
     def cell(self, **dimensions: str) -> AggregateCell:
         """The cell or total fixing exactly these dimension values."""
@@ -212,18 +220,60 @@ class _Whole:
         return len(_union(self.shared[part] for part in parts))
 
 
-def _whole(context: NetworkContext, spec: TableSpec, min_cell: int) -> _Whole:
-    counts = spec.count(context)
+def _whole(
+    context: NetworkContext,
+    spec: TableSpec,
+    min_cell: int,
+    *,
+    counts: Counts | None = None,
+    changed: dict[Key, Suppression] | None = None,
+) -> _Whole:
+    """The whole table after disclosure control; ``changed``: entries hidden for their change
+    since an earlier date (rule 6 of :mod:`graph.analysis.disclosure`)."""
+    return _protected(context, spec, counts or spec.count(context), min_cell, changed=changed)
+
+
+def _protected(
+    context: NetworkContext,
+    spec: TableSpec,
+    counts: Counts,
+    min_cell: int,
+    *,
+    changed: dict[Key, Suppression] | None = None,
+) -> _Whole:
     rows = sorted(counts.rows)
     members = _members(counts, rows, totals=spec.totals)
     true = {key: len(ids) for key, ids in members.items()}
     if not spec.totals:
         alone = _alone(context, spec, true, min_cell)
+        for key, why in (changed or {}).items():
+            alone.setdefault(key, why)
         return _Whole(rows, counts.columns, true, alone, None, _shown(spec, true, alone))
-    hidden = protect(true, rows, counts.columns, min_cell=min_cell, persons=spec.persons)
+    hidden = protect(
+        true, rows, counts.columns, min_cell=min_cell, persons=spec.persons, changed=changed
+    )
     disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
-    shared = None if disjoint else {key: ids for key, ids in members.items() if key[0]}
+    # a table over a selection keeps its members: a selection counts them again
+    kept = spec.over_selection or not disjoint
+    shared = {key: ids for key, ids in members.items() if key[0]} if kept else None
     return _Whole(rows, counts.columns, true, hidden, shared, _shown(spec, true, hidden))
+
+
+def _counted_in(
+    context: NetworkContext, spec: TableSpec, whole: _Whole, codes: tuple[str, ...], min_cell: int
+) -> _Whole:
+    """A table over a selection (:attr:`TableSpec.over_selection`) for the neighbourhoods
+    ``codes`` and those within them: the whole table's cells, keeping the members (the
+    initiatives) recorded there."""
+    within = context.area_codes(codes)
+    nodes = context.fabric.nodes
+    counts = Counts(rows=set(whole.rows), columns=whole.columns)
+    for (row, column), ids in (whole.shared or {}).items():
+        if column is not None:
+            counts.members[(row, column)] = {
+                member for member in ids if nodes[member].get("neighbourhood") in within
+            }
+    return _protected(context, spec, counts, min_cell)
 
 
 def _value(spec: TableSpec, key: Key, count: int, hidden: bool) -> int | None:
@@ -262,8 +312,8 @@ def _alone(
                 continue
             if key in outer.hidden:
                 hidden[key] = outer.hidden[key]
-            elif 0 < outer.true[key] - n < min_cell:
-                hidden[key] = Suppression.DIFFERENCE
+            elif spec.persons(key) and 0 < outer.true[key] - n < min_cell:
+                hidden[key] = Suppression.DIFFERENCE  # a rest of things is published anyway
     return hidden
 
 
@@ -343,8 +393,26 @@ def aggregate(
             f"The threshold for small counts is at least {MIN_CELL}, not {min_cell}.",
         )
     whole = _WHOLE_TABLES.table(context, spec, min_cell)
+    return _publish(context, spec, whole, neighbourhoods, min_cell)
+
+
+def _publish(
+    context: NetworkContext,
+    spec: TableSpec,
+    whole: _Whole,
+    neighbourhoods: tuple[str, ...] | None,
+    min_cell: int,
+) -> AggregateTable:
+    """``whole`` as published, for the whole graph or the ``neighbourhoods`` asked."""
+    codes = neighbourhoods or ()
+    if spec.over_selection:  # rows are themes: the selection is what the cells count
+        _known(context, codes, rows=[])
+        if codes:
+            whole = _counted_in(context, spec, whole, codes, min_cell)
+        selected = whole.rows
+    else:
+        selected = _select(context, whole.rows, codes)
     true, hidden = whole.true, whole.hidden
-    selected = _select(context, whole.rows, neighbourhoods or ())
     if len(selected) < len(whole.rows):
         chosen = set(selected)
         true = {key: n for key, n in true.items() if key[0] in chosen}
@@ -363,12 +431,14 @@ def aggregate(
         unit_nl=spec.unit_nl,
         unit_en=spec.unit_en,
         dimensions=spec.dimensions,
-        neighbourhoods=tuple(neighbourhoods or ()),
+        neighbourhoods=codes,
         version=context.version,
         min_cell=min_cell,
         rounding=ROUNDING,
         totals=spec.totals,
-        names=_names(context, spec, selected, whole.columns),
+        note_nl=spec.note_nl,
+        note_en=spec.note_en,
+        names=names_of(context, spec, selected, whole.columns, codes),
         cells=[
             _cell(spec, key, true[key], hidden.get(key)) for key in sorted(true, key=entry_order)
         ],
@@ -378,6 +448,13 @@ def aggregate(
 def _select(context: NetworkContext, rows: list[str], codes: tuple[str, ...]) -> list[str]:
     if not codes:
         return rows
+    _known(context, codes, rows=rows)
+    within = context.area_codes(codes)
+    return [row for row in rows if row in within]
+
+
+def _known(context: NetworkContext, codes: tuple[str, ...], *, rows: list[str]) -> None:
+    """Refuse a selection naming an area that is neither known nor a row of the table."""
     unknown = tuple(code for code in codes if code not in context.areas and code not in rows)
     if unknown:
         listed = ", ".join(unknown)
@@ -386,15 +463,13 @@ def _select(context: NetworkContext, rows: list[str], codes: tuple[str, ...]) ->
             f"Unknown neighbourhood or district: {listed}.",
             missing=unknown,
         )
-    within = context.area_codes(codes)
-    return [row for row in rows if row in within]
 
 
 def _cell(spec: TableSpec, key: Key, count: int, reason: Suppression | None) -> AggregateCell:
     row, column = key
     dimensions: dict[Dimension, str] = {}
     if row is not None:
-        dimensions[Dimension.NEIGHBOURHOOD] = row
+        dimensions[spec.dimensions[0]] = row
     if column is not None:
         dimensions[spec.dimensions[1]] = column
     if len(spec.dimensions) == 1:
@@ -415,33 +490,3 @@ def _cell(spec: TableSpec, key: Key, count: int, reason: Suppression | None) -> 
         reason=reason,
         persons=spec.persons(key),
     )
-
-
-def _names(
-    context: NetworkContext, spec: TableSpec, rows: Sequence[str], columns: Sequence[str]
-) -> dict[Dimension, dict[str, Names]]:
-    names = {
-        Dimension.NEIGHBOURHOOD: {
-            row: Names(nl=context.area_name(row), en=context.area_name(row)) for row in rows
-        }
-    }
-    second = spec.dimensions[1] if len(spec.dimensions) > 1 else None
-    if second is Dimension.THEME:
-        names[second] = {
-            theme: Names(nl=context.theme_name(theme, "nl"), en=context.theme_name(theme, "en"))
-            for theme in columns
-        }
-    elif second is Dimension.SKILL:
-        names[second] = {
-            skill: Names(nl=context.skill_name(skill, "nl"), en=context.skill_name(skill, "en"))
-            for skill in columns
-        }
-    elif second is not None:
-        known = VALUE_NAMES.get(second, {})
-        names[second] = {
-            value: Names(
-                nl=known.get(value, (value, value))[0], en=known.get(value, (value, value))[1]
-            )
-            for value in columns
-        }
-    return names

@@ -59,7 +59,7 @@ def bound(nodes: int) -> int | None:
     return 3 if nodes <= WIDE_LIMIT else 2
 
 
-def _cut_weight(cut_off: int) -> float:
+def cut_weight(cut_off: int) -> float:
     return cut_off / (cut_off + 5)
 
 
@@ -76,13 +76,13 @@ def cut_off_size(parts: list[int]) -> int:
 
 def _hanging(graph: nx.Graph, node: str, parts: list[int]) -> tuple[int, str | None]:
     """What is cut off when ``node`` goes: how many, and its best-connected initiative."""
-    small = _hanging_part(graph, node, parts)
+    small = hanging_part(graph, node, parts)
     initiatives = [n for n in small if graph.nodes[n].get("label") == "Initiative"]
     best = max(initiatives, key=lambda n: (graph.degree[n], n), default=None)
     return len(small), best
 
 
-def _hanging_part(graph: nx.Graph, node: str, parts: list[int]) -> set[str]:
+def hanging_part(graph: nx.Graph, node: str, parts: list[int]) -> set[str]:
     """What is cut off when ``node`` goes: the nodes outside the largest remaining part.
 
     A walk from each contact stops once it has seen more than the cut-off parts hold: only
@@ -120,7 +120,9 @@ NAMED = 3
 CARRIED = 20
 
 
-def _who(graph: nx.Graph, nodes: set[str], context: NetworkContext) -> tuple[str, str, list[str]]:
+def named_group(
+    graph: nx.Graph, nodes: set[str], context: NetworkContext
+) -> tuple[str, str, list[str]]:
     """What is cut off, in words (Dutch, English) and its ids: places first (initiatives,
     then organisations, best connected first), then people; three named, then how many more.
 
@@ -128,7 +130,7 @@ def _who(graph: nx.Graph, nodes: set[str], context: NetworkContext) -> tuple[str
     >>> graph = nx.Graph([("a", "b"), ("a", "c")])
     >>> for n, name in (("a", "Ans"), ("b", "Bob"), ("c", "Cor")):
     ...     graph.add_node(n, label="Resident", display_name=name)
-    >>> _who(graph, {"b", "c"}, NetworkContext(1, graph))[:2]
+    >>> named_group(graph, {"b", "c"}, NetworkContext(1, graph))[:2]
     ('Bob en Cor', 'Bob and Cor')
     """
     order = {"Initiative": 0, "Organisation": 1}
@@ -147,12 +149,12 @@ def _who(graph: nx.Graph, nodes: set[str], context: NetworkContext) -> tuple[str
     return nl, en, ranked[:CARRIED]
 
 
-def _articulation_reason(
+def articulation_reason(
     graph: nx.Graph, node: str, parts: list[int], context: NetworkContext
 ) -> Reason:
     name = context.name(node)
-    small = _hanging_part(graph, node, parts)
-    what_nl, what_en, ids = _who(graph, small, context)
+    small = hanging_part(graph, node, parts)
+    what_nl, what_en, ids = named_group(graph, small, context)
     one = len(small) == 1
     return Reason(
         code="articulation_point",
@@ -199,7 +201,7 @@ def _tie_notes(
         side = _tie_side(graph, a, b)
         if side is None:
             continue
-        what_nl, what_en, ids = _who(graph, side, context)
+        what_nl, what_en, ids = named_group(graph, side, context)
         one = len(side) == 1
         notes.append(
             (
@@ -246,7 +248,7 @@ def answer_bridges(
         top_between = max(max(between.values(), default=0.0), 1e-12)
         scores = {node: value / top_between for node, value in between.items()}
         for node, parts in cuts.items():  # a node without parts adds weight 0
-            scores[node] = max(scores[node], _cut_weight(cut_off_size(parts)))
+            scores[node] = max(scores[node], cut_weight(cut_off_size(parts)))
         labels = graph.nodes
         chosen = [
             node
@@ -278,7 +280,7 @@ def answer_bridges(
         name = context.name(node)
         reasons = []
         if parts:
-            reasons.append(_articulation_reason(graph, node, parts, context))
+            reasons.append(articulation_reason(graph, node, parts, context))
         if place[node] <= max(10, n // 20) and between.get(node, 0) > 0:
             reasons.append(
                 Reason(

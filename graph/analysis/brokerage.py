@@ -65,7 +65,10 @@ def to_igraph(graph: nx.Graph) -> Prepared:
     """The igraph twin of ``graph`` (self-loops dropped) and each vertex's node id.
 
     Edges are passed to igraph as one list of index pairs, which keeps the conversion of
-    100,000 nodes and 300,000 ties to a fraction of a second.
+    100,000 nodes and 300,000 ties to a fraction of a second. Vertices are numbered in id
+    order, whatever order the graph was built in: igraph's results (a community, the last
+    digit of a betweenness) follow the numbering, and the same network gives the same
+    answers however its ties were written (a store with a history and a fresh one).
 
     >>> ig, names = to_igraph(nx.Graph([("a", "b"), ("b", "c")]))
     >>> ig.vcount(), ig.ecount(), names
@@ -73,13 +76,14 @@ def to_igraph(graph: nx.Graph) -> Prepared:
     """
     if graph.is_directed() or graph.is_multigraph():
         raise nx.NetworkXNotImplemented("brokerage measures need an undirected simple graph")
-    names: list[str] = list(graph)
+    names: list[str] = sorted(graph)
     index = {node: number for number, node in enumerate(names)}
     position = index.__getitem__
     edges: list[tuple[int, int]] = []
-    for number, (_, neighbours) in enumerate(graph.adjacency()):
+    adjacency = graph.adj
+    for number, node in enumerate(names):
         # each tie once, from its lower end; a self-loop (j == number) falls out here too
-        edges += [(number, j) for j in map(position, neighbours) if j > number]
+        edges += [(number, j) for j in map(position, adjacency[node]) if j > number]
     return igraph.Graph(n=len(names), edges=edges), names
 
 

@@ -285,7 +285,7 @@ def answer_five_o(context: NetworkContext, scope: Scope, *, limit: int = 20) -> 
                 organisations,
                 o,
                 home,
-                exclude=set(fabric.adj[node]),
+                exclude=set(fabric.adj[node]) | context.declined_with(node),
                 themes=themes,
                 working_on=working_on,
             )

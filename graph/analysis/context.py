@@ -17,8 +17,9 @@ import networkx as nx
 
 from graph.analysis.metrics import MetricBackend
 from graph.analysis.results import Lang, Scope
+from graph.introductions import INTRODUCTION_TYPES
 from graph.model import SYSTEM_LABELS as SYSTEM_WORLD
-from graph.model import NodeLabel, RelType
+from graph.model import IntroductionStatus, NodeLabel, RelType
 from graph.projection import Projection, areas_within, ordered_subgraph
 from graph.projection_cache import ProjectionCache
 from graph.store import GraphStore
@@ -61,10 +62,15 @@ def _fits(twin: Any, graph: nx.Graph) -> bool:
     try:
         ig, names = twin
         return bool(ig.vcount() == len(names) == len(graph)) and all(
-            a == b for a, b in zip(names, graph, strict=True)
+            a == b for a, b in zip(names, sorted(graph), strict=True)
         )
     except (TypeError, ValueError, AttributeError):
         return False
+
+
+#: How many dates' networks are kept (on disk per graph version, and in a server's memory):
+#: a caller who asks about many dates does not fill either.
+KEPT_DATES = 4
 
 
 @dataclass
@@ -79,6 +85,8 @@ class NetworkContext:
     interests: dict[str, set[str]] = field(default_factory=dict)  # resident -> themes
     addresses: dict[str, set[str]] = field(default_factory=dict)  # initiative -> themes
     skills_needed: dict[str, set[str]] = field(default_factory=dict)  # initiative -> skills
+    #: introductions followed up: (from, to) -> status (graph.introductions)
+    introductions: dict[tuple[str, str], str] = field(default_factory=dict)
     #: scoped graphs already cut, so the questions asked of one scope share one
     _scoped: dict[Scope, nx.Graph] = field(default_factory=dict, repr=False, compare=False)
     _worlds: dict[tuple[str, ...], NetworkContext] = field(
@@ -101,7 +109,9 @@ class NetworkContext:
         return state
 
     @classmethod
-    def load(cls, store: GraphStore, *, areas: tuple[str, ...] | None = None) -> NetworkContext:
+    def load(
+        cls, store: GraphStore, *, areas: tuple[str, ...] | None = None, as_of: str | None = None
+    ) -> NetworkContext:
         """One read of the projection (one statement on the embedded database), or, for the
         whole graph, the file the store keeps of this graph version if there is one
         (:meth:`GraphStore.projection_cache`), written here after a read if there is not.
@@ -111,17 +121,25 @@ class NetworkContext:
         residents elsewhere are not read), and answers every question the same, in the time
         the part takes rather than the city. It knows nothing outside that part: scope or
         restrict it within the areas only.
+
+        With ``as_of``, the network as it was on that date, kept on disk the same way (a part
+        of its own per date: ``as-of-2025-06-30``), so a command asking about the same date
+        again loads it as fast as the present's.
         """
         cache = store.projection_cache() if areas is None else None
+        part = "context" if as_of is None else "as-of-" + as_of
         with _collector_paused():
             if cache is not None:
-                kept = cache.load(store.version())
-                if isinstance(kept, NetworkContext):
-                    kept._kept = cache
+                version = store.version()
+                kept = cache.load_part(version, part)
+                if isinstance(kept, NetworkContext) and kept.version == version:
+                    kept._kept = cache if as_of is None else None  # the twin kept is the present's
                     return kept
-            context = cls._from(store.projection(areas), ordered=areas is not None)
-        if cache is not None and cache.save(context):
-            context._kept = cache
+            context = cls._from(store.projection(areas, as_of=as_of), ordered=areas is not None)
+        if cache is not None and cache.save_part(context.version, part, context):
+            context._kept = cache if as_of is None else None
+            if as_of is not None:
+                cache.trim(context.version, "as-of-", KEPT_DATES)
         return context
 
     @classmethod
@@ -150,6 +168,9 @@ class NetworkContext:
             context.addresses.setdefault(a, set()).add(b)
         for a, b, _ in ties[T.NEEDS_SKILL]:
             context.skills_needed.setdefault(a, set()).add(b)
+        for rel in INTRODUCTION_TYPES:
+            for a, b, fields in ties.get(rel, ()):
+                context.introductions[(a, b)] = str(fields.get("status"))
         return context
 
     # --- names ------------------------------------------------------------------------------
@@ -177,6 +198,29 @@ class NetworkContext:
         """
         data = self.fabric.nodes[node_id]
         return data.get("label") != "Resident" or data.get("consent_contact") is True
+
+    def introduction(self, a: str, b: str) -> str | None:
+        """The status of the introduction of ``a`` to ``b`` (either way round), if one was
+        followed up (:mod:`graph.introductions`)."""
+        return self.introductions.get((a, b)) or self.introductions.get((b, a))
+
+    def declined(self, a: str, b: str) -> bool:
+        """Whether introducing ``a`` to ``b`` was declined: then no answer proposes it again.
+
+        >>> import networkx as nx
+        >>> context = NetworkContext(1, nx.Graph(), introductions={("r-1", "i-1"): "declined"})
+        >>> context.declined("i-1", "r-1"), context.declined("r-1", "i-2")
+        (True, False)
+        """
+        return self.introduction(a, b) == IntroductionStatus.DECLINED
+
+    def declined_with(self, node_id: str) -> set[str]:
+        """Everyone and everything an introduction of ``node_id`` was declined with."""
+        return {
+            b if a == node_id else a
+            for (a, b), status in self.introductions.items()
+            if node_id in (a, b) and status == IntroductionStatus.DECLINED
+        }
 
     def person(self, node_id: str) -> dict[str, str | None]:
         """Beside a resident's name, what tells two of the same name apart: their buurt (code

@@ -33,13 +33,26 @@ in this order, on the true counts of the whole table:
    is hidden too, and rules 3 and 4 run again.
 5. **Rounding**: published counts of persons are rounded to the nearest multiple of
    :data:`ROUNDING` (5); other counts are published as they are.
+6. **Over time** (a table published for several dates, :mod:`graph.analysis.series`): a count
+   of persons whose people hold, or are held by, the people of a count published for an
+   earlier date, with 1 to ``min_cell - 1`` persons between the two (residents who came or
+   went), is hidden at the later date (:func:`changed`), and rules 3 and 4 protect it as they
+   protect a small count. Counts that differ by 0 or by ``min_cell`` or more stay published,
+   and so does every count whose people changed both ways: its difference is no count of
+   anyone. Hiding the later of the two keeps what was published before as it was.
+7. **One pattern for a series**: an entry hidden for one date stays hidden for the later
+   dates while it counts anyone. Tables of two dates whose secondary suppression chose
+   different cells would give a hidden count away together (each publishes what the other
+   hides, of mostly the same people); with every earlier hidden entry hidden again, a later
+   table publishes less of each line, never more.
 
-Rules 1 to 4 are :func:`protect`, rule 5 is :func:`rounded`.
+Rules 1 to 4 are :func:`protect`, rule 5 is :func:`rounded`, rule 6 :func:`changed`; rule 7
+is applied by :mod:`graph.analysis.series`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
 
@@ -62,6 +75,10 @@ class Suppression(StrEnum):
     SCOPE_TOTAL = "scope_total"
     #: a part of another table's cell, whose rest (that cell less this one) would be small
     DIFFERENCE = "difference"
+    #: the same people as a count published for an earlier date, but for 1 to 9 (rule 6)
+    CHANGE = "change"
+    #: hidden for an earlier date of a series: it stays hidden (rule 7)
+    SERIES = "series"
 
 
 SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
@@ -83,7 +100,21 @@ SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
         "Hidden: subtracted from the same cell of another table, it would leave fewer than "
         "{min_cell}.",
     ),
+    Suppression.CHANGE: (
+        "Verborgen: het verschil met een getal van een eerder kwartaal zou minder dan "
+        "{min_cell} bewoners laten zien die erbij kwamen of weggingen.",
+        "Hidden: its difference from a count of an earlier quarter would show fewer than "
+        "{min_cell} residents who came or went.",
+    ),
+    Suppression.SERIES: (
+        "Verborgen zoals in een eerder kwartaal, zodat de kwartalen samen niets verraden.",
+        "Hidden as in an earlier quarter, so that the quarters together give nothing away.",
+    ),
 }
+
+#: Reasons a count of at least ``min_cell`` is hidden for itself, which rules 3 and 4 protect
+#: as they protect a small one.
+_PROTECTED = frozenset({Suppression.PRIMARY, Suppression.CHANGE, Suppression.SERIES})
 
 
 def entry_order(key: Key) -> tuple[bool, str, bool, str]:
@@ -113,12 +144,13 @@ def protect(
     *,
     min_cell: int,
     persons: Callable[[Key], bool] = lambda key: True,
+    changed: Mapping[Key, Suppression] | None = None,
 ) -> dict[Key, Suppression]:
     """Which entries to hide, and why (rules 1 to 4 of the module docstring).
 
     ``true`` holds the true count of every cell and total of a table with these ``rows`` and
     ``columns`` (none for a one-dimensional table); ``persons`` says which entries count
-    persons (all, unless said otherwise).
+    persons (all, unless said otherwise); ``changed``: entries rule 6 hides (:func:`changed`).
 
     >>> true = {("BU1", None): 12, ("BU2", None): 3, (None, None): 15}
     >>> hidden = protect(true, ["BU1", "BU2"], [], min_cell=10)
@@ -128,6 +160,8 @@ def protect(
     hidden = {
         key: Suppression.PRIMARY for key, n in true.items() if 0 < n < min_cell and persons(key)
     }
+    for key, why in (changed or {}).items():
+        hidden.setdefault(key, why)
     lines = _lines(rows, columns)
     while True:
         if _complete_a_line(true, lines, hidden):
@@ -209,7 +243,7 @@ def _break_a_bridge(true: Mapping[Key, int], hidden: dict[Key, Suppression]) -> 
         graph.add_edge(_node(key, 0), _node(key, 1), entry=key)
     bridges = sorted((graph.edges[a, b]["entry"] for a, b in nx.bridges(graph)), key=entry_order)
     for bridge in bridges:
-        if hidden[bridge] is Suppression.PRIMARY:
+        if hidden[bridge] in _PROTECTED:
             detour = _cheapest_detour(true, hidden, bridge)
             for key in detour:
                 hidden[key] = Suppression.SECONDARY
@@ -235,6 +269,41 @@ def _cheapest_detour(
         return []
     on_path = (graph.edges[a, b]["entry"] for a, b in pairwise(path))
     return [key for key in on_path if key not in hidden]
+
+
+def changed(
+    now: Mapping[Key, frozenset[str]],
+    earlier: Iterable[frozenset[str]],
+    *,
+    min_cell: int,
+) -> dict[Key, Suppression]:
+    """Rule 6: the counts of persons ``now`` (each entry's people) to hide because the people
+    of one of the counts published for earlier dates (``earlier``) hold them or are held by
+    them, with 1 to ``min_cell - 1`` persons between.
+
+    >>> old = frozenset(f"r{i}" for i in range(12))
+    >>> grown, swapped = old | {"r12", "r13", "r14"}, (old | {"x"}) - {"r0"}
+    >>> now = {("BU1", None): grown, ("BU2", None): swapped}
+    >>> changed(now, [old], min_cell=10)
+    {('BU1', None): <Suppression.CHANGE: 'change'>}
+    """
+    by_size: dict[int, list[frozenset[str]]] = {}
+    for people in earlier:
+        by_size.setdefault(len(people), []).append(people)
+    hidden: dict[Key, Suppression] = {}
+    for key, people in now.items():
+        size = len(people)
+        if size < min_cell:  # empty, or hidden by rule 1 already
+            continue
+        near = (
+            other
+            for step in range(1, min_cell)
+            for n in (size - step, size + step)
+            for other in by_size.get(n, ())
+        )
+        if any(other < people or people < other for other in near):
+            hidden[key] = Suppression.CHANGE
+    return hidden
 
 
 def rounded(count: int) -> int:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from graph import periods
 from graph.analysis.bridges import answer_bridges
+from graph.analysis.changes import ChangesAnswer, compare
 from graph.analysis.collective import answer_five_o, answer_opportunities, answer_ownership
-from graph.analysis.context import NetworkContext
+from graph.analysis.context import KEPT_DATES, NetworkContext
 from graph.analysis.isolated import answer_isolated
 from graph.analysis.questions import QUESTION_TITLES
 from graph.analysis.recommend import for_initiative, for_neighbourhood, for_resident
@@ -87,6 +90,12 @@ class Analyst:
         #: loaded; of one version, the one they were read at
         self._parts: dict[tuple[str, ...], NetworkContext] = {}
         self._answers: dict[tuple[str, Scope | str, int, tuple[str, ...]], Answer] = {}
+        #: the network as of past dates, by (date, areas), and answers about it, by (date,
+        #: question, scope, limit, areas); of one graph version, the one they were read at
+        self._dated: dict[tuple[str, tuple[str, ...]], NetworkContext] = {}
+        self._dated_answers: dict[tuple[Any, ...], Answer] = {}
+        #: what changed between two dates, by (dates, scope, limit, areas); likewise
+        self._changes: dict[tuple[Any, ...], ChangesAnswer] = {}
         #: one question at a time: a server's threads share the cache and the context
         self._lock = threading.RLock()
 
@@ -129,6 +138,34 @@ class Analyst:
                 part = self._parts[key] = NetworkContext.load(self.store, areas=key)
             return part
 
+    def context_as_of(self, as_of: str, within: tuple[str, ...] = ()) -> NetworkContext:
+        """The network as it was on ``as_of`` (every tie that held then, as it was then), as
+        someone working ``within`` some areas sees it: cut from the whole of that date if it is
+        in hand, else their part of it read on its own. Kept until the graph changes."""
+        as_of = periods.as_date(as_of)
+        with self._lock:
+            version = self.store.version()
+            if any(held.version != version for held in self._dated.values()):
+                self._dated.clear()
+                self._dated_answers.clear()
+                self._changes.clear()
+            key = (as_of, _part_key(within))
+            context = self._dated.get(key)
+            if context is None:
+                whole = self._dated.get((as_of, ()))
+                if within and whole is not None:
+                    context = whole.restricted(within)
+                else:
+                    context = NetworkContext.load(self.store, areas=key[1] or None, as_of=as_of)
+                self._dated[key] = context
+                for old in list(self._dated)[: max(len(self._dated) - KEPT_DATES, 0)]:
+                    del self._dated[old]  # the dates asked longest ago go first
+                kept = set(self._dated)  # and the answers worked out on them
+                self._dated_answers = {
+                    k: a for k, a in self._dated_answers.items() if (k[0], k[4]) in kept
+                }
+            return context
+
     def area_codes(self, within: tuple[str, ...], *, version: int | None = None) -> set[str]:
         """The areas ``within`` and every area inside them (a wijk's buurten), from the context
         in hand; if none is current, from the part of ``within`` (which a question about them
@@ -163,10 +200,13 @@ class Analyst:
         limit: int = 20,
         within: tuple[str, ...] = (),
         version: int | None = None,
+        as_of: str | None = None,
     ) -> Answer:
         """The answer to ``question`` for ``scope``; with ``within``, computed on the part of
         the network in those areas only (:meth:`NetworkContext.restricted`), so nothing
-        outside them shows in it. ``version``: the stored graph's, if just read."""
+        outside them shows in it. ``version``: the stored graph's, if just read. ``as_of``: a
+        date (``YYYY-MM-DD``): the answer on the network as it was then
+        (:meth:`context_as_of`)."""
         if question not in CATALOGUE:
             known = ", ".join(CATALOGUE)
             raise NotFoundError(
@@ -176,12 +216,47 @@ class Analyst:
         scope = scope or Scope()
         entry = CATALOGUE[question]
         options = {kw: getattr(self.store.settings, name) for kw, name in entry.settings.items()}
+        if as_of is not None:
+            day = periods.as_date(as_of)
+            with self._lock:
+                context = self.context_as_of(day, within)
+                key = (day, question, scope, limit, _part_key(within))
+                answer = self._dated_answers.get(key)
+                if answer is None or answer.version != context.version:
+                    answer = entry.answer(context, scope, limit=limit, **options)
+                    self._dated_answers[key] = answer
+                return answer
         return self._cached(
             (question, scope, limit, within),
             within,
             lambda context: entry.answer(context, scope, limit=limit, **options),
             version,
         )
+
+    def changes(
+        self,
+        start: str,
+        end: str,
+        scope: Scope | None = None,
+        *,
+        limit: int = 50,
+        within: tuple[str, ...] = (),
+    ) -> ChangesAnswer:
+        """What changed in ``scope`` between the dates ``start`` and ``end``
+        (:func:`graph.analysis.changes.compare`), each read as :meth:`context_as_of` reads
+        it: with ``within``, on the part of the network in those areas only. Kept until the
+        graph changes."""
+        scope = scope or Scope()
+        days = (periods.as_date(start, "from"), periods.as_date(end, "to"))
+        with self._lock:
+            before = self.context_as_of(days[0], within)
+            after = self.context_as_of(days[1], within)
+            key = (days, scope, limit, _part_key(within))
+            answer = self._changes.get(key)
+            if answer is None or answer.version != after.version:
+                answer = compare(before, after, scope, dates=days, limit=limit)
+                self._changes[key] = answer
+            return answer
 
     def recommend(
         self,

@@ -4,7 +4,8 @@ Signals, each named: no ties at all; only system-world ties (support and nothing
 participation in any initiative; in a small component cut off from the neighbourhood's main
 network; low coreness. Ranked with support needs first, then by the weight of the signals.
 Each person gets the nearest initiative that fits their interests or needs, with a warm path
-to it where one exists: someone they know who takes part.
+to it where one exists: someone they know who takes part; never one whose introduction they
+declined (:mod:`graph.introductions`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def _fitting_initiative(
     for initiative, themes in context.addresses.items():
         shared = themes & wanted
         if not shared or initiative not in fabric or fabric.has_edge(node, initiative):
+            continue
+        if context.declined(node, initiative):
             continue
         data = fabric.nodes[initiative]
         if data.get("status", "active") not in ACTIVE:
@@ -134,6 +137,15 @@ def is_isolated(signals: list[str]) -> bool:
     return bool(signals) and signals != _ONLY_NO_PARTICIPATION
 
 
+def isolation_score(signals: list[str]) -> float:
+    """The isolated answer's score of a resident: the weighted share of their signals.
+
+    >>> round(isolation_score(["no_ties", "no_participation"]), 3)
+    0.414
+    """
+    return sum(WEIGHTS[s] for s in signals) / sum(WEIGHTS.values())
+
+
 def isolation_signals(
     context: NetworkContext,
     scope: Scope,
@@ -199,12 +211,11 @@ def answer_isolated(
     """
     found: list[tuple[tuple[bool, float, str], list[str], int]] = []
     counts = dict.fromkeys(WEIGHTS, 0)
-    total = sum(WEIGHTS.values())
     signalled = isolation_signals(context, scope, metrics=metrics)
     for node, (signals, ties) in signalled.items():
         for signal in signals:
             counts[signal] += 1
-        score = sum(WEIGHTS[s] for s in signals) / total
+        score = isolation_score(signals)
         found.append(((node not in context.needs, -score, node), signals, ties))
     found.sort()
     residents = signalled.residents
@@ -214,7 +225,7 @@ def answer_isolated(
     for (_, minus_score, node), signals, ties in found[:limit]:  # only those shown in full
         name = context.name(node)
         needs = sorted(context.needs.get(node, {}))
-        reasons = [_signal_reason(signal, name, component_of[node]) for signal in signals]
+        reasons = [signal_reason(signal, name, component_of[node]) for signal in signals]
         if needs:
             themes_nl = ", ".join(context.theme_name(t).lower() for t in needs)
             themes_en = ", ".join(context.theme_name(t, "en").lower() for t in needs)
@@ -257,7 +268,7 @@ def answer_isolated(
     )
 
 
-def _signal_reason(signal: str, name: str, component: int) -> Reason:
+def signal_reason(signal: str, name: str, component: int) -> Reason:
     texts = {
         "no_ties": (
             f"{name} heeft geen enkele band in het netwerk.",

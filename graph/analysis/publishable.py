@@ -28,11 +28,18 @@ QUESTION_TABLES: dict[str, tuple[str, ...]] = {
         "isolated_by_neighbourhood_and_signal",
         "isolated_needs_by_neighbourhood_and_theme",
     ),
-    "unused-strengths": ("unused_strengths_by_neighbourhood_and_skill",),
+    # residents who could be matched nearby sit inside the unused-strengths table's cells
+    "unused-strengths": (
+        "unused_strengths_by_neighbourhood_and_skill",
+        "unused_strengths_nearby_by_neighbourhood_and_skill",
+    ),
     "opportunities": ("opportunities_by_neighbourhood_and_theme",),
+    # per theme: over the neighbourhoods asked together (a wijk, the whole municipality)
     "five-o": (
         "five_o_present_by_neighbourhood_and_sector",
         "five_o_missing_by_neighbourhood_and_sector",
+        "five_o_present_by_theme_and_sector",
+        "five_o_missing_by_theme_and_sector",
     ),
     "ownership": (
         "initiatives_by_neighbourhood_and_lead",
@@ -53,10 +60,8 @@ class PublishableAnswer(BaseModel):
     tables: list[AggregateTable]
 
 
-def publishable_answer(
-    context: NetworkContext, question: str, neighbourhoods: tuple[str, ...] = ()
-) -> PublishableAnswer:
-    """``question``'s publishable tables for the whole graph or a selection of it."""
+def question_tables(question: str) -> tuple[str, ...]:
+    """The names of ``question``'s publishable tables, or a refusal naming the questions."""
     names = QUESTION_TABLES.get(question)
     if names is None:
         known = ", ".join(QUESTION_TABLES)
@@ -64,6 +69,14 @@ def publishable_answer(
             f"Onbekende vraag {question!r}; kies uit: {known}.",
             f"Unknown question {question!r}; choose from: {known}.",
         )
+    return names
+
+
+def publishable_answer(
+    context: NetworkContext, question: str, neighbourhoods: tuple[str, ...] = ()
+) -> PublishableAnswer:
+    """``question``'s publishable tables for the whole graph or a selection of it."""
+    names = question_tables(question)
     title_nl, title_en = QUESTION_TITLES[question]
     return PublishableAnswer(
         question=question,

@@ -116,6 +116,42 @@ def count_five_o_missing(context: NetworkContext) -> Counts:
     return counts
 
 
+def _five_o_by_theme(context: NetworkContext, *, taking_part: bool) -> Counts:
+    """Active initiatives by each theme they address and each O that takes part (or is
+    missing): rows are themes, for a table over the neighbourhoods asked
+    (:attr:`~graph.analysis.table_specs.TableSpec.over_selection`), which keeps the
+    initiatives recorded there."""
+    counts = Counts(columns=list(FIVE_O))
+    for initiative, _, present in _taking_part(context):
+        for theme in context.addresses.get(initiative, ()):
+            for sector in FIVE_O:
+                if (sector in present) == taking_part:
+                    counts.add(theme, sector, initiative)
+    counts.rows = set(theme_columns(context, (theme for theme, _ in counts.members if theme)))
+    return counts
+
+
+def count_five_o_present_by_theme(context: NetworkContext) -> Counts:
+    """Active initiatives by each theme they address and each O that takes part.
+
+    >>> import networkx as nx
+    >>> fabric = nx.Graph()
+    >>> fabric.add_node("i-1", label="Initiative", neighbourhood="BU1", status="active")
+    >>> fabric.add_node("o-1", label="Organisation", o_sector="overheid")
+    >>> fabric.add_edge("o-1", "i-1", type="PARTNER_OF")
+    >>> context = NetworkContext(1, fabric, addresses={"i-1": {"groen", "armoede"}})
+    >>> sorted(key for key, ids in count_five_o_present_by_theme(context).members.items())
+    [('armoede', 'overheid'), ('groen', 'overheid')]
+    """
+    return _five_o_by_theme(context, taking_part=True)
+
+
+def count_five_o_missing_by_theme(context: NetworkContext) -> Counts:
+    """Active initiatives by each theme they address and each O that is missing; a row total
+    is the initiatives of the theme that miss at least one."""
+    return _five_o_by_theme(context, taking_part=False)
+
+
 # --- ownership ---------------------------------------------------------------------------------
 
 
@@ -148,10 +184,9 @@ def count_resident_led(context: NetworkContext) -> Counts:
 # --- unused strengths -------------------------------------------------------------------------
 
 
-def _unused(context: NetworkContext) -> Iterator[tuple[str, str, Match]]:
+def _unused(context: NetworkContext, matcher: Matcher) -> Iterator[tuple[str, str, Match]]:
     """(resident, home, their match) of every resident with a strength to share who has a
     neighbourhood, matched as the unused-strengths question matches them (:class:`Matcher`)."""
-    matcher = Matcher(context, dict(context.fabric.adjacency()))
     nodes = context.fabric.nodes
     for resident, offered in context.skills.items():
         data = nodes.get(resident, {})
@@ -163,13 +198,33 @@ def _unused(context: NetworkContext) -> Iterator[tuple[str, str, Match]]:
             yield resident, str(home), matcher.match(resident, shareable)
 
 
+def _matcher(context: NetworkContext) -> Matcher:
+    return Matcher(context, dict(context.fabric.adjacency()))
+
+
 def count_unused_strengths(context: NetworkContext) -> Counts:
     """Residents with a strength they want to share that no initiative of theirs uses, by
     their home and the strength."""
     counts = Counts(rows={home for _, home in located(context, "Resident")})
-    for resident, home, match in _unused(context):
+    for resident, home, match in _unused(context, _matcher(context)):
         for skill in match.unused:
             counts.add(home, skill, resident)
     used = {skill for _, skill in counts.members if skill}
     counts.columns = sorted(set(context.skill_names) | used)
+    return counts
+
+
+def count_unused_nearby(context: NetworkContext) -> Counts:
+    """Of the residents :func:`count_unused_strengths` counts under a strength, those an
+    initiative in their own buurt or wijk looks for (:meth:`Matcher.nearby`, the first two
+    steps of the question's matching), by their home and the strength: a part of each cell
+    of that table, over the same rows and columns."""
+    matcher = _matcher(context)
+    counts = Counts(rows={home for _, home in located(context, "Resident")})
+    skills: set[str] = set()
+    for resident, home, match in _unused(context, matcher):
+        skills.update(match.unused)  # the columns of the unused-strengths table
+        for skill in matcher.nearby(resident, match.unused):
+            counts.add(home, skill, resident)
+    counts.columns = sorted(set(context.skill_names) | skills)
     return counts

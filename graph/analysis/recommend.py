@@ -11,6 +11,8 @@
 Only residents who agreed to be contacted (``consent_contact``) are proposed: as a resident
 to invite or to meet, as a candidate owner, or as the one who can introduce (the middle of an
 evidence path). The resident recommendations are asked for is the subject, not a proposal.
+An introduction that was declined (:mod:`graph.introductions`) is never proposed again, nor is
+one that happened: it is the tie it describes now.
 
 Each item has a score in [0, 1], machine-readable reasons (``code`` and ``data``, with Dutch
 and English text) and the evidence path of ids. A reason built on a health-related need has
@@ -107,6 +109,8 @@ def for_resident(context: NetworkContext, resident: str, *, limit: int = 20) -> 
             continue
         if fabric.nodes[initiative].get("status", "active") not in ACTIVE:
             continue
+        if context.declined(resident, initiative):
+            continue
         reasons, score = [], 0.0
         for theme in sorted(themes & (set(needs) | interests)):
             special = bool(needs.get(theme))
@@ -162,6 +166,8 @@ def _introductions(
         if other == resident or data.get("label") != "Resident" or other in friends:
             continue
         if not home or data.get("neighbourhood") != home or not data.get("consent_contact"):
+            continue
+        if context.declined(resident, other):
             continue
         common = sorted(friends & _known(context, other))
         shared = sorted(interests & context.interests.get(other, set()))
@@ -230,7 +236,7 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
     for resident, rdata in fabric.nodes(data=True):
         if rdata.get("label") != "Resident" or resident in participants:
             continue
-        if not context.may_contact(resident):
+        if not context.may_contact(resident) or context.declined(resident, initiative):
             continue
         reasons, score = [], 0.0
         strengths = {s for s, willing in context.skills.get(resident, {}).items() if willing}
@@ -290,7 +296,7 @@ def for_initiative(context: NetworkContext, initiative: str, *, limit: int = 20)
                 organisations,
                 sector,
                 home,
-                exclude=set(fabric.adj[initiative]),
+                exclude=set(fabric.adj[initiative]) | context.declined_with(initiative),
                 themes=themes,
                 working_on=working_on,
             )

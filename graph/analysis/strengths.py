@@ -145,13 +145,9 @@ class Matcher:
             warm: list[tuple[str, str]] = []
             cold: list[tuple[str, str]] = []
             for skill in unused:
-                if (home, skill) not in self.options:
-                    self.options[(home, skill)] = _options(
-                        context, home, skill, self.near, self.needing
-                    )
                 kept = 0
-                for initiative in self.options[(home, skill)][distance]:
-                    if initiative in own:
+                for initiative in self._offered(home, skill)[distance]:
+                    if initiative in own or context.declined(node, initiative):
                         continue
                     ties = adjacency[initiative]
                     if contacts and any(c in ties for c in contacts):
@@ -167,6 +163,30 @@ class Matcher:
             if len(candidates) == 3:
                 break
         return Match(unused, "SUPPORTED_BY" in ends, candidates)
+
+    def _offered(self, home: str, skill: str) -> dict[str, list[str]]:
+        if (home, skill) not in self.options:
+            self.options[(home, skill)] = _options(
+                self.context, home, skill, self.near, self.needing
+            )
+        return self.options[(home, skill)]
+
+    def nearby(self, node: str, unused: list[str]) -> list[str]:
+        """Of a resident's ``unused`` strengths, those an initiative in their own buurt or
+        wijk looks for (one they do not take part in yet, nor declined an introduction to):
+        the first two steps of :meth:`match`, for every strength rather than the best three
+        matches."""
+        own = {i for i, tie in self.adjacency[node].items() if tie.get("type") == "PARTICIPATES_IN"}
+        home = self.context.fabric.nodes[node].get("neighbourhood") or ""
+        return [
+            skill
+            for skill in unused
+            if any(
+                initiative not in own and not self.context.declined(node, initiative)
+                for distance in ("buurt", "wijk")
+                for initiative in self._offered(home, skill)[distance]
+            )
+        ]
 
     def introduced(self, node: str, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates with who can introduce the resident to each (:func:`via`)."""

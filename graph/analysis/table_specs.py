@@ -2,12 +2,13 @@
 
 :data:`TABLES` is the fixed list :mod:`graph.analysis.aggregates` works out and publishes;
 nobody can ask for another cross-tabulation. A table is neighbourhood × at most one second
-dimension. Most tables have totals (a row, a column, the whole table) that add up their
-cells; a table of indicators, whose columns measure different things, or a table that shows
-cells of another table, has none (:attr:`TableSpec.totals`).
+dimension, or, counting initiatives only, theme × sector over the neighbourhoods asked
+(:attr:`TableSpec.over_selection`). Most tables have totals (a row, a column, the whole table)
+that add up their cells; a table of indicators, whose columns measure different things, or a
+table that shows cells of another table, has none (:attr:`TableSpec.totals`).
 
 >>> sorted({spec.dimensions[-1].value for spec in TABLES.values()})[:3]
-['indicator', 'lead', 'neighbourhood']
+['indicator', 'introduction', 'lead']
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ from graph.analysis.counting import (
     count_residents,
 )
 from graph.analysis.fragility import count_fragility, counts_persons
+from graph.analysis.introduction_counts import count_happened, count_proposed
+from graph.analysis.introduction_counts import counts_persons as introductions_persons
 from graph.analysis.question_counts import (
     LEADS,
     count_five_o_missing,
+    count_five_o_missing_by_theme,
     count_five_o_present,
+    count_five_o_present_by_theme,
     count_opportunities,
     count_ownership,
     count_resident_led,
+    count_unused_nearby,
     count_unused_strengths,
 )
 from graph.model import OSector
@@ -52,6 +58,8 @@ class Dimension(StrEnum):
     INDICATOR = "indicator"
     #: a strength (skill) residents want to share
     SKILL = "skill"
+    #: a kind of introduction (resident to initiative, to resident; initiative to organisation)
+    INTRODUCTION = "introduction"
 
 
 SECTOR_NAMES: dict[str, tuple[str, str]] = {
@@ -101,6 +109,12 @@ INDICATOR_NAMES: dict[str, tuple[str, str]] = {
     "communities": ("Groepen (van minstens twee)", "Communities (of at least two)"),
 }
 
+INTRODUCTION_NAMES: dict[str, tuple[str, str]] = {
+    "resident_initiative": ("Bewoner aan initiatief", "Resident to initiative"),
+    "resident_resident": ("Bewoner aan bewoner", "Resident to resident"),
+    "initiative_organisation": ("Initiatief aan organisatie", "Initiative to organisation"),
+}
+
 #: The names of the values of the dimensions that are not named in the graph (themes and
 #: skills are): (Dutch, English); a value not listed is shown as it is.
 VALUE_NAMES: dict[Dimension, dict[str, tuple[str, str]]] = {
@@ -108,6 +122,7 @@ VALUE_NAMES: dict[Dimension, dict[str, tuple[str, str]]] = {
     Dimension.SIGNAL: SIGNAL_NAMES,
     Dimension.LEAD: LEAD_NAMES,
     Dimension.INDICATOR: INDICATOR_NAMES,
+    Dimension.INTRODUCTION: INTRODUCTION_NAMES,
 }
 
 
@@ -134,6 +149,17 @@ class TableSpec:
     #: table hides is hidden here too, and so is one whose rest (that table's cell less this
     #: one) would be a count of 1 to ``min_cell - 1`` persons, worked out by subtraction
     within: str | None = None
+    #: what a reader should know to read the table right, beside its title (Dutch, English)
+    note_nl: str = ""
+    note_en: str = ""
+
+    @property
+    def over_selection(self) -> bool:
+        """Whether the rows are something else than neighbourhoods (themes): the table then
+        counts over the neighbourhoods asked (all of them by default), each selection a table
+        of its own. Only for counts that are not persons: two selections' tables could be
+        subtracted from each other, which no rule here protects against."""
+        return self.dimensions[0] is not Dimension.NEIGHBOURHOOD
 
 
 def _residents_and_totals(key: Key) -> bool:
@@ -148,6 +174,21 @@ def _none(key: Key) -> bool:
 
 _HOOD, _THEME, _SECTOR = Dimension.NEIGHBOURHOOD, Dimension.THEME, Dimension.SECTOR
 NEEDS = "needs_by_neighbourhood_and_theme"
+INTRODUCTIONS = "introductions_proposed_by_neighbourhood"
+UNUSED = "unused_strengths_by_neighbourhood_and_skill"
+
+#: What a reader of the five-O tables per theme should know (Dutch, English).
+_FIVE_O_THEME_NOTE = (
+    "Telt initiatieven, geen personen: er is niets verborgen. Een initiatief met meer thema's "
+    "telt bij elk thema, in een totaal één keer. Omgeving: bewoners doen mee; dat zegt alleen "
+    "of er iemand meedoet, niet hoeveel (dat staat, afgerond, in de tabel van deelnemers). "
+    "Telt de buurten en wijken die u kiest samen, zonder keuze de hele gemeente.",
+    "Counts initiatives, not persons: nothing is hidden. An initiative with several themes "
+    "counts under each, once in a total. Community: residents take part; that says only "
+    "whether anyone does, not how many (the table of participants gives that, rounded). "
+    "Counts the neighbourhoods and districts you choose together, without a choice the whole "
+    "municipality.",
+)
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
@@ -242,6 +283,30 @@ TABLES: dict[str, TableSpec] = {
             _none,
         ),
         TableSpec(
+            "five_o_present_by_theme_and_sector",
+            "Actieve initiatieven per thema en O die meedoet",
+            "Active initiatives per theme and O-sector taking part",
+            "initiatieven",
+            "initiatives",
+            (_THEME, _SECTOR),
+            count_five_o_present_by_theme,
+            _none,
+            note_nl=_FIVE_O_THEME_NOTE[0],
+            note_en=_FIVE_O_THEME_NOTE[1],
+        ),
+        TableSpec(
+            "five_o_missing_by_theme_and_sector",
+            "Actieve initiatieven per thema en O die ontbreekt",
+            "Active initiatives per theme and O-sector missing",
+            "initiatieven",
+            "initiatives",
+            (_THEME, _SECTOR),
+            count_five_o_missing_by_theme,
+            _none,
+            note_nl=_FIVE_O_THEME_NOTE[0],
+            note_en=_FIVE_O_THEME_NOTE[1],
+        ),
+        TableSpec(
             "initiatives_by_neighbourhood_and_lead",
             "Actieve initiatieven per buurt, naar wie ze trekt",
             "Active initiatives per neighbourhood, by who leads them",
@@ -273,13 +338,59 @@ TABLES: dict[str, TableSpec] = {
             totals=False,
         ),
         TableSpec(
-            "unused_strengths_by_neighbourhood_and_skill",
+            UNUSED,
             "Bewoners met een kracht die geen initiatief gebruikt, per buurt en kracht",
             "Residents with a strength no initiative uses, per neighbourhood and strength",
             "bewoners",
             "residents",
             (_HOOD, Dimension.SKILL),
             count_unused_strengths,
+        ),
+        TableSpec(
+            "unused_strengths_nearby_by_neighbourhood_and_skill",
+            "Bewoners met een onbenutte kracht die een initiatief in hun buurt of wijk zoekt, "
+            "per buurt en kracht",
+            "Residents with an unused strength an initiative in their neighbourhood or "
+            "district looks for, per neighbourhood and strength",
+            "bewoners",
+            "residents",
+            (_HOOD, Dimension.SKILL),
+            count_unused_nearby,
+            totals=False,
+            within=UNUSED,
+            note_nl="Elke cel is een deel van dezelfde cel in de tabel van onbenutte krachten: "
+            "wie daar met een initiatief in de eigen buurt of wijk te koppelen is, zoals de "
+            "coach ze koppelt. Verborgen waar die cel verborgen is, en waar de rest (die cel "
+            "min deze) 1 tot 9 bewoners zou zijn.",
+            note_en="Each cell is a part of the same cell of the table of unused strengths: "
+            "those who could be matched to an initiative in their own neighbourhood or "
+            "district, as the coach's answer matches them. Hidden where that cell is hidden, "
+            "and where the rest (that cell less this one) would be 1 to 9 residents.",
+        ),
+        # introductions followed up: each kind's column counts other things (no totals);
+        # those that happened are a part of those proposed (within)
+        TableSpec(
+            INTRODUCTIONS,
+            "Voorgestelde introducties per buurt en soort",
+            "Introductions proposed per neighbourhood and kind",
+            "bewoners voorgesteld (aan een organisatie: initiatieven)",
+            "residents introduced (to an organisation: initiatives)",
+            (_HOOD, Dimension.INTRODUCTION),
+            count_proposed,
+            introductions_persons,
+            totals=False,
+        ),
+        TableSpec(
+            "introductions_happened_by_neighbourhood",
+            "Introducties die plaatsvonden per buurt en soort",
+            "Introductions that happened per neighbourhood and kind",
+            "bewoners voorgesteld (aan een organisatie: initiatieven)",
+            "residents introduced (to an organisation: initiatives)",
+            (_HOOD, Dimension.INTRODUCTION),
+            count_happened,
+            introductions_persons,
+            totals=False,
+            within=INTRODUCTIONS,
         ),
     )
 }

@@ -168,7 +168,11 @@ def test_the_catalogue_has_fixed_tables_over_the_allowed_dimensions() -> None:
     }
     for name, spec in TABLES.items():
         assert spec.name == name
-        assert spec.dimensions[0] is Dimension.NEIGHBOURHOOD
+        # rows are neighbourhoods, or a table counting no persons counts over a selection
+        if spec.dimensions[0] is not Dimension.NEIGHBOURHOOD:
+            assert spec.over_selection and spec.dimensions[0] is Dimension.THEME, name
+            keys = [(r, c) for r in ("t", None) for c in ("s", None)]
+            assert not any(spec.persons(key) for key in keys), name
         assert set(spec.dimensions) <= set(Dimension)
         assert spec.title_nl and spec.title_en and spec.title_nl != spec.title_en
 

@@ -167,6 +167,9 @@ def test_only_a_table_whose_rows_share_people_keeps_them() -> None:
     }
     # residents taking part in initiatives of two buurten: their union is needed
     assert kept.pop("participants_by_neighbourhood_and_sector") is not None
+    # a table over a selection (themes as rows) counts the initiatives of each selection
+    over = [name for name, spec in TABLES.items() if spec.over_selection]
+    assert over and all(kept.pop(name) is not None for name in over)
     # everyone else counts in their own (or their initiative's) one neighbourhood
     assert kept == dict.fromkeys(kept)
 

@@ -20,8 +20,15 @@ A count that is no entry of any table can be worked out too: the people of one p
 entry who are not in another it contains (the residents with a need who do not stand alone,
 from the needs table and the table of isolated residents per need). For every two published
 entries of persons, one holding the other, whose difference is 1 to 9 persons, the largest
-difference the programme allows must be at least ``MIN_CELL`` as well. What every route publishes for a role that may not see persons
-is covered by these tables: the policymaker's tables and publishable answers read them, and an
+difference the programme allows must be at least ``MIN_CELL`` as well.
+
+Counts of initiatives join no atom of persons, but one kind tells something about persons: an
+initiative of a neighbourhood with an O taking part (the five-O tables) says that the count of
+participants of that O there is at least 1, and none that it is 0 (:data:`PRESENCE`). The
+programme knows that too. The five-O tables per theme tell it per theme, which no table of
+persons counts, and summed over the themes nothing more than the table per neighbourhood.
+
+What every route publishes for a role that may not see persons is covered by these tables: the policymaker's tables and publishable answers read them, and an
 integration's neighbourhood counts are the needs table's published values
 (graph/analysis/publishing.py, tested in tests/api/test_publishable.py).
 """
@@ -42,10 +49,16 @@ from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
+from tests.planted_introductions import plant_introductions
 
 Entry = tuple[str, Key]  # (table name, key)
 #: the marker of the atoms that hold no persons but things (initiatives, organisations, ties)
 THINGS: Entry = ("things", (None, None))
+#: a table of initiatives per O taking part, and the table of participants per O whose
+#: entries it tells to be 0 or not (an Omgeving initiative has a resident taking part)
+PRESENCE = {
+    "five_o_present_by_neighbourhood_and_sector": "participants_by_neighbourhood_and_sector"
+}
 
 
 def _entries(
@@ -88,20 +101,35 @@ def _published_bounds(
     exact: frozenset[Entry] = frozenset(),
 ) -> tuple[list[list[float]], list[float]]:
     """``A x <= b`` for the sizes of the atoms: every published entry, within its rounding
-    (``exact``: entries a test publishes unrounded)."""
-    rows, lower, upper = [], [], []
+    (``exact``: entries a test publishes unrounded), and what :func:`presence` tells."""
+    bounds: list[tuple[Entry, float, float | None]] = []
     for entry, value in published.items():
         if value is None:
             continue
-        rows.append([1.0 if entry in pattern else 0.0 for pattern in patterns])
         if value == 0 or entry not in persons or entry in exact:
-            lower.append(value)  # a zero, or a count of things: published exactly
-            upper.append(value)
+            bounds.append((entry, value, value))  # a zero, or a count of things: exactly
         else:
-            lower.append(max(value - ROUNDING // 2, MIN_CELL))
-            upper.append(value + ROUNDING // 2)
-    a_ub = rows + [[-v for v in row] for row in rows]
-    return a_ub, [float(v) for v in upper] + [float(-v) for v in lower]
+            bounds.append((entry, max(value - ROUNDING // 2, MIN_CELL), value + ROUNDING // 2))
+    bounds += [(entry, least, most) for entry, (least, most) in presence(published).items()]
+    a_ub, b_ub = [], []
+    for entry, least, most in bounds:
+        row = [1.0 if entry in pattern else 0.0 for pattern in patterns]
+        a_ub.append([-v for v in row])  # at least
+        b_ub.append(float(-least))
+        if most is not None:  # at most
+            a_ub.append(row)
+            b_ub.append(float(most))
+    return a_ub, b_ub
+
+
+def presence(published: dict[Entry, int | None]) -> dict[Entry, tuple[float, float | None]]:
+    """What the counts of initiatives tell about entries of persons (:data:`PRESENCE`): at
+    least 1 where an initiative has that O taking part, 0 where none has."""
+    told: dict[Entry, tuple[float, float | None]] = {}
+    for (table, key), value in published.items():
+        if table in PRESENCE and value is not None:
+            told[(PRESENCE[table], key)] = (1, None) if value > 0 else (0, 0)
+    return told
 
 
 def largest_hidden(
@@ -179,7 +207,9 @@ def largest_rests(
 
 @pytest.fixture
 def sample(store: GraphStore, store_settings: Settings) -> NetworkContext:
+    """The sample, with introductions followed up (the figure of introductions counts them)."""
     run_import(store, store_settings, sample_files(), ImportOptions())
+    plant_introductions(store)
     return NetworkContext.load(store)
 
 
@@ -187,11 +217,17 @@ def test_the_true_sizes_meet_every_published_entry(sample: NetworkContext) -> No
     """The programme's constraints hold for the true table: the audit reads the tables right."""
     members, published, persons = _entries(sample)
     assert persons and len(persons) < len(published)
+    figure = [e for e in published if e[0].startswith("introductions_") and published[e]]
+    assert figure, "the figure of introductions publishes counts to audit"
     for entry, value in published.items():
         if value is not None:
             true = len(members[entry])
             slack = ROUNDING // 2 if entry in persons else 0
             assert abs(true - value) <= slack and (value == 0) == (true == 0), entry
+    told = presence(published)
+    assert len(told) >= 20, "the five-O counts tell of every entry of participants"
+    for entry, (least, most) in told.items():
+        assert least <= len(members[entry]) <= (len(members[entry]) if most is None else most)
 
 
 def test_no_small_hidden_count_is_shown_small_by_all_tables_together(

@@ -1,0 +1,127 @@
+"""The joint audit of test_disclosure_joint.py over time: every trend table of every quarter.
+
+A reader of the trends holds the publishable tables of the six questions as of each quarter
+end. The people counted keep their (pseudonymous) identity across quarters, so the audit's
+atoms span the quarters: a resident counted in a cell in March and in June is one person in
+both. Every entry of every quarter is a constraint; then, as in the joint audit, no hidden
+count of 1 to 9 persons may be shown small, and no difference of two published entries (the
+same cell in two quarters, or any two entries of any tables and quarters, one holding the
+other) may be shown to be 1 to 9 persons.
+
+The audit can fail: the same quarters published one by one, each as the tables of one date
+are (without rule 6 of graph/analysis/disclosure.py), give away the three residents who came
+to stand alone in Havenkwartier in the second quarter, and the audit says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.analysis.aggregates import TABLES, _members, published_values
+from graph.analysis.context import NetworkContext
+from graph.analysis.counting import Key
+from graph.analysis.disclosure import MIN_CELL, Suppression
+from graph.analysis.series import SERIES_TABLES, protected_series
+from graph.settings import Settings
+from graph.store import GraphStore
+from tests.graph.analysis.test_disclosure_joint import (
+    Entry,
+    _person,
+    largest_hidden,
+    largest_rests,
+)
+from tests.graph.analysis.trend_history import QUARTERS, import_history
+
+Published = dict[str, dict[Key, int | None]]  # table -> entry -> published value
+
+
+def _entries(
+    quarters: list[tuple[str, NetworkContext, Published]],
+) -> tuple[dict[Entry, set[str]], dict[Entry, int | None], set[Entry]]:
+    """Members, published value and whether it counts persons, of every entry of every trend
+    table of every quarter, named ``quarter/table``; persons keep their id across quarters,
+    anything else (an initiative, a tie) is named apart per quarter and table."""
+    members: dict[Entry, set[str]] = {}
+    published: dict[Entry, int | None] = {}
+    persons: set[Entry] = set()
+    for day, context, values in quarters:
+        for name in SERIES_TABLES:
+            spec = TABLES[name]
+            counts = spec.count(context)
+            table = f"{day}/{name}"
+            for key, ids in _members(counts, sorted(counts.rows), totals=spec.totals).items():
+                members[(table, key)] = {m if _person(context, m) else f"{table}:{m}" for m in ids}
+                published[(table, key)] = values[name][key]
+                if spec.persons(key):
+                    persons.add((table, key))
+    return members, published, persons
+
+
+@pytest.fixture
+def history(store: GraphStore, store_settings: Settings, tmp_path: Path) -> list[NetworkContext]:
+    import_history(store, store_settings, tmp_path)
+    return [NetworkContext.load(store, as_of=day) for day in QUARTERS]
+
+
+def _as_series(contexts: list[NetworkContext]) -> list[tuple[str, NetworkContext, Published]]:
+    series = protected_series(contexts)
+    return [
+        (day, context, {name: whole.published for name, whole in wholes.items()})
+        for day, context, wholes in zip(QUARTERS, contexts, series, strict=True)
+    ]
+
+
+def _one_by_one(contexts: list[NetworkContext]) -> list[tuple[str, NetworkContext, Published]]:
+    """Each quarter as the tables of one date publish it (no rule 6)."""
+    return [
+        (day, context, {name: published_values(context, name) for name in SERIES_TABLES})
+        for day, context in zip(QUARTERS, contexts, strict=True)
+    ]
+
+
+def test_rule_6_hides_the_newcomers_cells(history: list[NetworkContext]) -> None:
+    """The three who came to stand alone in June (nobody left): every count published in
+    March that grew by them is hidden in June, for its change, and so is what would give it
+    away; nothing hidden in March is published in June."""
+    series = protected_series(history)
+    march, june = (series[i]["isolated_by_neighbourhood_and_signal"] for i in (0, 1))
+    grew = {
+        key
+        for key, value in march.published.items()
+        if value and 0 < june.true[key] - march.true[key] < MIN_CELL
+    }
+    assert grew, "the newcomers change counts March published"
+    assert {key for key, why in june.hidden.items() if why is Suppression.CHANGE} == grew
+    assert all(june.published[key] is None for key in march.hidden if june.true[key])
+
+
+def test_no_count_is_given_away_across_quarters(history: list[NetworkContext]) -> None:
+    members, published, persons = _entries(_as_series(history))
+    small = largest_hidden(members, published, persons)
+    assert len({entry[0].split("/")[0] for entry in small}) == len(QUARTERS)
+    exposed = {e: round(b, 2) for e, b in small.items() if b < MIN_CELL - 1e-6}
+    assert exposed == {}, f"a small hidden count shown across quarters: {exposed}"
+    rests = largest_rests(members, published, persons)
+    shown = {pair: round(b, 2) for pair, b in rests.items() if b < MIN_CELL - 1e-6}
+    assert shown == {}, f"a small difference shown across quarters: {shown}"
+
+
+def test_the_audit_finds_the_quarters_published_one_by_one(
+    history: list[NetworkContext],
+) -> None:
+    members, published, persons = _entries(_one_by_one(history))
+    rests = largest_rests(members, published, persons)
+    across = {
+        (outer, inner): bound
+        for (outer, inner), bound in rests.items()
+        if outer[0].split("/")[0] != inner[0].split("/")[0] and bound < MIN_CELL - 1e-6
+    }
+    june, march = (f"{day}/isolated_by_neighbourhood_and_signal" for day in QUARTERS[1::-1])
+    given_away = [
+        (outer, inner)
+        for outer, inner in across
+        if outer[0] == june and inner[0] == march and len(members[outer] - members[inner]) == 3
+    ]
+    assert given_away, f"the three June newcomers are shown: {sorted(map(str, across))[:5]}"
