@@ -30,6 +30,7 @@ bench: install
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/cold.py
 	$(BIN)/python bench/projection.py
+	$(BIN)/python bench/history.py
 
 lint: install
 	$(BIN)/ruff check graph api importers visualise tests bench

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from api.documents import RecommendationsForCoach
+    from graph.analysis.changes import ChangesAnswer
     from graph.analysis.engine import Analyst
     from graph.analysis.publishable import PublishableAnswer
     from graph.settings import Settings
@@ -59,6 +60,8 @@ class Asking:
     limit: int = 20
     #: people only, where an answer lists people and places (the bridges)
     people_only: bool = False
+    #: the date the network is asked about (``YYYY-MM-DD``); None: the present
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,14 +141,15 @@ class AnswerService:
         only (computed if it is not cached). ``version``: the graph's, if just read."""
         codes, scope = self._scope(asking, version)
         answer = self.analyst.ask(
-            asking.question, scope, limit=asking.limit, within=asking.within, version=version
-        )
+            asking.question, scope, limit=asking.limit, within=asking.within, version=version,
+            as_of=asking.as_of,
+        )  # fmt: skip
         return Asked(codes, answer)
 
     def cached_ask(self, asking: Asking, version: int) -> Asked | None:
         """What :meth:`ask` would answer at graph ``version``, if that is in hand; else None
-        (nothing is computed or loaded)."""
-        if not self.analyst.has_current(asking.within, version=version):
+        (nothing is computed or loaded). A question about a past date is never in hand."""
+        if asking.as_of is not None or not self.analyst.has_current(asking.within, version=version):
             return None
         codes, scope = self._scope(asking, version)
         answer = self.analyst.cached(
@@ -191,11 +195,29 @@ class AnswerService:
             return None
         return publishing.published(answer, context)
 
+    def changes(
+        self,
+        within: tuple[str, ...],
+        neighbourhoods: tuple[str, ...],
+        dates: tuple[str, str],
+        *,
+        limit: int = 50,
+    ) -> tuple[tuple[str, ...], ChangesAnswer]:
+        """What changed between ``dates`` in the neighbourhoods asked (each within the
+        caller's areas, :meth:`codes`; none: all of theirs), worked out on the caller's part
+        of the network only; with the neighbourhoods it was worked out for (what the audit
+        log names)."""
+        codes = self.codes(within, neighbourhoods)
+        scope = Scope(neighbourhoods=codes)
+        answer = self.analyst.changes(*dates, scope, limit=limit, within=within)
+        return codes, answer
+
     def publishable(
         self, question: str, neighbourhoods: tuple[str, ...] = (), version: int | None = None
     ) -> PublishableAnswer:
         """``question`` as a policymaker may read it: its publishable tables, for the whole
-        graph or the neighbourhoods asked (:mod:`graph.analysis.publishable`)."""
+        graph or the neighbourhoods asked (:mod:`graph.analysis.publishable`). Of the present
+        only: earlier dates are published as trends (:mod:`graph.analysis.trends`)."""
         context = self.analyst.context(version=version)
         from graph.analysis.publishable import publishable_answer
 
@@ -220,13 +242,15 @@ def document_json(document: BaseModel) -> bytes:
     return document.model_dump_json().encode()
 
 
-def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: int) -> Answer:
+def ask_from_command(
+    settings: Settings, question: str, scope: Scope, *, limit: int, as_of: str | None = None
+) -> Answer:
     """A question asked on the command line: by the embedded database's question server,
     which keeps the network between commands; where there is none (Neo4j, an idle time of 0)
     or it gives no answer, by this process."""
     from graph import question_server
 
-    answer = question_server.ask(settings, question, scope, limit=limit)
+    answer = question_server.ask(settings, question, scope, limit=limit, as_of=as_of)
     if answer is not None:
         return answer
     from graph.analysis.engine import Analyst
@@ -238,6 +262,7 @@ def ask_from_command(settings: Settings, question: str, scope: Scope, *, limit: 
         theme=scope.theme,
         limit=limit,
         people_only=scope.people_only,
+        as_of=as_of,
     )
     with open_store(settings) as store:
         return AnswerService(Analyst(store)).ask(asking).answer
@@ -259,3 +284,15 @@ def recommend_from_command(
     document = recommendations_document(answer, wanted, page_size=limit)
     assert isinstance(document, RecommendationsForCoach)  # nothing published: a coach's view
     return document
+
+
+def changes_from_command(
+    settings: Settings, neighbourhoods: tuple[str, ...], dates: tuple[str, str], *, limit: int
+) -> ChangesAnswer:
+    """What changed between two dates, asked on the command line (as an administrator:
+    the whole graph, or the neighbourhoods given), answered by this process."""
+    from graph.analysis.engine import Analyst
+    from graph.backends import open_store
+
+    with open_store(settings) as store:
+        return AnswerService(Analyst(store)).changes((), neighbourhoods, dates, limit=limit)[1]

@@ -28,13 +28,16 @@ from api.web.guards import RateLimiter, RequestGuard
 from api.web.routes import (
     aggregates,
     areas,
+    changes,
     health,
     imports,
+    introductions,
     keys,
     privacy,
     questions,
     recommendations,
     records,
+    trends,
 )
 from graph.analysis.engine import Analyst
 from graph.backends import open_store
@@ -57,11 +60,14 @@ pseudonymous ids, never special-category needs), **admin** (imports, erasure, ke
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     questions.router,
+    changes.router,
     recommendations.router,
+    introductions.router,
     aggregates.router,
     records.router,
     areas.router,
     privacy.router,
+    trends.router,
     imports.router,
     keys.router,
 )

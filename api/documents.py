@@ -7,6 +7,10 @@ The API describes them in its OpenAPI schema (:mod:`api.web.schemas` re-exports 
 
 - A question's answer is the :class:`~graph.analysis.results.Answer` itself: items with
   reasons in Dutch and English (``{code, nl, en, data}``).
+- What changed between two dates (``wijkgraaf changes --json``, ``GET /changes``) is the
+  :class:`~graph.analysis.changes.ChangesAnswer` itself: the figures of both dates, and lists
+  of items as a question's answer has them (persons with their buurt and age band, names
+  only with consent), the communities under one numbering.
 - Recommendations come in pages: :class:`RecommendationsForCoach` for a coach or an
   administrator (and the command line), :class:`RecommendationsForIntegration` for another
   system (pseudonymous ids and codes, no names or texts, nothing resting on a

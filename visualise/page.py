@@ -24,6 +24,7 @@ Element ids, stable for scripts, styles and browser tests:
 ``map-title``          heading; ``map-notes`` the notes under it
 ``map-data``           the JSON the page is drawn from
 ``map-nav``            links back to the served pages (only when ``data["nav"]`` is set)
+``dates``              a served map's date (``dates-as_of``): the map as of that date
 ``site-header``        a served map's header bar, as on every page: ``site-nav``,
                        ``site-lang`` (the other language), ``sign-out`` (a form with
                        the session's token); only when ``render_page`` gets ``chrome``
@@ -51,6 +52,7 @@ from typing import Any
 import pyvis
 
 from graph.analysis.results import Lang
+from visualise.dates import DateForm, render_date_form
 from visualise.site import HEADER_STYLESHEET, Chrome, render_header
 from visualise.style import (
     COMMUNITY_PALETTE,
@@ -144,9 +146,12 @@ def legend_entries(
     return legend
 
 
-def render_page(data: dict[str, Any], *, chrome: Chrome | None = None) -> str:
+def render_page(
+    data: dict[str, Any], *, chrome: Chrome | None = None, dates: DateForm | None = None
+) -> str:
     """The complete page for the data :func:`visualise.maps.build_map` returns; a served map
-    gets the pages' ``chrome`` (their header bar, with sign-out and the other language)."""
+    gets the pages' ``chrome`` (their header bar, with sign-out and the other language) and
+    ``dates``, the form of the date it is drawn as of (:mod:`visualise.dates`)."""
     lang: Lang = "en" if data["lang"] == "en" else "nl"
     payload = {
         **data,
@@ -177,6 +182,7 @@ def render_page(data: dict[str, Any], *, chrome: Chrome | None = None) -> str:
         render_header(chrome) if chrome else "",
         '<header id="map-header">',
         _nav(_own_links(data.get("nav", ()), chrome)),
+        render_date_form(chrome, dates) if chrome and dates else "",
         f'<h1 id="map-title">{_text(title)}</h1>',
         '<ul id="map-notes">' + "".join(f"<li>{_text(n)}</li>" for n in data["notes"]) + "</ul>",
         f"<noscript><p>{_text(word(lang, 'no_script'))}</p></noscript>",

@@ -18,135 +18,22 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from graph.analysis.aggregates import AggregateCell, AggregateTable
 from graph.analysis.results import Answer, Item, Lang
 from visualise.style import count, kind_name
+from visualise.words import ROLE_NAMES, SUMMARY_NAMES, word
+
+if TYPE_CHECKING:
+    from visualise.dates import DateForm
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = Path(__file__).parent / "assets" / "site.css"
 #: The header bar's styles, shared with the map page (:func:`render_header`).
 HEADER_STYLESHEET = Path(__file__).parent / "assets" / "header.css"
-
-#: Every word the pages show, (Dutch, English).
-WORDS: dict[str, tuple[str, str]] = {
-    "sign_in": ("Aanmelden", "Sign in"),
-    "sign_out": ("Afmelden", "Sign out"),
-    "key": ("API-sleutel", "API key"),
-    "key_hint": (
-        "Plak de sleutel die u van uw beheerder kreeg (begint met wgk_). Hij blijft op deze "
-        "computer in een cookie zolang u aangemeld bent.",
-        "Paste the key your administrator gave you (it starts with wgk_). It stays on this "
-        "computer in a cookie while you are signed in.",
-    ),
-    "bad_key": (
-        "Deze sleutel is onbekend of ingetrokken.",
-        "This key is unknown or revoked.",
-    ),
-    "home": ("Overzicht", "Overview"),
-    "your_areas": ("Uw buurten", "Your neighbourhoods"),
-    "all_areas": ("Alle buurten en wijken", "All neighbourhoods and districts"),
-    "no_areas": ("Er zijn nog geen buurten geladen.", "No neighbourhoods have been loaded yet."),
-    "code": ("Code", "Code"),
-    "name": ("Naam", "Name"),
-    "level": ("Niveau", "Level"),
-    "residents": ("Bewoners", "Residents"),
-    "initiatives": ("Initiatieven", "Initiatives"),
-    "map": ("Kaart", "Map"),
-    "whole_map": ("Kaart van alles", "Map of everything"),
-    "questions": ("Netwerkvragen", "Network questions"),
-    "aggregates": ("Cijfers om te publiceren", "Figures safe to publish"),
-    "publishable_intro": (
-        "Deze vraag zoals hij gepubliceerd mag worden: tabellen per buurt, zonder personen. "
-        "Wat verborgen is en waarom staat onder elke tabel.",
-        "This question as it may be published: tables per neighbourhood, without persons. "
-        "What is hidden, and why, is noted under each table.",
-    ),
-    "aggregates_intro": (
-        "Een cel met personen telt verschillende personen: minder dan {min_cell} wordt niet "
-        "getoond, net als wat zo'n klein aantal zou verraden, en de rest is afgerond op "
-        "{rounding}. Initiatieven en organisaties zijn geen personen: die staan er precies, "
-        "tenzij ze een klein aantal personen zouden verraden.",
-        "A cell of persons counts distinct persons: fewer than {min_cell} is not shown, nor "
-        "is what would give such a small count away, and the rest is rounded to {rounding}. "
-        "Initiatives and organisations are not persons: they are shown as they are, unless "
-        "they would give a small count of persons away.",
-    ),
-    "tables": ("Tabellen", "Tables"),
-    "download_csv": ("Download CSV", "Download CSV"),
-    "people_only": ("Alleen mensen", "People only"),
-    "people_and_places": ("Mensen en plekken", "People and places"),
-    "on_map": ("Op de kaart", "On the map"),
-    "as_table": ("Als tabel", "As a table"),
-    "scope": ("Waar", "Where"),
-    "rank": ("#", "#"),
-    "kind": ("Soort", "Kind"),
-    "score": ("Score", "Score"),
-    "reasons": ("Waarom", "Why"),
-    "no_items": ("Deze vraag vindt hier niets.", "This question finds nothing here."),
-    "summary": ("Kerncijfers", "Key figures"),
-    "notes": ("Opmerkingen", "Notes"),
-    "total": ("Totaal", "Total"),
-    "hidden": ("niet gepubliceerd", "not published"),
-    "chart": ("Grafiek", "Chart"),
-    "chart_of": ("{title}, per {dimension}", "{title}, by {dimension}"),
-    "version": ("Grafversie {version}", "Graph version {version}"),
-    "role": ("Rol: {role}", "Role: {role}"),
-    "error": ("Fout {status}", "Error {status}"),
-    "to_home": ("Naar het overzicht", "To the overview"),
-    "neighbourhood": ("buurt", "neighbourhood"),
-    "theme": ("thema", "theme"),
-    "sector": ("sector", "sector"),
-    "everything": ("Hele graaf", "Whole graph"),
-    "limit": ("Aantal", "Number"),
-    "show": ("Toon", "Show"),
-}
-
-#: Role names as a reader sees them.
-ROLE_NAMES: dict[str, tuple[str, str]] = {
-    "coach": ("coach", "coach"),
-    "policymaker": ("beleidsmaker", "policymaker"),
-    "integration": ("koppeling", "integration"),
-    "admin": ("beheerder", "administrator"),
-}
-
-#: The headline figures of the answers, as a reader names them.
-SUMMARY_NAMES: dict[str, tuple[str, str]] = {
-    "articulation_points": ("Scharnierpunten", "Articulation points"),
-    "betweenness_bound": ("Padlengte tussenpositie", "Betweenness path bound"),
-    "bridge_ties": ("Brugbanden", "Bridge ties"),
-    "communities": ("Groepen", "Communities"),
-    "complete": ("Met alle vijf O's", "With all five O's"),
-    "edges": ("Banden", "Ties"),
-    "initiatives": ("Initiatieven", "Initiatives"),
-    "isolated": ("Alleen", "Isolated"),
-    "matched": ("Gekoppeld", "Matched"),
-    "min_residents": ("Drempel bewoners", "Residents threshold"),
-    "nodes": ("Knopen", "Nodes"),
-    "opportunities": ("Kansen", "Opportunities"),
-    "places": ("Plekken", "Places"),
-    "professionals": ("Door professionals getrokken", "Led by professionals"),
-    "reciprocity": ("Krijgen en kunnen geven", "Receive and could give"),
-    "resident_led_share": ("Aandeel door bewoners getrokken", "Share led by residents"),
-    "residents": ("Bewoners", "Residents"),
-    "shared": ("Samen getrokken", "Led together"),
-    "unknown": ("Trekker onbekend", "Lead unknown"),
-    "residents_with_unused_strengths": (
-        "Bewoners met onbenutte kracht",
-        "Residents with an unused strength",
-    ),
-    "ties": ("Banden", "Ties"),
-    "unused_strengths": ("Onbenutte krachten", "Unused strengths"),
-}
-
-
-def word(lang: Lang, key: str, **values: object) -> str:
-    nl, en = WORDS[key]
-    text = nl if lang == "nl" else en
-    return text.format(**values) if values else text
 
 
 @dataclass(frozen=True)
@@ -167,6 +54,20 @@ class Chrome:
     sign_out: str | None = None
     #: the session's form token, carried by every form the page sends (api.pages.forms)
     form_token: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An introduction an answer proposes, as its question page offers to follow it up: the
+    other end's name, the status recorded (as a reader says it; None: nothing yet), and the
+    statuses it may still be marked (value, name); ``note`` where it cannot be followed up."""
+
+    label: str
+    status: str | None
+    source: str
+    target: str
+    options: tuple[tuple[str, str], ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,9 +160,16 @@ def render_answer(
     links: Sequence[Link],
     item_links: dict[str, str],
     source_links: Mapping[str, str] | None = None,
+    follow_ups: Mapping[str, Sequence[FollowUp]] | None = None,
+    follow_up_action: str = "",
+    back: str = "",
+    dates: DateForm | None = None,
 ) -> str:
     """A question's answer as a table: rank, name (linked to its map), kind, score, reasons;
-    for a coach, a last column leads to each resident's source id (``source_links``)."""
+    for a coach, a column leads to each resident's source id (``source_links``); beside the
+    introductions an item proposes, where each stands and a form that marks it
+    (``follow_ups``, posted to ``follow_up_action`` and back to ``back``); ``dates``: the
+    date the answer is as of, as a form to choose another (:mod:`visualise.dates`)."""
     lang = chrome.lang
     rows = [
         {
@@ -269,6 +177,7 @@ def render_answer(
             "name": item.name,
             "href": item_links.get(item.id),
             "source_href": (source_links or {}).get(item.id),
+            "follow_ups": (follow_ups or {}).get(item.id, ()),
             "kind": _kind(item, lang),
             "score": _score(item.score, lang),
             "reasons": [reason.text(lang) for reason in item.reasons],
@@ -286,6 +195,10 @@ def render_answer(
         rows=rows,
         links=links,
         sources=bool(source_links),
+        following=bool(follow_ups),
+        follow_up_action=follow_up_action,
+        back=back,
+        form=dates,
     )
 
 
@@ -305,6 +218,8 @@ def _table_block(
         "table": table,
         "title": table.title(lang),
         "unit": table.unit_nl if lang == "nl" else table.unit_en,
+        "where": counted_over(table, lang),
+        "note": table.note(lang),
         "grid": aggregate_grid(table, lang),
         "chart": bar_chart(table, lang),
         "footnotes": [table.reason_text(reason, lang) for reason in footnotes],
@@ -376,6 +291,16 @@ def _summary(summary: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
         names = SUMMARY_NAMES.get(key, (key.replace("_", " "), key.replace("_", " ")))
         shown.append((names[0] if lang == "nl" else names[1], text))
     return shown
+
+
+def counted_over(table: AggregateTable, lang: Lang) -> str | None:
+    """Which neighbourhoods a table whose rows are no neighbourhoods counts (by name), or
+    None for a table with a row per neighbourhood."""
+    if not table.over_selection:
+        return None
+    if not table.neighbourhoods:
+        return word(lang, "all_areas")
+    return ", ".join(dimension_name(table, "neighbourhood", c, lang) for c in table.neighbourhoods)
 
 
 def dimension_name(table: AggregateTable, dimension: str, value: str, lang: Lang) -> str:

@@ -66,6 +66,7 @@ _SECRET_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _GRAPH = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
+_INTRODUCTION = re.compile(r"^(r-[0-9a-f]{32}~[ri]|i-[0-9a-f]{32}~o)-[0-9a-f]{32}$")
 
 
 class AuditLogError(WijkgraafError):
@@ -76,6 +77,7 @@ class Action(StrEnum):
     READ = "read"
     EXPORT = "export"
     ASK = "ask"
+    CHANGES = "changes"  # what changed in a part of the network between two dates
     RECOMMEND = "recommend"
     AGGREGATE = "aggregate"
     IMPORT = "import"
@@ -88,6 +90,11 @@ class Action(StrEnum):
     SIGN_OUT = "sign_out"  # a browser's session ended by its own sign-out form
     RESTORE = "restore"  # a dump loaded into the store (the command line)
     SOURCE_ID = "source_id"  # a resident's id in the source system shown to a coach
+    INTRODUCE = "introduce"  # refused before its status was read; marked: one action each
+    INTRODUCTION_PROPOSED = "introduction_proposed"
+    INTRODUCTION_ACCEPTED = "introduction_accepted"
+    INTRODUCTION_DECLINED = "introduction_declined"
+    INTRODUCTION_HAPPENED = "introduction_happened"
 
 
 class ObjectKind(StrEnum):
@@ -100,6 +107,7 @@ class ObjectKind(StrEnum):
     TABLE = "table"  # an aggregate table, by name
     KEY = "key"  # an API key, by id
     GRAPH = "graph"  # the whole graph, by graph name
+    INTRODUCTION = "introduction"  # by its two ends' ids: <source>~<target>
 
 
 class Result(StrEnum):
@@ -125,6 +133,7 @@ OBJECT_ID: dict[ObjectKind, tuple[re.Pattern[str], ...]] = {
     ObjectKind.TABLE: (_CODE,),
     ObjectKind.KEY: (KEY_ID,),
     ObjectKind.GRAPH: (_GRAPH,),
+    ObjectKind.INTRODUCTION: (_INTRODUCTION,),
 }
 SUBJECT_ID = re.compile(r"^[rp]-[0-9a-f]{32}$")
 
@@ -482,10 +491,10 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[AuditRecord]:
 
 
 def read_for_subject(path: str | os.PathLike[str], subject_id: str) -> list[AuditRecord]:
-    """The events about one person, oldest first: who looked at their data, and when.
-
-    A log that does not exist yet holds no events about anyone.
-    """
+    """The events about one person, oldest first: who looked at their data (or marked an
+    introduction of theirs), and when. A log that does not exist yet holds none."""
     if not Path(path).exists():
         return []
-    return [record for record in read_records(path) if record.subject_id == subject_id]
+    return [  # an introduction's line (object ``<source>~<target>``) is about both its ends
+        r for r in read_records(path) if subject_id in (r.subject_id, *r.object_id.split("~"))
+    ]

@@ -22,6 +22,11 @@ from api.cli.common import WijkgraafGroup
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "ask": ("api.cli.questions", "ask_command", "Stel een netwerkvraag / ask a network question."),
     "audit": ("api.cli.audit", "audit_command", "Het auditlog / the audit log."),
+    "changes": (
+        "api.cli.changes",
+        "changes_command",
+        "Wat veranderde er tussen twee data / what changed between two dates.",
+    ),
     "demo": (
         "api.cli.demo",
         "demo_command",
@@ -87,6 +92,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "api.cli.data",
         "template_command",
         "Schrijf lege sjablonen (CSV en .xlsx) / write blank templates (CSV and .xlsx).",
+    ),
+    "trends": (
+        "api.cli.trends",
+        "trends_command",
+        "Publiceerbare tabellen per kwartaal / publishable tables per quarter.",
     ),
 }
 

@@ -78,6 +78,22 @@ def template_command(directory: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Kolomkoppeling voor andermans koppen / column mapping for another system's headers.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="JJJJ-MM-DD",
+    help="Datum die de gegevens beschrijven (standaard vandaag) / date the data describes "
+    "(default today).",
+)
+@click.option(
+    "--complete",
+    "complete",
+    multiple=True,
+    metavar="BLAD",
+    help="Blad is volledig voor zijn gebieden: wat ontbreekt, eindigt (herhaalbaar) / sheet is "
+    "complete for its areas: what it lacks ends (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Verslag als JSON / report as JSON.")
 @click.pass_context
 def import_command(
@@ -90,6 +106,8 @@ def import_command(
     neighbourhood: str | None,
     accept_new_areas: bool,
     columns: Path | None,
+    as_of: str | None,
+    complete: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Lees bestanden in / import files: CSV, xlsx, JSON; GraphML, GEXF, Pajek, edge and
@@ -107,7 +125,7 @@ def import_command(
         mapping = load_mapping(columns) if columns is not None else None
         options = ImportOptions(
             dry_run, skip_invalid, keep_names, neighbourhood,
-            accept_new_areas=accept_new_areas, columns=mapping,
+            accept_new_areas=accept_new_areas, columns=mapping, as_of=as_of, complete=complete,
         )  # fmt: skip
         result = "error"
         with open_store(settings) as store:
@@ -246,12 +264,28 @@ def _restore(store: GraphStore, file: Path, *, replace: bool) -> dict[str, Write
     is_flag=True,
     help="De voorbeeldwijk in plaats van een stad / the sample neighbourhood.",
 )
-def generate_command(out: Path, residents: int | None, seed: int, sample: bool) -> None:
+@click.option(
+    "--sample-history",
+    is_flag=True,
+    help="De voorbeeldwijk per kwartaal van 2025, een map per datum / the sample "
+    "neighbourhood each quarter of 2025, a folder per date.",
+)
+def generate_command(
+    out: Path, residents: int | None, seed: int, sample: bool, sample_history: bool
+) -> None:
     """Schrijf synthetische gegevens als CSV / write synthetic data as CSV templates."""
-    if sample == (residents is not None):
+    if sample + sample_history + (residents is not None) != 1:
         raise ConfigurationError(
-            "Kies --sample of --residents N.", "Choose --sample or --residents N."
+            "Kies --sample, --sample-history of --residents N.",
+            "Choose --sample, --sample-history or --residents N.",
         )
+    if sample_history:
+        from importers.sample_history import COMPLETE, write_sample_history
+
+        complete = " ".join(f"--complete {sheet}" for sheet in COMPLETE)
+        for day, _ in write_sample_history(out):
+            click.echo(f"wijkgraaf import --as-of {day} {complete} {out / day}")
+        return
     from importers.synthetic import sample_neighbourhood, synthetic_city, write_csv
 
     dataset = sample_neighbourhood() if sample else synthetic_city(residents or 0, seed=seed)

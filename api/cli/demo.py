@@ -1,9 +1,14 @@
 """``wijkgraaf demo``: the main job in one command, on the embedded database.
 
-Loads the sample neighbourhood (Vlinderwijk), prints the headline answers of every network
-question, writes the maps, then serves the pages and the API on this machine and prints the
-address and a key to open them with. The key is an administrator's made for this run only:
-it is revoked when the demo stops. ``--no-serve`` does all but the serving, and exits.
+Loads the sample neighbourhood (Vlinderwijk) with its history — four dated exports, one per
+quarter of 2025, oldest first (:mod:`importers.sample_history`) —, prints the headline
+answers of every network question, writes the maps, prints what changed in Parkzoom between
+the first quarter and the last, then serves the pages and the API on this machine and prints
+the address and a key to open them with. The key is an administrator's made for this run
+only: it is revoked when the demo stops. ``--no-serve`` does all but the serving, and exits.
+
+Run again, the exports the store already holds data after are left out (an older export
+cannot be put before newer data) and the last is imported again: everything unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from visualise.choices import OVERLAY_QUESTIONS
 if TYPE_CHECKING:
     from graph.analysis.engine import Analyst
     from graph.analysis.results import Lang
+    from graph.settings import Settings
     from graph.store import GraphStore
 
 # The analytics, the store, the importer and the maps load when the demo runs, so that its
@@ -28,6 +34,65 @@ if TYPE_CHECKING:
 
 #: How many items of each answer the demo prints.
 HEADLINES = 3
+#: The buurt whose changes the demo prints: where a resident who held a group together moved
+#: away and an initiative was handed over to residents (Parkzoom).
+CHANGES_IN = "BU99990103"
+
+
+def _history(store: GraphStore, settings: Settings, lang: Lang) -> bool:
+    """Import the sample's history, oldest first, each export as of its date with its complete
+    sheets; an export older than what the store holds is left out. False if one was refused."""
+    import tempfile
+
+    from importers.load import ImportOptions, latest_import_date, run_import
+    from importers.sample_history import COMPLETE, write_sample_history
+
+    nl = lang == "nl"
+    with tempfile.TemporaryDirectory(prefix="wijkgraaf-geschiedenis-") as folder:
+        for day, files in write_sample_history(Path(folder)):
+            latest = latest_import_date(store)
+            if latest is not None and day < latest:
+                click.echo(
+                    f"Export per {day}: overgeslagen, de opslag heeft al gegevens per {latest}."
+                    if nl
+                    else f"Export as of {day}: left out, the store holds data as of {latest}."
+                )
+                continue
+            result = "error"
+            try:
+                options = ImportOptions(as_of=day, complete=COMPLETE)
+                report = run_import(store, settings, files, options)
+                result = "invalid" if report.errors else "ok"
+            finally:  # logged as the command line's imports are, failed ones too
+                audit_cli(settings, "import", "graph", settings.graph_name, result)
+            if report.errors:
+                print_report(report, lang)
+                return False
+            total = report.totals()
+            words = ("aangemaakt", "bijgewerkt", "ongewijzigd", "beëindigd")
+            if not nl:
+                words = ("created", "updated", "unchanged", "ended")
+            counts = (total.created, total.updated, total.unchanged, total.ended)
+            click.echo(
+                f"Export {'per' if nl else 'as of'} {day} ({', '.join(COMPLETE)} "
+                f"{'volledig' if nl else 'complete'}): "
+                + ", ".join(f"{word} {n}" for word, n in zip(words, counts, strict=True))
+            )
+    return True
+
+
+def _changes(analyst: Analyst, settings: Settings, lang: Lang) -> None:
+    """What changed in Parkzoom between the first quarter and the last."""
+    from api.cli.changes import print_changes
+    from graph.analysis.results import Scope
+    from importers.sample_history import QUARTERS
+
+    with audited(settings, "changes", "neighbourhood", CHANGES_IN):
+        answer = analyst.changes(QUARTERS[0], QUARTERS[-1], Scope(neighbourhoods=(CHANGES_IN,)))
+    click.echo("")
+    print_changes(answer, lang, brief=True)
+    command = f"wijkgraaf changes --from {QUARTERS[0]} --to {QUARTERS[-1]}"
+    click.echo(("Alles: " if lang == "nl" else "Everything: ") + command)
 
 
 def _headlines(analyst: Analyst, lang: Lang) -> None:
@@ -70,19 +135,23 @@ def _serve(store: GraphStore, host: str, port: int, lang: Lang) -> None:
     from api.access.api_keys import KeyStore
     from api.access.roles import Role
     from api.app import create_app
+    from importers.sample_history import QUARTERS
 
     settings = store.settings
     keys = KeyStore(settings.api_keys_file)
     key, token = keys.create(Role.ADMIN, label="demo")
     audit_cli(settings, "key_create", "key", key.key_id)
     address = f"http://{host}:{port}/"
+    changes = f"{address}pages/changes?from={QUARTERS[0]}&to={QUARTERS[-1]}&neighbourhood="
     click.echo("")
     if lang == "nl":
         click.echo(f"Pagina's en API: {address}  (API-beschrijving: {address}docs)")
+        click.echo(f"Wat veranderde er in Parkzoom: {changes}{CHANGES_IN}")
         click.echo(f"Meld u aan met deze sleutel (geldig tot de demo stopt): {token}")
         click.echo("Stoppen: Ctrl+C")
     else:
         click.echo(f"Pages and API: {address}  (API description: {address}docs)")
+        click.echo(f"What changed in Parkzoom: {changes}{CHANGES_IN}&lang=en")
         click.echo(f"Sign in with this key (valid until the demo stops): {token}")
         click.echo("Stop: Ctrl+C")
     try:
@@ -119,21 +188,12 @@ def demo_command(
         )
     from graph.analysis.engine import Analyst
     from graph.backends import open_store
-    from importers.load import ImportOptions, run_import
-    from importers.synthetic import sample_files
 
     settings = settings_for(ctx, db)
     lang: Lang = settings.lang
     with open_store(settings) as store:
         click.echo(f"Database: {store.describe()}")
-        result = "error"
-        try:
-            report = run_import(store, settings, sample_files(), ImportOptions())
-            result = "invalid" if report.errors else "ok"
-        finally:  # logged as the command line's imports are, failed ones too
-            audit_cli(settings, "import", "graph", settings.graph_name, result)
-        print_report(report, lang)
-        if report.errors:
+        if not _history(store, settings, lang):
             ctx.exit(1)
         analyst = Analyst(store)
         # every question and every map read every person (of the sample): logged as such
@@ -145,5 +205,6 @@ def demo_command(
         click.echo(("Kaarten" if lang == "nl" else "Maps") + f" ({len(written)}): {out}/")
         for path in written:
             click.echo(f"  {path}")
+        _changes(analyst, settings, lang)
         if not no_serve:
             _serve(store, host, port, lang)

@@ -10,6 +10,7 @@ from api.cli.common import F, audited, db_option, scope_object, settings_for
 from graph.analysis.questions import QUESTION_KEYS, QUESTION_TITLES
 
 if TYPE_CHECKING:
+    from graph.analysis.aggregates import AggregateTable
     from graph.analysis.results import Lang
     from graph.settings import Settings
 
@@ -59,6 +60,13 @@ def answer_options(command: F) -> F:
     is_flag=True,
     help="Als publiceerbare tabellen, zonder personen / as publishable tables, without persons.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="JJJJ-MM-DD",
+    help="Het netwerk zoals het op die datum was / the network as it was on that date.",
+)
 @answer_options
 @click.pass_context
 def ask_command(
@@ -69,6 +77,7 @@ def ask_command(
     theme: str | None,
     people_only: bool,
     publishable: bool,
+    as_of: str | None,
     limit: int,
     lang_option: str | None,
     as_json: bool,
@@ -76,22 +85,35 @@ def ask_command(
     """Stel een netwerkvraag / ask a network question."""
     from api.answers import ask_from_command, document_json
     from graph.analysis.results import Scope
+    from graph.errors import InvalidArgumentError
+    from graph.periods import as_date
 
     settings = settings_for(ctx, db)
+    as_of = None if as_of is None else as_date(as_of, "--as-of")
     lang: Lang = "en" if (lang_option or settings.lang) == "en" else "nl"
     asked = scope_object(settings, tuple(neighbourhoods))
     if publishable:
+        if as_of is not None:  # a table of another date beside today's is not protected
+            raise InvalidArgumentError(
+                "Publiceerbare cijfers van eerdere datums staan in de trends: wijkgraaf trends "
+                f"{question} --from {as_of}.",
+                f"Publishable figures of earlier dates are in the trends: wijkgraaf trends "
+                f"{question} --from {as_of}.",
+            )
         with audited(settings, "ask", *asked):
             print_publishable(settings, question, tuple(neighbourhoods), lang=lang, as_json=as_json)
         return
     scope = Scope(neighbourhoods=tuple(neighbourhoods), theme=theme, people_only=people_only)
     with audited(settings, "ask", *asked):
-        answer = ask_from_command(settings, question, scope, limit=limit)
+        answer = ask_from_command(settings, question, scope, limit=limit, as_of=as_of)
     if as_json:
         click.echo(document_json(answer).decode())
         return
     title_nl, title_en = QUESTION_TITLES[question]
-    click.echo(f"{title_nl if lang == 'nl' else title_en} ({scope.describe(lang)})")
+    when = ""
+    if as_of is not None:
+        when = f", op {as_of}" if lang == "nl" else f", as of {as_of}"
+    click.echo(f"{title_nl if lang == 'nl' else title_en} ({scope.describe(lang)}{when})")
     for note in answer.notes:
         click.echo(f"  ({note.text(lang)})")
     if not answer.items:
@@ -158,7 +180,6 @@ def print_publishable(
     from api.answers import AnswerService, document_json
     from graph.analysis.engine import Analyst
     from graph.backends import open_store
-    from visualise.site import aggregate_grid
 
     with open_store(settings) as store:
         answer = AnswerService(Analyst(store)).publishable(question, neighbourhoods)
@@ -167,22 +188,36 @@ def print_publishable(
         return
     click.echo(answer.title_nl if lang == "nl" else answer.title_en)
     for table in answer.tables:
-        grid = aggregate_grid(table, lang)
-        click.echo("")
-        click.echo(f"{table.title(lang)} ({table.unit_nl if lang == 'nl' else table.unit_en})")
-        total = "totaal" if lang == "nl" else "total"
-        header = [grid["corner"], *grid["columns"]]
-        if any(len(row["cells"]) > len(grid["columns"]) for row in grid["rows"]):
-            header.append(total if grid["columns"] else ("aantal" if lang == "nl" else "count"))
-        lines = [[row["label"], *(cell["text"] for cell in row["cells"])] for row in grid["rows"]]
-        if grid["totals"]:  # a table whose columns do not add up has none
-            lines.append([total, *(cell["text"] for cell in grid["totals"])])
-        widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
-        for line in [header, *lines]:
-            cells = [str(line[0]).ljust(widths[0])]
-            cells += [
-                str(value).rjust(width) for value, width in zip(line[1:], widths[1:], strict=True)
-            ]
-            click.echo("  " + "  ".join(cells))
-        for reason in sorted({c.reason for c in table.cells if c.reason is not None}):
-            click.echo(f"  — {table.reason_text(reason, lang)}")
+        echo_table(table, lang)
+
+
+def echo_table(table: AggregateTable, lang: Lang) -> None:
+    """One publishable table as text: its title, a grid (hidden counts as "—") and why each
+    is hidden."""
+    from visualise.site import aggregate_grid, counted_over
+    from visualise.words import word
+
+    grid = aggregate_grid(table, lang)
+    click.echo("")
+    click.echo(f"{table.title(lang)} ({table.unit_nl if lang == 'nl' else table.unit_en})")
+    where = counted_over(table, lang)
+    if where is not None:
+        click.echo(f"  {word(lang, 'scope')}: {where}")
+    if table.note(lang):
+        click.echo(f"  {table.note(lang)}")
+    total = "totaal" if lang == "nl" else "total"
+    header = [grid["corner"], *grid["columns"]]
+    if any(len(row["cells"]) > len(grid["columns"]) for row in grid["rows"]):
+        header.append(total if grid["columns"] else ("aantal" if lang == "nl" else "count"))
+    lines = [[row["label"], *(cell["text"] for cell in row["cells"])] for row in grid["rows"]]
+    if grid["totals"]:  # a table whose columns do not add up has none
+        lines.append([total, *(cell["text"] for cell in grid["totals"])])
+    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
+    for line in [header, *lines]:
+        cells = [str(line[0]).ljust(widths[0])]
+        cells += [
+            str(value).rjust(width) for value, width in zip(line[1:], widths[1:], strict=True)
+        ]
+        click.echo("  " + "  ".join(cells))
+    for reason in sorted({c.reason for c in table.cells if c.reason is not None}):
+        click.echo(f"  — {table.reason_text(reason, lang)}")

@@ -33,7 +33,8 @@ from api.web.deps import Caller, Found, Services, admit, record, record_async
 from api.web.errors import PAGES_PREFIX, ApiError
 from graph.analysis.results import Lang
 from graph.errors import NotFoundError
-from visualise.site import Chrome, Link, render_error, render_login, word
+from visualise.site import Chrome, Link, render_error, render_login
+from visualise.words import word
 
 router = APIRouter(prefix=PAGES_PREFIX, include_in_schema=False)
 
@@ -98,8 +99,10 @@ async def page_caller(request: Request, found: Found) -> Caller:
 _ATTEMPTS = {
     "map": Action.MAP,
     "questions": Action.ASK,
+    "changes": Action.CHANGES,
     "aggregates": Action.AGGREGATE,
     "source-id": Action.SOURCE_ID,
+    "trends": Action.ASK,
 }
 
 
@@ -160,6 +163,8 @@ def chrome_for(request: Request, who: Caller | None, lang: Lang) -> Chrome:
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     switch = request.url.path + "?" + urlencode([*query, ("lang", other)])
     nav = [Link(page_url("/", lang=lang), word(lang, "home"))]
+    if who is not None and who.role in (Role.COACH, Role.ADMIN):
+        nav.append(Link(page_url("/changes", lang=lang), word(lang, "changes")))
     if who is not None and who.role in (Role.POLICYMAKER, Role.ADMIN):
         nav.append(Link(page_url("/aggregates", lang=lang), word(lang, "aggregates")))
     return Chrome(

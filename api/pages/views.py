@@ -33,8 +33,17 @@ from api.pages.access import (
 from api.pages.access import (
     router as access_router,
 )
+from api.pages.changes import router as changes_router
+from api.pages.dates import AsOfQuery, as_of_dates, page_date
+from api.pages.introductions import ACTION as FOLLOW_UP
+from api.pages.introductions import follow_ups
+from api.pages.introductions import router as introductions_router
+from api.pages.record_residents import router as record_residents_router
+from api.pages.record_views import record_links
+from api.pages.recording import router as recording_router
 from api.pages.source_ids import router as source_id_router
 from api.pages.source_ids import source_id_url
+from api.pages.trends import router as trends_router
 from api.web.deps import (
     CODE,
     KINDS,
@@ -64,12 +73,14 @@ from visualise.site import (
     render_index,
     render_publishable,
     render_tables,
-    word,
 )
+from visualise.words import word
 
 router = APIRouter(prefix=PAGES_PREFIX, include_in_schema=False)
 
 QUESTION = "^[a-z-]{1,40}$"
+#: A table's name (graph.analysis.table_specs.TABLES): longer than an area's code can be.
+TABLE = "^[a-z_]{1,80}$"
 #: How many items a question page and a map overlay show.
 PAGE_ITEMS = 20
 
@@ -166,14 +177,20 @@ def map_page(
     steps: Annotated[int, Query(ge=1, le=2)] = 1,
     question: Annotated[str | None, Query(pattern=QUESTION)] = None,
     colour: Annotated[ColourMode, Query()] = "kind",
+    as_of: AsOfQuery = None,
     lang: LangQuery = "nl",
 ) -> HTMLResponse:
     """A neighbourhood's map (a coach's own areas, or everything for an administrator), or
-    one person's or initiative's network; with ``question``, its answer drawn on it."""
+    one person's or initiative's network; with ``question``, its answer drawn on it; with
+    ``as_of``, the network as it was on that date."""
     if question is not None and question not in OVERLAY_QUESTIONS:
         raise not_found()
+    day = page_date(as_of, "as_of")
     codes = found.answers.codes(who.within, (neighbourhood,) if neighbourhood else ())
-    context = found.analyst.context_within(who.within)
+    if day is None:
+        context = found.analyst.context_within(who.within)
+    else:
+        context = found.analyst.context_as_of(day, who.within)
     if ego is not None:
         kind = KINDS[ego[0]][1]
         if ego not in context.fabric:
@@ -185,15 +202,16 @@ def map_page(
     scope = Scope(neighbourhoods=codes)
     answer = (
         found.answers.ask(
-            Asking(question, within=who.within, neighbourhoods=codes, limit=PAGE_ITEMS)
+            Asking(question, within=who.within, neighbourhoods=codes, limit=PAGE_ITEMS, as_of=day)
         ).answer
         if question
         else None
     )
+    kept = [("question", question)] if question else []
     drill = (
         PAGES_PREFIX
         + "/map?neighbourhood={code}&"
-        + urlencode([("lang", lang)] + ([("question", question)] if question else []))
+        + urlencode([("lang", lang), *kept, *([("as_of", day)] if day else [])])
     )
     data = build_map(
         context,
@@ -209,13 +227,18 @@ def map_page(
     if question:
         nav.append(
             {
-                "href": page_url(f"/questions/{question}", neighbourhood=neighbourhood, lang=lang),
+                "href": page_url(
+                    f"/questions/{question}", neighbourhood=neighbourhood, as_of=day, lang=lang
+                ),
                 "label": word(lang, "as_table"),
             }
         )
+    if day is None:  # recording is of the present
+        nav += record_links(context, ego=ego, neighbourhood=neighbourhood, lang=lang)
     data["nav"] = nav
     record_each(found, who, Action.MAP, audited)
-    return html_page(render_page(data, chrome=chrome_for(request, who, lang)))
+    chrome = chrome_for(request, who, lang)
+    return html_page(render_page(data, chrome=chrome, dates=as_of_dates(request, day, lang)))
 
 
 # --- questions ------------------------------------------------------------------------------
@@ -230,6 +253,7 @@ def _answer(
     limit: int,
     *,
     people_only: bool = False,
+    as_of: str | None = None,
 ) -> Answer:
     if question not in CATALOGUE:
         raise not_found()
@@ -240,22 +264,29 @@ def _answer(
         theme=theme,
         limit=limit,
         people_only=people_only,
+        as_of=as_of,
     )
     asked = found.answers.ask(asking)
     record_each(found, who, Action.ASK, scope_objects(found, asked.codes))
     return asked.answer
 
 
-def _item_links(context: NetworkContext, answer: Answer, lang: Lang) -> dict[str, str]:
+def _item_links(
+    context: NetworkContext, answer: Answer, lang: Lang, as_of: str | None = None
+) -> dict[str, str]:
     """Where an item's name leads: its own network on a map (the question drawn on it), or a
-    neighbourhood's map."""
+    neighbourhood's map; as of the date the answer is."""
     question = answer.question if answer.question in OVERLAY_QUESTIONS else None
     links = {}
     for item in answer.items:
         if item.id in context.fabric:
-            links[item.id] = page_url("/map", ego=item.id, question=question, lang=lang)
+            links[item.id] = page_url(
+                "/map", ego=item.id, question=question, as_of=as_of, lang=lang
+            )
         elif item.kind == "neighbourhood" and item.id in context.areas:
-            links[item.id] = page_url("/map", neighbourhood=item.id, question=question, lang=lang)
+            links[item.id] = page_url(
+                "/map", neighbourhood=item.id, question=question, as_of=as_of, lang=lang
+            )
     return links
 
 
@@ -283,9 +314,13 @@ def question_csv(
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = PAGE_ITEMS,
     people_only: bool = False,
+    as_of: AsOfQuery = None,
     lang: LangQuery = "nl",
 ) -> Response:
-    answer = _answer(found, who, question, neighbourhood, theme, limit, people_only=people_only)
+    day = page_date(as_of, "as_of")
+    answer = _answer(
+        found, who, question, neighbourhood, theme, limit, people_only=people_only, as_of=day
+    )
     return csv_download(answer_csv(answer, lang), f"wijkgraaf-{question}.csv")
 
 
@@ -299,12 +334,17 @@ def question_page(
     theme: Annotated[str | None, Query(pattern=CODE)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = PAGE_ITEMS,
     people_only: bool = False,
+    as_of: AsOfQuery = None,
     lang: LangQuery = "nl",
 ) -> HTMLResponse:
     """A question's answer as a table, with the way to its map and a CSV download; the
-    bridges with people only, or people and places, on request."""
-    answer = _answer(found, who, question, neighbourhood, theme, limit, people_only=people_only)
-    params = {"neighbourhood": neighbourhood, "theme": theme, "lang": lang}
+    bridges with people only, or people and places, on request; with ``as_of``, on the
+    network as it was on that date (no introductions to follow up: they are of the present)."""
+    day = page_date(as_of, "as_of")
+    answer = _answer(
+        found, who, question, neighbourhood, theme, limit, people_only=people_only, as_of=day
+    )
+    params = {"neighbourhood": neighbourhood, "theme": theme, "as_of": day, "lang": lang}
     flag = {"people_only": "true"} if people_only else {}
     links = [
         Link(
@@ -319,16 +359,23 @@ def question_page(
             Link(page_url(f"/questions/{question}", **params, **switch), word(lang, label))
         )
     if question in OVERLAY_QUESTIONS and theme is None:
-        map_href = page_url("/map", neighbourhood=neighbourhood, question=question, lang=lang)
+        map_href = page_url(
+            "/map", neighbourhood=neighbourhood, question=question, as_of=day, lang=lang
+        )
         links.insert(0, Link(map_href, word(lang, "on_map")))
     context = found.analyst.context_within(who.within)
+    then = context if day is None else found.analyst.context_as_of(day, who.within)
     page = render_answer(
         chrome_for(request, who, lang),
         title=_question_title(question, lang),
         answer=answer,
         links=links,
-        item_links=_item_links(context, answer, lang),
+        item_links=_item_links(then, answer, lang, day),
         source_links=_source_links(who, context, answer, lang),
+        follow_ups=follow_ups(context, answer, lang) if day is None else {},
+        follow_up_action=FOLLOW_UP,
+        back=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        dates=as_of_dates(request, day, lang),
     )
     return html_page(page)
 
@@ -394,7 +441,7 @@ def _table(found: Services, who: Caller, table: str, neighbourhood: list[str]) -
 def table_csv(
     found: Found,
     who: Annotated[Caller, page_allow(Role.POLICYMAKER, Role.ADMIN)],
-    table: Annotated[str, Path(pattern=CODE)],
+    table: Annotated[str, Path(pattern=TABLE)],
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     lang: LangQuery = "nl",
 ) -> Response:
@@ -408,7 +455,7 @@ def table_page(
     request: Request,
     found: Found,
     who: Annotated[Caller, page_allow(Role.POLICYMAKER, Role.ADMIN)],
-    table: Annotated[str, Path(pattern=CODE)],
+    table: Annotated[str, Path(pattern=TABLE)],
     neighbourhood: Codes = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     lang: LangQuery = "nl",
 ) -> HTMLResponse:
@@ -437,6 +484,11 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(access_router)
     app.include_router(router)
     app.include_router(source_id_router)
+    app.include_router(introductions_router)
+    app.include_router(changes_router)
+    app.include_router(record_residents_router)
+    app.include_router(recording_router)
+    app.include_router(trends_router)
     app.add_api_route(
         "/",
         lambda: RedirectResponse(PAGES_PREFIX + "/", status_code=307),

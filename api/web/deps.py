@@ -189,8 +189,11 @@ _ATTEMPTS: dict[tuple[str, str], Action] = {
     ("persons", "DELETE"): Action.ERASE,
     ("persons", "GET"): Action.EXPORT,
     ("questions", "GET"): Action.ASK,
+    ("trends", "GET"): Action.ASK,
+    ("changes", "GET"): Action.CHANGES,
     ("recommendations", "GET"): Action.RECOMMEND,
     ("aggregates", "GET"): Action.AGGREGATE,
+    ("introductions", "POST"): Action.INTRODUCE,
 }
 
 

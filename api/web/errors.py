@@ -26,6 +26,7 @@ from graph.errors import (
     InvalidDataError,
     NotFoundError,
     QueryTimeoutError,
+    RefusedError,
     StoreUnavailableError,
     WijkgraafError,
 )
@@ -118,6 +119,7 @@ _WIJKGRAAF_STATUS: list[tuple[type[WijkgraafError], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (DuplicateError, 409, "duplicate"),
     (ImportInProgressError, 409, "import_in_progress"),
+    (RefusedError, 409, "refused"),  # with the refusal's own code
     (InvalidArgumentError, 422, "invalid_request"),
     (InvalidDataError, 422, "invalid_data"),
     (QueryTimeoutError, 504, "query_timeout"),
@@ -183,6 +185,7 @@ def install_error_handlers(app: FastAPI) -> None:
             if isinstance(exc, kind):
                 if status == 500:
                     break
+                code = exc.code if isinstance(exc, RefusedError) else code
                 return _error(request, status, code, exc.message("nl"), exc.message("en"))
         log.error("request %s failed: %s", request_id(request), type(exc).__name__)
         return _error(

@@ -26,6 +26,7 @@ from api.documents import (
     RecommendationsForCoach,
     RecommendationsForIntegration,
 )
+from graph.analysis.changes import ChangesAnswer
 from graph.analysis.results import Answer
 from importers.validate import LOCAL_CODE
 
@@ -33,6 +34,7 @@ __all__ = [
     "AccessExport",
     "Answer",
     "AreaInfo",
+    "ChangesAnswer",
     "Erased",
     "Health",
     "IntegrationItem",

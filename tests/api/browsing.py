@@ -1,13 +1,18 @@
 """A browser's way through the pages in tests: the sign-in form read first for its token, the
-session's form token read from a page, and the site the page tests share."""
+session's form token read from a page, the site the page tests share, and an app served on a
+loopback port for a real browser."""
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import uvicorn
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -80,3 +85,22 @@ class Site:
             answer = sign_in(client, self.tokens[role])
             assert answer.status_code == 303, answer.text
         return client
+
+
+@contextmanager
+def on_loopback(app: Any) -> Iterator[str]:
+    """``app`` served on 127.0.0.1 (a free port) in a thread, stopped on leaving: its address."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -4,6 +4,7 @@ the API (``api``) and through the pages (``site``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,19 +55,31 @@ def sample_keys(store: GraphStore, settings: Settings) -> tuple[dict[str, str], 
     return tokens, buurten
 
 
-@pytest.fixture
-def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
-    settings = store_settings.model_copy(
+def api_settings(store_settings: Settings, tmp_path: Path) -> Settings:
+    """The store's settings with a keys file and an audit log of the test's own."""
+    return store_settings.model_copy(
         update={
             "api_keys_file": tmp_path / "keys.json",
             "audit_log": tmp_path / "audit.jsonl",
             "rate_limit": 10_000,
         }
     )
-    run_import(store, settings, sample_files(), ImportOptions())
+
+
+@contextmanager
+def serving(store: GraphStore, settings: Settings) -> Iterator[Api]:
+    """The app on what ``store`` holds, with a key per role."""
     tokens, _ = sample_keys(store, settings)
     with TestClient(create_app(settings, store=store)) as client:
         yield Api(client, settings, store, tokens)
+
+
+@pytest.fixture
+def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
+    settings = api_settings(store_settings, tmp_path)
+    run_import(store, settings, sample_files(), ImportOptions())
+    with serving(store, settings) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,9 @@ class Call:
     refused: str
     #: the action its line names
     action: str
+    #: the action a refusal's line names, where it is another (a mark refused before its
+    #: status was read: ``introduce``; served: ``introduction_<status>``)
+    refused_action: str | None = None
 
 
 #: (method, route) -> how to call it; ``{r}``, ``{i}``, ``{o}``, ``{key}`` are filled in, and
@@ -52,12 +55,15 @@ CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/organisations/{organisation_id}"): Call("GET", "/organisations/{o}", "admin", "policymaker", "read"),
     ("GET", "/questions/{question}"): Call("GET", "/questions/bridges", "admin", "integration", "ask"),
     ("GET", "/questions/{question}/publishable"): Call("GET", "/questions/bridges/publishable", "admin", "coach", "ask"),
+    ("GET", "/changes"): Call("GET", "/changes?from=2025-01-01", "admin", "integration", "changes"),
     ("GET", "/recommendations"): Call("GET", "/recommendations?resident={r}", "admin", "policymaker", "recommend"),
     ("GET", "/aggregates/{table}"): Call("GET", "/aggregates/residents_by_neighbourhood", "admin", "coach", "aggregate"),
+    ("GET", "/trends/{question}"): Call("GET", "/trends/isolated", "policymaker", "integration", "ask"),
     ("GET", "/persons/{person_id}/export"): Call("GET", "/persons/{r}/export", "admin", "coach", "export"),
     ("DELETE", "/persons/{person_id}"): Call("DELETE", "/persons/{r}", "admin", "coach", "erase"),
     ("POST", "/imports"): Call("POST", "/imports", "admin", "coach", "import"),
     ("POST", "/keys"): Call("POST", "/keys", "admin", "coach", "key_create"),
+    ("POST", "/introductions"): Call("POST", "/introductions", "integration", "policymaker", "introduction_proposed", "introduce"),
     ("DELETE", "/keys/{key_id}"): Call("DELETE", "/keys/{key}", "admin", "coach", "key_revoke"),
 }  # fmt: skip
 #: Routes that neither change data nor read a person, and why.
@@ -91,6 +97,9 @@ class Served:
             answer = self.client.post(path, headers=headers, files=files)
         elif call.path == "/keys":
             answer = self.client.post(path, headers=headers, json={"role": "policymaker"})
+        elif call.path == "/introductions":
+            body = {"source": self.ids["willing"], "target": self.ids["i"], "status": "proposed"}
+            answer = self.client.post(path, headers=headers, json=body)
         else:
             answer = self.client.request(call.method, path, headers=headers)
         return int(answer.status_code)
@@ -122,6 +131,10 @@ def served(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Itera
         "i": store.nodes(NodeLabel.INITIATIVE)[0].id,
         "o": store.nodes(NodeLabel.ORGANISATION)[0].id,
         "key": spare,
+        # one who agreed to be contacted, to be introduced
+        "willing": next(
+            n.id for n in store.nodes(NodeLabel.RESIDENT) if n.properties.get("consent_contact")
+        ),
     }
     with TestClient(create_app(settings, store=store)) as client:
         yield Served(client, settings, tokens, ids)
@@ -144,7 +157,7 @@ def test_every_route_that_changes_data_or_reads_a_person_logs_serving_and_refusi
         lines = list(read_records(served.settings.audit_log))
         assert len(lines) == before + 1, f"{route}: no line for the refusal"
         assert (lines[-1].action, lines[-1].result, lines[-1].actor_role) == (
-            call.action,
+            call.refused_action or call.action,
             "denied",
             call.refused,
         ), route
@@ -164,9 +177,15 @@ PAGE_CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/pages/questions/{question}"): Call("GET", "/pages/questions/bridges", "admin", "policymaker", "ask"),
     ("GET", "/pages/questions/{question}.csv"): Call("GET", "/pages/questions/bridges.csv", "coach", "policymaker", "ask"),
     ("GET", "/pages/questions/{question}/publishable"): Call("GET", "/pages/questions/bridges/publishable", "policymaker", "coach", "ask"),
+    ("GET", "/pages/changes"): Call("GET", "/pages/changes?from=2025-01-01&neighbourhood={buurt}", "coach", "policymaker", "changes"),
     ("GET", "/pages/aggregates/{table}"): Call("GET", "/pages/aggregates/residents_by_neighbourhood", "policymaker", "coach", "aggregate"),
     ("GET", "/pages/aggregates/{table}.csv"): Call("GET", "/pages/aggregates/residents_by_neighbourhood.csv", "admin", "coach", "aggregate"),
     ("GET", "/pages/source-id/{resident_id}"): Call("GET", "/pages/source-id/{rc}", "coach", "admin", "source_id"),
+    ("GET", "/pages/residents/{resident_id}"): Call("GET", "/pages/residents/{rc}", "coach", "policymaker", "read"),
+    ("GET", "/pages/residents/new"): Call("GET", "/pages/residents/new?neighbourhood={buurt}", "coach", "integration", "read"),
+    ("GET", "/pages/initiatives/new"): Call("GET", "/pages/initiatives/new?neighbourhood={buurt}", "admin", "policymaker", "read"),
+    ("GET", "/pages/trends/{question}"): Call("GET", "/pages/trends/five-o", "policymaker", "coach", "ask"),
+    ("GET", "/pages/trends/{question}.csv"): Call("GET", "/pages/trends/five-o.csv?lang=en", "admin", "coach", "ask"),
 }  # fmt: skip
 #: Pages that neither change data nor read a person, and why (their refusals are logged too).
 NO_PERSON_PAGES: dict[tuple[str, str], str] = {
@@ -176,7 +195,18 @@ NO_PERSON_PAGES: dict[tuple[str, str], str] = {
     ("GET", "/pages/login"): "the sign-in form",
 }
 #: The forms: logged when served and when refused, in test_page_forms.py.
-FORM_PAGES = {("POST", "/pages/login"), ("POST", "/pages/logout")}
+FORM_PAGES = {
+    ("POST", "/pages/login"),
+    ("POST", "/pages/logout"),
+    ("POST", "/pages/introductions"),  # and in test_introduction_pages.py
+    (
+        "POST",
+        "/pages/residents/{resident_id}",
+    ),  # and in test_record_pages.py, test_record_access.py
+    ("POST", "/pages/residents"),  # and in test_record_pages.py, test_record_access.py
+    ("POST", "/pages/initiatives"),  # and in test_record_pages.py, test_record_access.py
+    ("POST", "/pages/undo"),  # and in test_record_pages.py, test_record_access.py
+}
 
 
 def test_every_page_is_placed_in_one_table(site: Site) -> None:
@@ -245,13 +275,25 @@ def _command_calls(
         (["keys", "revoke", "nosuchkey"], [("key_revoke", "not_found", "nosuchkey")]),
         (
             ["demo", "--no-serve", "--out", str(tmp_path / "demo")],
-            [("import", "ok", "auditcli"), ("ask", "ok", "auditcli"), ("map", "ok", "auditcli")],
+            [
+                *[("import", "ok", "auditcli")] * 4,  # the sample's history, a quarter each
+                ("ask", "ok", "auditcli"),
+                ("map", "ok", "auditcli"),
+                ("changes", "ok", "BU99990103"),
+            ],
         ),
         (["import", str(good)], [("import", "ok", "auditcli")]),
         (["import", str(bad)], [("import", "invalid", "auditcli")]),
         (["ask", "bridges"], [("ask", "ok", "auditcli")]),
         (["ask", "isolated", "--neighbourhood", buurt, "--json"], [("ask", "ok", buurt)]),
         (["ask", "isolated", "--publishable", "--json"], [("ask", "ok", "auditcli")]),
+        (["trends", "ownership", "--json"], [("ask", "ok", "auditcli")]),
+        (["trends", "isolated", "--neighbourhood", buurt], [("ask", "ok", buurt)]),
+        (["changes", "--from", "2025-03-31"], [("changes", "ok", "auditcli")]),
+        (
+            ["changes", "--from", "2025-03-31", "--neighbourhood", buurt, "--json"],
+            [("changes", "ok", buurt)],
+        ),
         (["recommend", "--resident", resident], [("recommend", "ok", resident)]),
         (["recommend", "--neighbourhood", buurt, "--json"], [("recommend", "ok", buurt)]),
         (["map", "-o", str(tmp_path / "kaart.html")], [("map", "ok", "auditcli")]),
@@ -303,7 +345,8 @@ def test_every_command_that_changes_data_or_reads_a_person_logs(
         if args[0] == "demo":
             with open_store(settings) as store:
                 people = store.nodes(NodeLabel.RESIDENT)
-                resident = people[0].id
+                # one who lives there now: the history's resident who moved away does not
+                resident = next(p.id for p in people if not p.properties.get("valid_to"))
                 names = {
                     str(n.properties["display_name"])
                     for n in people

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from api.access.api_keys import KeyStore
 from api.access.audit import Role
@@ -29,6 +26,7 @@ from graph.analysis.context import NetworkContext
 from graph.backends import open_store
 from importers.load import ImportOptions, run_import
 from importers.synthetic import sample_files
+from tests.api.browsing import on_loopback
 from tests.conftest import embedded_settings
 from visualise.page import LABELS_ALL_UP_TO
 
@@ -78,26 +76,10 @@ def served(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "policymaker": keys.create(Role.POLICYMAKER)[1],
             "admin": keys.create(Role.ADMIN)[1],
         }
-        config = uvicorn.Config(
-            create_app(settings, store=store),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            access_log=False,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
         try:
-            yield Served(f"http://127.0.0.1:{port}", tokens, buurt)
+            with on_loopback(create_app(settings, store=store)) as address:
+                yield Served(address, tokens, buurt)
         finally:
-            server.should_exit = True
-            thread.join(timeout=30)
             store.clear()
 
 

@@ -51,6 +51,8 @@ print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
         (["audit", "--help"], 0),
         (["audit", "verify", "--lang", "fr"], 2),
         (["demo", "--help"], 0),
+        (["changes", "--help"], 0),
+        (["changes", "--limit", "0"], 2),
         (["demo", "--port", "0"], 2),
         (["recommend", "--limit", "0"], 2),
     ],

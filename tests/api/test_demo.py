@@ -1,9 +1,10 @@
 """``wijkgraaf demo``: the main job in one command on an embedded database of its own.
 
-With ``--no-serve`` it loads the sample, prints every question's headlines, writes the maps
-and exits. Served, it is a process of its own as a user runs it: the address and the key it
-prints open the pages and the API; stopped with SIGTERM, it revokes its key and stops the
-embedded database it started.
+With ``--no-serve`` it loads the sample's history (a quarter at a time), prints every
+question's headlines, writes the maps, prints what changed in Parkzoom and exits. Served, it
+is a process of its own as a user runs it: the address and the key it prints open the pages
+and the API; stopped with SIGTERM, it revokes its key and stops the embedded database it
+started.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def test_the_demo_without_serving_answers_every_question_and_writes_the_maps(
     for key, entry in CATALOGUE.items():
         assert f"{entry.title_nl}  [{key}]" in result.output
     assert result.output.count("\n  1. ") == len(CATALOGUE), "every question finds something"
+    # the sample's history, oldest first, and one change of its story
+    assert [
+        line.split(" (")[0] for line in result.output.splitlines() if line.startswith("Export")
+    ] == [f"Export per {day}" for day in ("2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31")]
+    assert "Wat veranderde er tussen 2025-03-31 en 2025-12-31 (buurt BU99990103)" in result.output
+    assert "Op 2025-12-31 is Gerrit Bakker er niet meer" in result.output
+    assert "Wandelgroep Parkzoom: op 2025-03-31 getrokken door professionals" in result.output
     maps = {path.name for path in out.iterdir()}
     assert "kaart.html" in maps
     assert {f"kaart-{q}.html" for q in OVERLAY_QUESTIONS} <= maps
@@ -98,6 +106,14 @@ def test_the_served_demo_opens_with_the_key_it_prints_and_cleans_up(tmp_path: Pa
             assert browser.get("/pages/questions/bridges").status_code == 200
             api = browser.get("/questions/isolated", headers={"Authorization": f"Bearer {token}"})
             assert api.status_code == 200 and api.json()["items"]
+            story = {"from": "2025-03-31", "to": "2025-12-31", "neighbourhood": "BU99990103"}
+            changed = browser.get(
+                "/changes", params=story, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert changed.status_code == 200
+            assert [item["name"] for item in changed.json()["bridges_lost"]] == ["Gerrit Bakker"]
+            page = browser.get("/pages/changes", params={**story, "lang": "en"})
+            assert page.status_code == 200 and "Gerrit Bakker is gone" in page.text
         demo.send_signal(signal.SIGTERM)
         assert demo.wait(timeout=60) == 128 + signal.SIGTERM, "stopped as asked, not killed"
     finally:

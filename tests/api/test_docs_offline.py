@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from graph.backends import open_store
+from tests.api.browsing import on_loopback
 from tests.conftest import embedded_settings
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -54,27 +52,8 @@ def base(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     settings = embedded_settings(
         embedded_dir, api_keys_file=folder / "keys.json", audit_log=folder / "audit.jsonl"
     )
-    with open_store(settings) as store:
-        config = uvicorn.Config(
-            create_app(settings, store=store),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            access_log=False,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
+    with open_store(settings) as store, on_loopback(create_app(settings, store=store)) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

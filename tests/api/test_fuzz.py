@@ -177,6 +177,28 @@ def seed_query_ids(context: Any, query: dict[str, Any]) -> st.SearchStrategy[Any
     return _swap_all(query, _erases(context))
 
 
+#: Real ids of the sample by the first letter of an id: an introduction's ends.
+_BY_PREFIX = {"r": "resident", "i": "initiative", "o": "organisation_id"}
+
+
+@schema.hook("flatmap_body")
+def seed_introduction_ends(context: Any, body: Any) -> st.SearchStrategy[Any]:
+    """An introduction's generated ends, or often real ids of the same kinds (so the pair
+    stays one the schema allows: a resident to an initiative, say)."""
+    if context.operation is None or context.operation.path != "/introductions":
+        return st.just(body)
+    if not isinstance(body, dict):
+        return st.just(body)
+    ends = [name for name in ("source", "target") if isinstance(body.get(name), str)]
+    parts = []
+    for name in ends:
+        real = SEEDS.get(_BY_PREFIX.get(body[name][:1], ""), [])
+        parts.append(
+            st.one_of(st.sampled_from(real), st.just(body[name])) if real else st.just(body[name])
+        )
+    return st.tuples(*parts).map(lambda chosen: {**body, **dict(zip(ends, chosen, strict=True))})
+
+
 @schema.parametrize()
 @settings(
     max_examples=100,

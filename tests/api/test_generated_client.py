@@ -97,7 +97,12 @@ def _subject(models: Any, **one: str) -> dict[str, Any]:
 
 
 #: The routes an integration key reaches, each called below through the generated client.
-INTEGRATION_ROUTES = {("get", "/health"), ("get", "/questions"), ("get", "/recommendations")}
+INTEGRATION_ROUTES = {
+    ("get", "/health"),
+    ("get", "/questions"),
+    ("get", "/recommendations"),
+    ("post", "/introductions"),
+}
 
 
 def test_those_are_all_the_routes_an_integration_has(api: Api) -> None:
@@ -123,8 +128,12 @@ def test_an_integration_calls_its_routes_through_the_generated_client(
     health = _module(generated, "api.health.health_health_get")
     catalogue = _module(generated, "api.questions.questions_questions_get")
     recommend = _module(generated, "api.recommendations.recommendations_recommendations_get")
+    introduce = _module(generated, "api.introductions.introduce_introductions_post")
     models = _module(generated, "models")
-    residents = api.store.nodes(NodeLabel.RESIDENT)
+    # those who agreed to be contacted: an introduction of theirs may be followed up
+    residents = [
+        r for r in api.store.nodes(NodeLabel.RESIDENT) if r.properties.get("consent_contact")
+    ]
 
     async def calls() -> None:
         async with _client(generated, api, None) as anonymous:
@@ -171,6 +180,35 @@ def test_an_integration_calls_its_routes_through_the_generated_client(
                 assert area.view == "integration" and not area.additional_properties
                 areas.append(area)
             assert any(area.items for area in areas), "the sample has collective opportunities"
+
+            # the integration follows up the first initiative a resident was recommended
+            for resident in residents:
+                subject = _subject(models, resident=resident.id)
+                offered = await recommend.asyncio(client=integration, **subject)
+                initiatives = [item for item in offered.items if item.kind == "Initiative"]
+                if initiatives:
+                    break
+            else:
+                pytest.fail("no resident of the sample is recommended an initiative")
+            first = initiatives[0]
+            body = models.IntroductionMark(
+                source=resident.id, target=first.id, status=models.IntroductionStatus.ACCEPTED
+            )
+            marked = await introduce.asyncio_detailed(client=integration, body=body)
+            assert marked.status_code == 200, marked.content
+            assert isinstance(marked.parsed, models.Introduction)
+            assert marked.parsed.status == models.IntroductionStatus.ACCEPTED
+            assert marked.parsed.kind == "resident_initiative" and marked.parsed.written
+            declined = models.IntroductionMark(
+                source=resident.id, target=first.id, status=models.IntroductionStatus.DECLINED
+            )
+            assert (await introduce.asyncio(client=integration, body=declined)).previous == (
+                models.IntroductionStatus.ACCEPTED
+            )
+            again = await recommend.asyncio(
+                client=integration, **_subject(models, resident=resident.id)
+            )
+            assert first.id not in {item.id for item in again.items}, "not proposed again"
 
     asyncio.run(calls())
 

@@ -4,6 +4,8 @@ that says why, changes nothing, and is logged; the real flow, with its tokens, w
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from api.access.api_keys import KeyStore
@@ -36,7 +38,15 @@ def test_every_state_changing_page_route_checks_its_form(site: Site) -> None:
         for route in app_routes(site.app)
         if route.path.startswith(PAGES_PREFIX) and (route.methods or set()) - {"GET", "HEAD"}
     ]
-    assert {route.path for route in unsafe} == {"/pages/login", "/pages/logout"}
+    assert {route.path for route in unsafe} == {
+        "/pages/login",
+        "/pages/logout",
+        "/pages/introductions",
+        "/pages/residents/{resident_id}",
+        "/pages/residents",
+        "/pages/initiatives",
+        "/pages/undo",
+    }
     for route in unsafe:
         checks = {
             getattr(dependency.call, "__qualname__", "")
@@ -171,14 +181,26 @@ def test_the_real_flow_signs_in_shows_the_sessions_token_and_signs_out(site: Sit
         ("policymaker", "/pages/aggregates"),
         ("policymaker", "/pages/aggregates/residents_by_neighbourhood"),
         ("policymaker", "/pages/questions/isolated/publishable"),
+        ("policymaker", "/pages/trends/isolated"),
+        ("coach", "/pages/changes"),
+        ("coach", "/pages/residents/new"),
+        ("coach", "/pages/initiatives/new"),
         (None, "/pages/login"),
     ],
 )
 def test_every_form_on_a_page_carries_a_token(site: Site, role: str | None, path: str) -> None:
+    """Every form that changes something (POST) carries the session's token; a form that only
+    chooses what to read (GET: a date, a period) carries none, since its fields go into the
+    address, where a token must never be."""
     client = site.browser(role)
     page = client.get(path)
     assert page.status_code == 200, page.text[:300]
-    forms = page.text.count("<form")
-    assert forms == page.text.count(f'name="{FORM_FIELD}"'), path
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", page.text, flags=re.S)
+    posting = [f for f in forms if re.search(r'method="post"', f, flags=re.I)]
+    reading = [f for f in forms if re.search(r'method="get"', f, flags=re.I)]
+    assert len(posting) + len(reading) == page.text.count("<form"), "every form says its method"
+    assert all(f.count(f'name="{FORM_FIELD}"') == 1 for f in posting), path
+    assert not any(FORM_FIELD in f for f in reading), path
+    forms = len(posting)
     if role is not None and forms:  # the sign-out form: with this session's token
         assert form_token(page.text) == form_token(client.get("/pages/").text)

@@ -284,8 +284,9 @@ def test_every_figure_and_kind_on_a_dutch_question_page_has_a_dutch_name(site: S
     each kind of item has its name in Dutch."""
     from graph.analysis.engine import CATALOGUE
     from graph.analysis.results import Scope
-    from visualise.site import ITEM_KINDS, SUMMARY_NAMES
+    from visualise.site import ITEM_KINDS
     from visualise.style import KIND_STYLE
+    from visualise.words import SUMMARY_NAMES
 
     analyst = site.app.state.services.analyst
     shown, kinds = set(), set()

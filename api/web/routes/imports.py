@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from datetime import date
+from enum import StrEnum
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
@@ -14,9 +16,14 @@ from api.access.audit import Action, ObjectKind, Result, Role
 from api.web.deps import CODE, Caller, Found, allow, record
 from api.web.errors import ERROR_RESPONSES, ApiError
 from importers.limits import FORBIDDEN_CHARACTER
-from importers.load import ImportOptions, run_import
+from importers.load import COMPLETE_NAMES, ImportOptions, run_import
 
 router = APIRouter(responses=ERROR_RESPONSES)
+
+if TYPE_CHECKING:
+    CompleteSheet = str
+else:  # the sheets that can be declared complete, as the OpenAPI description lists them
+    CompleteSheet = StrEnum("CompleteSheet", {name: name for name in COMPLETE_NAMES})
 
 UPLOAD_SUFFIXES = {
     ".csv", ".xlsx", ".json", ".graphml", ".gexf", ".edgelist", ".edges", ".adjlist",
@@ -53,6 +60,16 @@ def upload(
     skip_invalid: Annotated[bool, Form()] = False,
     neighbourhood: Annotated[str | None, Form(pattern=CODE)] = None,
     accept_new_areas: Annotated[bool, Form()] = False,
+    # absent: today. Not ``date | None``: a form field has no null, and a client that sends
+    # one as text would be refused for a request the description allows
+    as_of: Annotated[
+        date,  # noqa: RUF013 - absent is today; the form field has no null (above)
+        Form(description="Datum die de gegevens beschrijven / date the data describes"),
+    ] = None,  # type: ignore[assignment]
+    complete: Annotated[
+        list[CompleteSheet],
+        Form(description="Volledige bladen (deelname, contacten, …) / complete sheets"),
+    ] = [],  # noqa: B006 - FastAPI reads the default, never mutates it
 ) -> dict[str, Any]:
     """Import files with the same validation and report as ``wijkgraaf import``; nothing
     is written when a file has an error (unless ``skip_invalid``). Every import is logged,
@@ -66,7 +83,8 @@ def upload(
             ]
             options = ImportOptions(
                 dry_run=dry_run, skip_invalid=skip_invalid, neighbourhood=neighbourhood,
-                accept_new_areas=accept_new_areas,
+                accept_new_areas=accept_new_areas, complete=tuple(map(str, complete)),
+                as_of=as_of.isoformat() if as_of is not None else None,
             )  # fmt: skip
             with found.write_lock:
                 report = run_import(found.store, found.settings, paths, options)

@@ -3,6 +3,7 @@ publishable form for policymakers."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Annotated
 
@@ -31,6 +32,15 @@ from graph.analysis.results import Answer
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
+#: ``as_of``: a question about the network as it was on a date
+AsOf = Annotated[
+    date | None,
+    Query(
+        description="Het netwerk zoals het op die datum was (JJJJ-MM-DD) / the network as it "
+        "was on that date (YYYY-MM-DD); leeg: nu / empty: now"
+    ),
+]
+
 
 @router.get("/questions", response_model=list[QuestionInfo], tags=["questions"])
 def questions(who: Annotated[Caller, Depends(caller)]) -> list[QuestionInfo]:
@@ -52,7 +62,9 @@ def publishable(
 ) -> Response:
     """A question as it may be published: the tables that count what it finds, per
     neighbourhood, with small counts of persons hidden (and what would give them away) and
-    the rest rounded to 5. No person, id or name is in it."""
+    the rest rounded to 5. No person, id or name is in it. Of the present only: the figures
+    of earlier dates are published as trends (``/trends/{question}``), whose disclosure
+    control holds between quarters; a table of any date beside another would not."""
     if question not in CATALOGUE:
         raise not_found()
     codes = tuple(neighbourhood)
@@ -74,6 +86,7 @@ async def ask(
     people_only: Annotated[
         bool, Query(description="Alleen mensen / people only (bridges: places apart)")
     ] = False,
+    as_of: AsOf = None,
 ) -> Response:
     """One question's answer, scoped like ``wijkgraaf ask``. A coach's answers are worked out
     on their own neighbourhoods only."""
@@ -86,12 +99,13 @@ async def ask(
         theme=theme,
         limit=limit,
         people_only=people_only,
+        as_of=as_of.isoformat() if as_of is not None else None,
     )
     answered = await served(
         found, partial(found.answers.cached_ask, asking), partial(found.answers.ask, asking)
     )
     await record_each_async(found, who, Action.ASK, scope_objects(found, answered.codes))
     answer = answered.answer
-    key = ("ask", question, answered.codes, theme, limit, who.within, people_only)
+    key = ("ask", question, answered.codes, theme, limit, who.within, people_only, asking.as_of)
     body = found.answers.serialised(answer.version, key, lambda: answer)
     return Response(body, media_type="application/json")
