@@ -11,7 +11,9 @@ A synthetic city is generated and imported into a fresh embedded database. Then,
   (its tables worked out for this graph version) and again (read from them), against the
   coach's answer for one buurt, first and again.
 
-Printed: seconds per question and the ratio publishable / coach for each.
+Printed: seconds per question and the ratio publishable / coach for each; and, per table
+whose cells count someone twice, what rule 4c (the audit of the table's people,
+``graph/analysis/atoms.py``) costs beside rules 1 to 4b and how many more entries it hides.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ sys.path.insert(0, str(ROOT))
 from cold import BUURT, command  # noqa: E402 - bench/ is the script's folder
 
 from api.answers import AnswerService, Asking  # noqa: E402
+from graph.analysis.aggregates import (  # noqa: E402
+    TABLES,
+    _members,
+    _no_small_rest,
+    _overlapping,
+)
+from graph.analysis.disclosure import MIN_CELL, protect  # noqa: E402
 from graph.analysis.engine import Analyst  # noqa: E402
 from graph.analysis.publishable import QUESTION_TABLES  # noqa: E402
 from graph.backends import open_store  # noqa: E402
@@ -87,6 +96,40 @@ def main() -> None:
                 f"{question:18} {first:7.2f}s {again:7.3f}s {coach:7.2f}s {coach_again:7.3f}s "
                 f"{first / coach:6.2f}"
             )
+        _rule_4c(answers.analyst.context())
+
+
+def _rule_4c(context: object) -> None:
+    """Rules 1 to 4b against rule 4c, per table of persons whose cells overlap."""
+    print("\nrule 4c: the audit of a table's people, beside rules 1 to 4b (same run)")
+    print(f"{'table':52} {'1-4b':>7} {'4c':>7} {'ratio':>6} {'hidden':>7} {'by 4c':>6}")
+    for name, spec in TABLES.items():
+        if not spec.totals:
+            continue
+        counts = spec.count(context)  # type: ignore[arg-type]
+        rows = sorted(counts.rows)
+        members = _members(counts, rows, totals=True)
+        true = {key: len(ids) for key, ids in members.items()}
+        if not _overlapping(true, rows, counts.columns) or not spec.persons((None, None)):
+            continue
+        started = time.perf_counter()
+        hidden = protect(true, rows, counts.columns, min_cell=MIN_CELL, persons=spec.persons)
+        rules = time.perf_counter() - started
+        started = time.perf_counter()
+        audited = _no_small_rest(
+            context,  # type: ignore[arg-type]
+            spec,
+            members,
+            rows,
+            counts.columns,
+            hidden,
+            MIN_CELL,
+        )
+        audit = time.perf_counter() - started
+        print(
+            f"{name:52} {rules:6.2f}s {audit:6.2f}s {audit / max(rules, 1e-3):6.1f} "
+            f"{len(audited):7d} {len(audited) - len(hidden):6d}"
+        )
 
 
 if __name__ == "__main__":

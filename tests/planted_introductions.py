@@ -3,9 +3,11 @@ of the publishable figure (seeded: the same every run).
 
 Most residents who agreed to be contacted were introduced to an initiative, some to another
 resident of their buurt, and about half the initiatives to an organisation; each introduction
-stands at a status drawn with weights. Only the marks are written (in one go, as an import
-writes its rows), not the ties the happened ones made: the other tables count the sample as it
-is, so that their own audits are of the sample's data.
+stands at a status drawn with weights. By default only the marks are written (in one go, as
+an import writes its rows), not the ties the happened ones made: the other tables count the
+sample as it is, so that their own audits are of the sample's data. With ``ties`` the happened
+ones also make their ties, as following them up does: a variant of the sample's network for
+audits that must hold on any data, not only on the sample.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ _STATUSES = list(IntroductionStatus)
 _WEIGHTS = [3, 2, 2, 3]  # proposed, accepted, declined, happened
 
 
-def plant_introductions(store: GraphStore, *, seed: int = 14) -> dict[tuple[str, str], str]:
-    """Mark introductions on the sample in ``store``; returns what was marked, by pair."""
+def plant_introductions(
+    store: GraphStore, *, seed: int = 14, ties: bool = False
+) -> dict[tuple[str, str], str]:
+    """Mark introductions on the sample in ``store`` (``ties``: and write the ties the happened
+    ones made); returns what was marked, by pair."""
     context = NetworkContext.load(store)
     rng = random.Random(seed)
     nodes = context.fabric.nodes
@@ -51,15 +56,33 @@ def plant_introductions(store: GraphStore, *, seed: int = 14) -> dict[tuple[str,
     for pair in marked:
         marked[pair] = rng.choices(_STATUSES, _WEIGHTS)[0].value
     _write(store, marked)
+    if ties:
+        _made(store, marked)
     return marked
 
 
-def _write(store: GraphStore, marked: dict[tuple[str, str], str]) -> None:
-    labels = {"r": NodeLabel.RESIDENT, "i": NodeLabel.INITIATIVE, "o": NodeLabel.ORGANISATION}
+_LABELS = {"r": NodeLabel.RESIDENT, "i": NodeLabel.INITIATIVE, "o": NodeLabel.ORGANISATION}
+_DAY = date(2025, 6, 1)
+
+
+def _made(store: GraphStore, marked: dict[tuple[str, str], str]) -> None:
+    """The ties (acquaintance, participation, partnership) the happened introductions made."""
     links: dict[tuple[RelType, NodeLabel, NodeLabel], list[dict[str, Any]]] = {}
     for (source, target), status in marked.items():
-        kind = kind_between(labels[source[0]], labels[target[0]])
+        kind = kind_between(_LABELS[source[0]], _LABELS[target[0]])
         assert kind is not None
-        row = {"source": source, "target": target, "status": status, "changed": date(2025, 6, 1)}
+        if status == IntroductionStatus.HAPPENED.value:
+            start, end = kind.tie_ends(source, target)
+            row = {"source": start, "target": end, **kind.tie_properties(_DAY)}
+            links.setdefault((kind.tie, *kind.tie_labels), []).append(row)
+    write_links(store, links, files=["planted-ties"])
+
+
+def _write(store: GraphStore, marked: dict[tuple[str, str], str]) -> None:
+    links: dict[tuple[RelType, NodeLabel, NodeLabel], list[dict[str, Any]]] = {}
+    for (source, target), status in marked.items():
+        kind = kind_between(_LABELS[source[0]], _LABELS[target[0]])
+        assert kind is not None
+        row = {"source": source, "target": target, "status": status, "changed": _DAY}
         links.setdefault((kind.rel, kind.source, kind.target), []).append(row)
     write_links(store, links, files=["planted"])

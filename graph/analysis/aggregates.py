@@ -55,6 +55,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from graph.analysis import atoms
 from graph.analysis.context import NetworkContext
 from graph.analysis.counting import Counts, Key
 from graph.analysis.disclosure import (
@@ -252,11 +253,99 @@ def _protected(
     hidden = protect(
         true, rows, counts.columns, min_cell=min_cell, persons=spec.persons, changed=changed
     )
+    if _overlapping(true, rows, counts.columns):
+        hidden = _no_small_rest(context, spec, members, rows, counts.columns, hidden, min_cell)
     disjoint = sum(true[(row, None)] for row in rows) == true[(None, None)]
     # a table over a selection keeps its members: a selection counts them again
     kept = spec.over_selection or not disjoint
     shared = {key: ids for key, ids in members.items() if key[0]} if kept else None
     return _Whole(rows, counts.columns, true, hidden, shared, _shown(spec, true, hidden))
+
+
+def _overlapping(true: dict[Key, int], rows: Sequence[str], columns: Sequence[str]) -> bool:
+    """Whether someone counts in two cells of a row or in two rows: then a total holds more
+    than what its lines say, and the atoms of :mod:`graph.analysis.atoms` are audited."""
+    across = sum(true[(row, None)] for row in rows) != true[(None, None)]
+    return across or any(
+        sum(true[(row, column)] for column in columns) != true[(row, None)] for row in rows
+    )
+
+
+def _no_small_rest(
+    context: NetworkContext,
+    spec: TableSpec,
+    members: dict[Key, set[str]],
+    rows: Sequence[str],
+    columns: Sequence[str],
+    hidden: dict[Key, Suppression],
+    min_cell: int,
+) -> dict[Key, Suppression]:
+    """Rule 4c of :mod:`graph.analysis.disclosure`: hide more until no small count of persons
+    can be told small from the table's people (:func:`graph.analysis.atoms.exposed`).
+
+    For the first exposed count, each published entry that could protect it (of two nested
+    entries, the inner and the outer; of a hidden cell, the entries of its lines) is tried
+    with rules 1 to 4b run again; the one that protects it with the fewest entries hidden
+    is kept, and the audit runs again."""
+    nodes = context.fabric.nodes
+
+    def thing(member: str) -> bool:
+        return nodes[member].get("label") not in _PERSON_LABELS if member in nodes else True
+
+    true = {key: len(ids) for key, ids in members.items()}
+    audit = {"persons": spec.persons, "min_cell": min_cell, "rounding": ROUNDING, "thing": thing}
+    extra: dict[Key, Suppression] = {k: why for k, why in hidden.items() if why in _GIVEN}
+    for _ in range(len(true)):
+        found = atoms.exposed(members, hidden, **audit)  # type: ignore[arg-type]
+        shielded = [(f, _shielding(f, members, hidden)) for f in found]
+        shielded = [(f, candidates) for f, candidates in shielded if candidates]
+        if not shielded:  # nothing exposed, or nothing published left that could help
+            return hidden
+        first, candidates = shielded[0]
+        trials = [
+            protect(
+                true,
+                rows,
+                columns,
+                min_cell=min_cell,
+                persons=spec.persons,
+                changed={**extra, candidate: Suppression.NESTED},
+            )
+            for candidate in candidates
+        ]
+        protecting = [
+            trial
+            for trial in trials
+            if not atoms.exposed(members, trial, asked=[first], **audit)  # type: ignore[arg-type]
+        ]
+        # the fewest hidden; if no one entry protects it, the smallest helps and it goes on
+        best = min(protecting, key=len) if protecting else trials[0]
+        extra.update({k: why for k, why in best.items() if why == Suppression.NESTED})
+        hidden = best
+    return hidden
+
+
+#: the labels of the members that are persons; the rest a table counts are things
+_PERSON_LABELS = frozenset({"Resident", "Professional"})
+#: reasons given to :func:`protect` from outside rules 1 to 4 (kept when it runs again)
+_GIVEN = frozenset({Suppression.CHANGE, Suppression.SERIES, Suppression.NESTED})
+
+
+def _shielding(
+    exposure: atoms.Exposure, members: dict[Key, set[str]], hidden: dict[Key, Suppression]
+) -> list[Key]:
+    """The published entries that could keep ``exposure`` from being told small, the
+    smallest first: of a rest, its two entries; of a hidden entry, those that count any of
+    its people."""
+    if exposure.inner is not None:
+        near = [exposure.inner, exposure.entry]
+    else:
+        people = members[exposure.entry]
+        near = [key for key, ids in members.items() if not people.isdisjoint(ids)]
+    return sorted(
+        (key for key in near if key not in hidden and members[key]),
+        key=lambda key: (len(members[key]), entry_order(key)),
+    )
 
 
 def _counted_in(
@@ -392,8 +481,7 @@ def aggregate(
             f"De drempel voor kleine aantallen is minstens {MIN_CELL}, niet {min_cell}.",
             f"The threshold for small counts is at least {MIN_CELL}, not {min_cell}.",
         )
-    whole = _WHOLE_TABLES.table(context, spec, min_cell)
-    return _publish(context, spec, whole, neighbourhoods, min_cell)
+    return spec
 
 
 def _publish(

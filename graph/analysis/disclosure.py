@@ -31,6 +31,14 @@ in this order, on the true counts of the whole table:
    small count can take is worked out by linear programming (:mod:`graph.analysis.exposure`);
    while one is under ``min_cell``, the cheapest published entry of its lines that lifts it
    is hidden too, and rules 3 and 4 run again.
+4c. **Nothing small between two counts of one table**: where someone counts in two cells
+   (a resident both without ties and without participation), a total holds each of its
+   cells without being their sum, and the difference of two published counts, one holding
+   the other, is a count of persons that is no entry of the table. The audit of
+   :mod:`graph.analysis.atoms` works on the people with the same entries: while a hidden
+   small count, or such a difference of 1 to ``min_cell - 1`` persons, can be told small,
+   the entry that protects it with the fewest hidden is hidden too, and rules 1 to 4b run
+   again (:func:`graph.analysis.aggregates._no_small_rest`).
 5. **Rounding**: published counts of persons are rounded to the nearest multiple of
    :data:`ROUNDING` (5); other counts are published as they are.
 6. **Over time** (a table published for several dates, :mod:`graph.analysis.series`): a count
@@ -46,7 +54,8 @@ in this order, on the true counts of the whole table:
    hides, of mostly the same people); with every earlier hidden entry hidden again, a later
    table publishes less of each line, never more.
 
-Rules 1 to 4 are :func:`protect`, rule 5 is :func:`rounded`, rule 6 :func:`changed`; rule 7
+Rules 1 to 4b are :func:`protect`, 4c is applied by :mod:`graph.analysis.aggregates`, rule 5
+is :func:`rounded`, rule 6 :func:`changed`; rule 7
 is applied by :mod:`graph.analysis.series`.
 """
 
@@ -79,6 +88,9 @@ class Suppression(StrEnum):
     CHANGE = "change"
     #: hidden for an earlier date of a series: it stays hidden (rule 7)
     SERIES = "series"
+    #: one of two counts of the same table, one holding the other, whose difference would
+    #: be a small count of persons (rule 4c)
+    NESTED = "nested"
 
 
 SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
@@ -109,6 +121,12 @@ SUPPRESSION_TEXT: dict[Suppression, tuple[str, str]] = {
     Suppression.SERIES: (
         "Verborgen zoals in een eerder kwartaal, zodat de kwartalen samen niets verraden.",
         "Hidden as in an earlier quarter, so that the quarters together give nothing away.",
+    ),
+    Suppression.NESTED: (
+        "Verborgen: het verschil met een ander getal van deze tabel dat dezelfde personen "
+        "telt en meer, zou minder dan {min_cell} personen laten zien.",
+        "Hidden: its difference from another count of this table that counts the same "
+        "persons and more would show fewer than {min_cell} persons.",
     ),
 }
 
