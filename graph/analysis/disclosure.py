@@ -47,7 +47,9 @@ in this order, on the true counts of the whole table:
    went), is hidden at the later date (:func:`changed`), and rules 3 and 4 protect it as they
    protect a small count. Counts that differ by 0 or by ``min_cell`` or more stay published,
    and so does every count whose people changed both ways: its difference is no count of
-   anyone. Hiding the later of the two keeps what was published before as it was.
+   anyone. Hiding the later of the two keeps what was published before as it was. The
+   present is the last date of the series (:mod:`graph.analysis.present`): what is published
+   now is hidden by this rule and the next as any later date is.
 7. **One pattern for a series**: an entry hidden for one date stays hidden for the later
    dates while it counts anyone. Tables of two dates whose secondary suppression chose
    different cells would give a hidden count away together (each publishes what the other

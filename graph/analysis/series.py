@@ -18,6 +18,17 @@ and any shorter series from the same first date publish the same values for the 
 share. The first date is fixed by the data (:func:`graph.analysis.trends.quarters`), not by
 what a reader asks for: two readers asking for different periods read the one series.
 
+The present is the series' last date: what leaves for a role that may not see persons now
+(:mod:`graph.analysis.present`) is worked out after the quarter ends under rules 6 and 7 as
+any later date is, so that the present set beside the last quarter shows no change of 1 to
+9 persons and publishes nothing the quarter hid. It has every table, not only the series':
+those the quarters do not publish come under rule 6 alone. The quarters publish the same
+with the present after them as without it.
+
+A table that shows cells of another (:attr:`~graph.analysis.table_specs.TableSpec.linked`,
+``within``) hides, at each date, whatever that other table hides at the same date when both
+are worked out for it, the cells hidden for a change and those that protect them included.
+
 Every table of a series is worked out for the whole graph; a selection of neighbourhoods is a
 window on it, as for the tables of one date (:mod:`graph.analysis.aggregates`).
 """
@@ -43,35 +54,56 @@ from graph.analysis.publishable import QUESTION_TABLES
 SERIES_TABLES: tuple[str, ...] = tuple(
     dict.fromkeys(name for names in QUESTION_TABLES.values() for name in names)
 )
+#: Every table the present publishes, as the series' last date: all of them.
+PRESENT_TABLES: tuple[str, ...] = tuple(TABLES)
 
 
 def protected_series(
-    contexts: Sequence[NetworkContext], *, min_cell: int = MIN_CELL
+    contexts: Sequence[NetworkContext],
+    *,
+    min_cell: int = MIN_CELL,
+    present: NetworkContext | None = None,
 ) -> list[dict[str, _Whole]]:
     """The whole tables of :data:`SERIES_TABLES` for each context (the network on each date,
-    oldest first), under the disclosure policy with rule 6 across the dates."""
+    oldest first), under the disclosure policy with rules 6 and 7 across the dates.
+
+    ``present``: the network now, after the last date: one element more, with every table of
+    :data:`~graph.analysis.table_specs.TABLES` (see the module docstring). The elements for
+    ``contexts`` are the same with it as without it."""
+    dated = [(context, SERIES_TABLES) for context in contexts]
+    if present is not None:
+        dated.append((present, PRESENT_TABLES))
     earlier: set[frozenset[str]] = set()
     series: list[dict[str, _Whole]] = []
-    for context in contexts:
+    for context, names in dated:
         wholes: dict[str, _Whole] = {}
         published: set[frozenset[str]] = set()
-        for name in SERIES_TABLES:
+        for name in _outer_first(names):
             spec = TABLES[name]
             counts = spec.count(context)
             members = _members(counts, sorted(counts.rows), totals=spec.totals)
             people = {key: frozenset(ids) for key, ids in members.items() if spec.persons(key)}
             hidden = changed(people, earlier, min_cell=min_cell)
-            if series:  # hidden before, hidden still: one pattern for the whole series
-                before = series[-1][name].hidden
-                for key in before:
-                    if members.get(key):
-                        hidden.setdefault(key, Suppression.SERIES)
+            # a table of another's cells: hidden where that one is at this date
+            outer = wholes.get(spec.linked or spec.within or "")
+            given = dict(outer.hidden) if outer else {}
+            if series and name in series[-1]:
+                # rule 7: hidden before, hidden still: one pattern for the whole series
+                given.update(dict.fromkeys(series[-1][name].hidden, Suppression.SERIES))
+            for key, why in given.items():
+                if members.get(key):
+                    hidden.setdefault(key, why)
             whole = _whole(context, spec, min_cell, counts=counts, changed=hidden)
             wholes[name] = whole
             published |= {ids for key, ids in people.items() if whole.published[key] and ids}
         earlier |= published
-        series.append(wholes)
+        series.append({name: wholes[name] for name in names})
     return series
+
+
+def _outer_first(names: Sequence[str]) -> list[str]:
+    """``names`` with every table that shows cells of another after the others."""
+    return sorted(names, key=lambda name: bool(TABLES[name].linked or TABLES[name].within))
 
 
 class _Kept:
@@ -91,6 +123,14 @@ class _Kept:
                 self._series = protected_series(contexts)
                 self._key = (version, dates)
             return self._series
+
+    def offer(self, version: int, dates: tuple[str, ...], series: list[dict[str, _Whole]]) -> None:
+        """Keep ``series``, worked out elsewhere for these dates (the present's, which runs
+        over every quarter end), unless one of the same version and dates is kept already."""
+        with self._lock:
+            if self._key != (version, dates):
+                self._series = series
+                self._key = (version, dates)
 
 
 _KEPT = _Kept()
