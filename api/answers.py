@@ -174,9 +174,7 @@ class AnswerService:
         )
         if not wanted.published:
             return answer
-        from graph.analysis import publishing
-
-        return publishing.published(answer, self.analyst.context(version=version))
+        return self._published(answer)
 
     def cached_recommendation(self, wanted: Wanted, version: int) -> Answer | None:
         """What :meth:`recommend` would answer at graph ``version``, if that is in hand."""
@@ -188,12 +186,21 @@ class AnswerService:
             self.codes(wanted.within, (wanted.subject,), version=version)
         if answer is None or not wanted.published:
             return answer
-        context = self.analyst.current_context(version)
-        from graph.analysis import publishing
+        from graph.analysis.present import present_ready
+        from graph.analysis.publishing import NEEDS_TABLE
 
-        if context is None or not publishing.ready(context):
+        if not present_ready(self.analyst, NEEDS_TABLE, version=version):
             return None
-        return publishing.published(answer, context)
+        return self._published(answer)
+
+    def _published(self, answer: Answer) -> Answer:
+        """``answer`` with every count of persons as the present publishes it
+        (:mod:`graph.analysis.publishing`, :mod:`graph.analysis.present`)."""
+        from graph.analysis.present import present_values
+        from graph.analysis.publishing import NEEDS_TABLE, published
+
+        needs = present_values(self.analyst, NEEDS_TABLE, version=answer.version)
+        return published(answer, needs)
 
     def changes(
         self,
@@ -217,11 +224,11 @@ class AnswerService:
     ) -> PublishableAnswer:
         """``question`` as a policymaker may read it: its publishable tables, for the whole
         graph or the neighbourhoods asked (:mod:`graph.analysis.publishable`). Of the present
-        only: earlier dates are published as trends (:mod:`graph.analysis.trends`)."""
-        context = self.analyst.context(version=version)
+        only, which is the last date of the trends' series (:mod:`graph.analysis.present`):
+        earlier dates are published as trends (:mod:`graph.analysis.trends`)."""
         from graph.analysis.publishable import publishable_answer
 
-        return publishable_answer(context, question, neighbourhoods)
+        return publishable_answer(self.analyst, question, neighbourhoods, version=version)
 
     def serialised(
         self, version: int, key: tuple[object, ...], build: Callable[[], BaseModel]

@@ -58,9 +58,9 @@ from api.web.deps import (
 )
 from api.web.errors import PAGES_PREFIX, not_found
 from graph.analysis.aggregates import MIN_CELL, ROUNDING, TABLES, AggregateTable
-from graph.analysis.aggregates import aggregate as aggregate_table
 from graph.analysis.context import NetworkContext
 from graph.analysis.engine import CATALOGUE
+from graph.analysis.present import present_table
 from graph.analysis.results import Answer, Lang, Scope
 from visualise import OVERLAY_QUESTIONS, ColourMode, build_map
 from visualise.downloads import aggregate_csv, answer_csv
@@ -432,7 +432,7 @@ def tables_page(
 def _table(found: Services, who: Caller, table: str, neighbourhood: list[str]) -> AggregateTable:
     if table not in TABLES:
         raise not_found()
-    result = aggregate_table(found.analyst.context(), table, tuple(neighbourhood) or None)
+    result = present_table(found.analyst, table, tuple(neighbourhood) or None)
     record(found, who, Action.AGGREGATE, ObjectKind.TABLE, table)
     return result
 

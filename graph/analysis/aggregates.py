@@ -31,8 +31,13 @@ A whole table is worked out once per network context (a graph version) and every
 request, for it or any selection of it, reads from that: at a million residents the first
 takes a pass over everyone, the next a few milliseconds.
 
-Not covered: comparing tables of two graph versions (one person more or less); rounding blurs
-such differences but does not rule them out.
+What leaves for a role that may not see persons now reads these tables through
+:mod:`graph.analysis.present`: where the store has a dated history, the present is the last
+date of the trends' series and its tables are worked out there, under rules 6 and 7 of
+:mod:`graph.analysis.disclosure` besides; without one, they are the tables worked out here.
+
+Not covered: comparing tables of two graph versions (one person more or less) where they are
+no dates of a series; rounding blurs such differences but does not rule them out.
 
 >>> import networkx as nx
 >>> fabric = nx.Graph()
@@ -97,6 +102,7 @@ __all__ = [
     "TableSpec",
     "aggregate",
     "published_values",
+    "table_spec",
     "worked_out",
 ]
 
@@ -469,6 +475,14 @@ def aggregate(
 
     ``min_cell`` may be raised above :data:`MIN_CELL`, never lowered below it.
     """
+    spec = table_spec(table_name, min_cell=min_cell)
+    whole = _WHOLE_TABLES.table(context, spec, min_cell)
+    return _publish(context, spec, whole, neighbourhoods, min_cell)
+
+
+def table_spec(table_name: str, *, min_cell: int = MIN_CELL) -> TableSpec:
+    """The table ``table_name`` of :data:`TABLES`, or a refusal naming them; refused too with a
+    ``min_cell`` below :data:`MIN_CELL`."""
     spec = TABLES.get(table_name)
     if spec is None:
         known = ", ".join(TABLES)

@@ -13,9 +13,13 @@ neighbourhood and theme. An opportunity whose count the table does not publish a
 count under :data:`~graph.analysis.disclosure.MIN_CELL`, possible when
 ``WIJKGRAAF_OPPORTUNITY_MIN_RESIDENTS`` is set below it) is left out, because its presence
 alone would tell that a few residents share the need. The order and the scores follow the
-published counts, so they tell nothing the counts do not.
+published counts, so they tell nothing the counts do not. The needs table is read as the
+present publishes it (:func:`graph.analysis.present.present_values`): the last date of the
+series of the trends, where the store has one.
 
 >>> import networkx as nx
+>>> from graph.analysis.aggregates import published_values
+>>> from graph.analysis.context import NetworkContext
 >>> from graph.analysis.results import Item, Reason, Scope
 >>> fabric = nx.Graph()
 >>> fabric.add_nodes_from(
@@ -26,14 +30,15 @@ published counts, so they tell nothing the counts do not.
 ...               data={"residents": 14, "neighbourhood": "BU1", "theme": "schulden"})
 >>> answer = Answer(question="recommendations", scope=Scope(), version=1, items=[
 ...     Item(id="BU1:schulden", kind="opportunity", name="", score=14.0, reasons=[need])])
->>> [(item.score, item.reasons[0].data["residents"]) for item in published(answer, context).items]
+>>> needs = published_values(context, NEEDS_TABLE)
+>>> [(item.score, item.reasons[0].data["residents"]) for item in published(answer, needs).items]
 [(1.0, 15)]
 """
 
 from __future__ import annotations
 
-from graph.analysis.aggregates import published_values, worked_out
-from graph.analysis.context import NetworkContext
+from collections.abc import Mapping
+
 from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL
 from graph.analysis.results import Answer, Item
@@ -43,10 +48,10 @@ NEEDS_TABLE = "needs_by_neighbourhood_and_theme"
 COUNTED_REASONS = frozenset({"uncovered_need"})
 
 
-def published(answer: Answer, context: NetworkContext) -> Answer:
+def published(answer: Answer, needs: Mapping[Key, int | None]) -> Answer:
     """``answer`` with every count of persons as the publishable tables publish it (see the
-    module docstring); items without such a count are unchanged."""
-    needs = published_values(context, NEEDS_TABLE)
+    module docstring), ``needs`` being every entry of :data:`NEEDS_TABLE` as published (None:
+    hidden); items without such a count are unchanged."""
     items: list[tuple[int | None, Item]] = []
     for item in answer.items:
         counted = [reason for reason in item.reasons if reason.code in COUNTED_REASONS]
@@ -77,14 +82,8 @@ def published(answer: Answer, context: NetworkContext) -> Answer:
     )
 
 
-def ready(context: NetworkContext) -> bool:
-    """Whether :func:`published` can work from tables already worked out for ``context``
-    (milliseconds), rather than a pass over everyone."""
-    return worked_out(context, NEEDS_TABLE)
-
-
 def _published_count(
-    data: dict[str, object], needs: dict[Key, int | None]
+    data: dict[str, object], needs: Mapping[Key, int | None]
 ) -> tuple[int | None, bool]:
     """The published value of a reason's count (None: hidden), and whether the item may be
     shown at all (not when its true count is one the tables never publish)."""

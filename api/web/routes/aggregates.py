@@ -10,7 +10,8 @@ from api.access.audit import Action, ObjectKind, Result, Role
 from api.web.deps import Caller, Codes, Found, allow, record
 from api.web.errors import ERROR_RESPONSES, not_found
 from api.web.schemas import QuestionInfo
-from graph.analysis.aggregates import TABLES, AggregateTable, aggregate
+from graph.analysis.aggregates import TABLES, AggregateTable
+from graph.analysis.present import present_table
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -35,9 +36,10 @@ def aggregate_table(
 ) -> AggregateTable:
     """One table: distinct persons per cell, cells under 10 hidden (and what would give them
     away), counts of persons rounded to 5; counts of initiatives and organisations as they
-    are."""
+    are. Of the present, which is the last date of the trends' series: no cell differs from
+    the last quarter's by 1 to 9 persons, and none is published that the quarter hid."""
     if table not in TABLES:
         raise not_found()
-    result = aggregate(found.analyst.context(), table, tuple(neighbourhood) or None)
+    result = present_table(found.analyst, table, tuple(neighbourhood) or None)
     record(found, who, Action.AGGREGATE, ObjectKind.TABLE, table, Result.OK)
     return result
