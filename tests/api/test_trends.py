@@ -1,6 +1,7 @@
 """Trends for policymakers (issue 16): each question's publishable tables per quarter through
 the API, the pages, their CSV and the command line, on a dated history of the sample; never a
-person, an id or a name, and only for a policymaker or an administrator."""
+person, an id or a name, and only for a policymaker or an administrator. The present's tables
+are the series' last date: no present cell differs from the last quarter's by 1 to 9 persons."""
 
 from __future__ import annotations
 
@@ -13,13 +14,22 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api.cli import main
+from graph.analysis.aggregates import TABLES, AggregateCell, _members
+from graph.analysis.context import NetworkContext
 from graph.analysis.publishable import QUESTION_TABLES
 from graph.settings import Settings, settings_environment
 from graph.store import GraphStore
 from tests.api.browsing import sign_in
 from tests.api.conftest import Api, api_settings, serving
 from tests.api.test_publishable import PSEUDONYM, _names, _no_person_in
-from tests.graph.analysis.trend_history import HOOD, QUARTERS, import_history
+from tests.graph.analysis.test_disclosure_over_time import key_of, nested_change
+from tests.graph.analysis.trend_history import (
+    HOOD,
+    LATEST_HOOD,
+    QUARTERS,
+    import_history,
+    import_present,
+)
 
 
 @pytest.fixture
@@ -27,6 +37,16 @@ def api(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator
     """The app on four quarters of the sample's history, with a key per role."""
     settings = api_settings(store_settings, tmp_path)
     import_history(store, settings, tmp_path / "history")
+    with serving(store, settings) as api:
+        yield api
+
+
+@pytest.fixture
+def api_now(store: GraphStore, store_settings: Settings, tmp_path: Path) -> Iterator[Api]:
+    """The app on the four quarters and what came after the last (the present)."""
+    settings = api_settings(store_settings, tmp_path)
+    import_history(store, settings, tmp_path / "history")
+    import_present(store, settings, tmp_path / "history")
     with serving(store, settings) as api:
         yield api
 
@@ -155,3 +175,40 @@ def test_the_command_line_prints_the_trend_as_the_api_gives_it(api: Api) -> None
     _no_person_in(text.output, _names(api))
     wrong = runner.invoke(main, ["--db", settings.db, "trends", "isolated", "--from", "morgen"])
     assert wrong.exit_code == 1 and "JJJJ-MM-DD" in wrong.output
+
+
+def test_the_present_differs_from_the_last_quarter_by_no_small_count(api_now: Api) -> None:
+    """Every table of every question, as ``/aggregates/{table}`` publishes it now beside the
+    last quarter of its trend: where both publish a count of persons whose people hold one
+    another, they differ by 0 or by 10 or more; the four newcomers' need is hidden for its
+    change. The publishable answers publish the present's tables the same way."""
+    api = api_now
+    last = NetworkContext.load(api.store, as_of=QUARTERS[-1])
+    now = NetworkContext.load(api.store)
+    hidden_for_change = []
+    for question, names in QUESTION_TABLES.items():
+        trend = api.get("policymaker", f"/trends/{question}").json()
+        assert trend["data_to"] == "2026-02-10" and trend["quarters"][-1]["as_of"] == QUARTERS[-1]
+        answer = api.get("policymaker", f"/questions/{question}/publishable").json()
+        for name, december, published in zip(
+            names, trend["quarters"][-1]["tables"], answer["tables"], strict=True
+        ):
+            spec = TABLES[name]
+            present = api.get("policymaker", f"/aggregates/{name}").json()
+            assert present["cells"] == published["cells"]
+            before_counts, now_counts = spec.count(last), spec.count(now)
+            before = _members(before_counts, sorted(before_counts.rows), totals=spec.totals)
+            people = _members(now_counts, sorted(now_counts.rows), totals=spec.totals)
+            then = {
+                key_of(spec, AggregateCell(**cell)): cell["value"] for cell in december["cells"]
+            }
+            for cell in present["cells"]:
+                key = key_of(spec, AggregateCell(**cell))
+                if cell["reason"] == "change":
+                    hidden_for_change.append((name, key))
+                if not cell["persons"] or cell["value"] is None or not then.get(key):
+                    continue
+                between = nested_change(before.get(key, set()), people[key])
+                assert between is None or between == 0 or between >= 10, (name, key, between)
+    newcomers = ("opportunities_by_neighbourhood_and_theme", (LATEST_HOOD, "schulden"))
+    assert newcomers in hidden_for_change

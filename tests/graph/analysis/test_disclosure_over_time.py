@@ -11,6 +11,10 @@ other) may be shown to be 1 to 9 persons.
 The audit can fail: the same quarters published one by one, each as the tables of one date
 are (without rule 6 of graph/analysis/disclosure.py), give away the three residents who came
 to stand alone in Havenkwartier in the second quarter, and the audit says so.
+
+The present is the series' last date (graph/analysis/present.py): its tables, as every route
+publishes them, hide a cell December published that grew by 1 to 9 persons since, and all
+December hid; without a history they are the tables of one date.
 """
 
 from __future__ import annotations
@@ -19,20 +23,37 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis.aggregates import TABLES, _members, published_values
+from graph.analysis.aggregates import (
+    TABLES,
+    AggregateCell,
+    TableSpec,
+    _members,
+    aggregate,
+    published_values,
+)
 from graph.analysis.context import NetworkContext
 from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL, Suppression
+from graph.analysis.engine import Analyst
+from graph.analysis.present import present_table, present_values
+from graph.analysis.publishing import NEEDS_TABLE
 from graph.analysis.series import SERIES_TABLES, protected_series
 from graph.settings import Settings
 from graph.store import GraphStore
+from importers.load import ImportOptions, run_import
+from importers.synthetic import sample_files
 from tests.graph.analysis.test_disclosure_joint import (
     Entry,
     _person,
     largest_hidden,
     largest_rests,
 )
-from tests.graph.analysis.trend_history import QUARTERS, import_history
+from tests.graph.analysis.trend_history import (
+    LATEST_HOOD,
+    QUARTERS,
+    import_history,
+    import_present,
+)
 
 Published = dict[str, dict[Key, int | None]]  # table -> entry -> published value
 
@@ -125,3 +146,88 @@ def test_the_audit_finds_the_quarters_published_one_by_one(
         if outer[0] == june and inner[0] == march and len(members[outer] - members[inner]) == 3
     ]
     assert given_away, f"the three June newcomers are shown: {sorted(map(str, across))[:5]}"
+
+
+def key_of(spec: TableSpec, cell: AggregateCell) -> Key:
+    """The entry a published cell is."""
+    row = cell.dimensions.get(spec.dimensions[0])
+    column = cell.dimensions.get(spec.dimensions[1]) if len(spec.dimensions) > 1 else None
+    return (row, column)
+
+
+def nested_change(before: set[str], now: set[str]) -> int | None:
+    """The number of persons between two counts whose people hold one another, else None."""
+    if before <= now or now <= before:
+        return abs(len(now) - len(before))
+    return None
+
+
+class _Analyst(Analyst):
+    """An analyst that notes the dates whose network it is asked for."""
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__(store)
+        self.dates: list[str] = []
+
+    def context_as_of(self, as_of: str, within: tuple[str, ...] = ()) -> NetworkContext:
+        self.dates.append(as_of)
+        return super().context_as_of(as_of, within)
+
+
+def test_the_present_is_the_last_date_of_the_series(
+    store: GraphStore, store_settings: Settings, tmp_path: Path
+) -> None:
+    """Four residents came after December with a need December counted: every count of
+    persons December published that grew or shrank by 1 to 9 persons since is hidden in the
+    present as every route publishes it (rule 6), and so is everything December hid while it
+    counts anyone (rule 7). The quarters publish the same as without the present."""
+    import_history(store, store_settings, tmp_path)
+    import_present(store, store_settings, tmp_path)
+    analyst = Analyst(store)
+    quarters = [analyst.context_as_of(day) for day in QUARTERS]
+    series = protected_series(quarters)
+    december, last = series[-1], quarters[-1]
+    now = analyst.context()
+    changed: list[tuple[str, Key]] = []
+    for name in SERIES_TABLES:
+        spec = TABLES[name]
+        published = {key_of(spec, c): c.value for c in present_table(analyst, name).cells}
+        assert published == present_values(analyst, name)
+        counts, earlier = spec.count(now), spec.count(last)
+        people = _members(counts, sorted(counts.rows), totals=spec.totals)
+        before = _members(earlier, sorted(earlier.rows), totals=spec.totals)
+        for key, value in december[name].published.items():
+            between = nested_change(before[key], people.get(key, set()))
+            if value and spec.persons(key) and between and between < MIN_CELL:
+                assert published.get(key) is None, (name, key)
+                changed.append((name, key))
+        for key in december[name].hidden:
+            if people.get(key):
+                assert published[key] is None, f"{name} {key}: hidden in December, not now"
+    opportunities = ("opportunities_by_neighbourhood_and_theme", (LATEST_HOOD, "schulden"))
+    assert opportunities in changed, f"the newcomers' need: {changed}"
+    needs = present_values(analyst, NEEDS_TABLE)
+    assert needs[(LATEST_HOOD, "schulden")] is None, "the needs table keeps the same secret"
+    longer = protected_series(quarters, present=now)
+    assert len(longer) == len(QUARTERS) + 1
+    assert [{n: w.published for n, w in ws.items()} for ws in longer[:-1]] == [
+        {n: w.published for n, w in ws.items()} for ws in series
+    ], "the quarters publish the same with the present after them"
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-02-10"], ids=["undated", "no-quarter-end"])
+def test_without_a_history_the_present_is_the_tables_of_one_date(
+    store: GraphStore, store_settings: Settings, as_of: str | None
+) -> None:
+    """No import said its date, or no quarter ended by the last it said: the present's
+    tables are those of one date, and no network of an earlier date is loaded for them."""
+    run_import(store, store_settings, sample_files(), ImportOptions(as_of=as_of))
+    analyst = _Analyst(store)
+    context = analyst.context()
+    for name in TABLES:
+        assert present_table(analyst, name) == aggregate(context, name), name
+        assert present_table(analyst, name, ("BU99990101",)) == aggregate(
+            context, name, ("BU99990101",)
+        )
+    assert present_values(analyst, NEEDS_TABLE) == published_values(context, NEEDS_TABLE)
+    assert analyst.dates == []
