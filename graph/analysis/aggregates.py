@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -255,6 +256,10 @@ def _protected(
         alone = _alone(context, spec, true, min_cell)
         for key, why in (changed or {}).items():
             alone.setdefault(key, why)
+        if spec.area_rows:
+            _area_rows(context, spec, members, alone, min_cell)
+        for name in spec.compared:
+            _apart(context, spec, members, alone, TABLES[name], min_cell)
         return _Whole(rows, counts.columns, true, alone, None, _shown(spec, true, alone))
     hidden = protect(
         true, rows, counts.columns, min_cell=min_cell, persons=spec.persons, changed=changed
@@ -273,7 +278,8 @@ def _overlapping(true: dict[Key, int], rows: Sequence[str], columns: Sequence[st
     than what its lines say, and the atoms of :mod:`graph.analysis.atoms` are audited."""
     across = sum(true[(row, None)] for row in rows) != true[(None, None)]
     return across or any(
-        sum(true[(row, column)] for column in columns) != true[(row, None)] for row in rows
+        sum(true[(row, column)] for column in columns) != true[(row, None)]
+        for row in (rows if columns else ())
     )
 
 
@@ -407,9 +413,80 @@ def _alone(
                 continue
             if key in outer.hidden:
                 hidden[key] = outer.hidden[key]
-            elif spec.persons(key) and 0 < outer.true[key] - n < min_cell:
+            elif spec.persons(key) and 0 < outer.true.get(key, n) - n < min_cell:
                 hidden[key] = Suppression.DIFFERENCE  # a rest of things is published anyway
     return hidden
+
+
+def _area_rows(
+    context: NetworkContext,
+    spec: TableSpec,
+    members: dict[Key, set[str]],
+    hidden: dict[Key, Suppression],
+    min_cell: int,
+) -> None:
+    """What the wijk and gemeente rows of a table :attr:`TableSpec.area_rows` hide besides
+    rule 1: a row that adds up the rows within it (and whoever is recorded at the area itself)
+    is published only when it tells nothing they do not. So it is hidden where a row within
+    it is hidden, or where those recorded at the area itself, its rows within left out, are 1
+    to ``min_cell - 1`` persons; a wijk before its gemeente. With every part published, any
+    difference it makes with them, or with the same area in the table it lies within, is a
+    sum of parts of 0 or at least ``min_cell``."""
+    rows = {row for row, _ in members if row}
+    parent = {row: str(context.areas.get(row, {}).get("parent") or "") for row in rows}
+    within: dict[str, list[str]] = {}
+    for row, up in parent.items():
+        if up in rows:
+            within.setdefault(up, []).append(row)
+
+    def depth(code: str) -> int:
+        steps = 0
+        while code := parent.get(code, ""):
+            steps += 1
+        return steps
+
+    for area in sorted(within, key=lambda code: (-depth(code), code)):
+        for key, ids in members.items():
+            column = key[1]
+            if key[0] != area or not ids or key in hidden:
+                continue
+            parts = [(inner, column) for inner in within[area]]
+            rest = ids - set().union(*(members.get(part, set()) for part in parts))
+            small = spec.persons(key) and 0 < len(rest) < min_cell
+            if small or any(part in hidden for part in parts):
+                hidden[key] = Suppression.SCOPE_TOTAL
+
+
+def _apart(
+    context: NetworkContext,
+    spec: TableSpec,
+    members: dict[Key, set[str]],
+    hidden: dict[Key, Suppression],
+    other: TableSpec,
+    min_cell: int,
+) -> None:
+    """Hide each count of persons of this table (without totals) that holds, or lies within,
+    the people of a published count of persons of ``other`` with 1 to ``min_cell - 1``
+    persons between them (:attr:`TableSpec.compared`). Hidden here, it has no line that
+    bounds it, so the difference can be anything."""
+    # worked out here, not read from the cache: its lock is held while this table is made
+    counts = other.count(context)
+    theirs = _members(counts, sorted(counts.rows), totals=other.totals)
+    shown = _whole(context, other, min_cell, counts=counts).published
+    sized = sorted(
+        (len(ids), frozenset(ids))
+        for key, ids in theirs.items()
+        if ids and other.persons(key) and shown.get(key)
+    )
+    sizes = [size for size, _ in sized]
+    for key, ids in members.items():
+        if key in hidden or not spec.persons(key) or len(ids) < min_cell:
+            continue
+        near = sized[
+            bisect_right(sizes, len(ids) - min_cell) : bisect_left(sizes, len(ids) + min_cell)
+        ]
+        if any(size != len(ids) and (ids < them or them < ids) for size, them in near):
+            hidden[key] = Suppression.DIFFERENCE
 
 
 class _LastContext:

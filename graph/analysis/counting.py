@@ -21,7 +21,7 @@ turns these into tables and :mod:`graph.analysis.disclosure` decides what may be
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from graph.analysis.collective import ACTIVE
@@ -156,3 +156,29 @@ def count_isolated_needs(context: NetworkContext) -> Counts:
         if key[1] is not None:
             counts.members[key] = {r for r in residents if r in isolated}
     return counts
+
+
+def with_areas_around(
+    count: Callable[[NetworkContext], Counts],
+) -> Callable[[NetworkContext], Counts]:
+    """``count`` with a row besides for every wijk and gemeente around its rows: the distinct
+    members of the rows within it, column by column (and those recorded at it, if it is a row
+    already). What such a row may publish is :func:`graph.analysis.aggregates._area_rows`."""
+
+    def counted(context: NetworkContext) -> Counts:
+        counts = count(context)
+        homes = sorted(counts.rows)
+        columns: list[str | None] = [*counts.columns] or [None]
+        for home in homes:
+            code = str(context.areas.get(home, {}).get("parent") or "")
+            while code:
+                counts.rows.add(code)
+                for column in columns:
+                    if members := counts.members.get((home, column)):
+                        counts.members[(code, column)] |= members
+                code = str(context.areas.get(code, {}).get("parent") or "")
+        return counts
+
+    counted.__name__ = counted.__qualname__ = count.__name__
+    counted.__doc__ = count.__doc__
+    return counted

@@ -1,5 +1,7 @@
 """How fragile each neighbourhood's network is: the bridges question (DOMAIN.md, question 1) as
-indicators a policymaker may read, one row per neighbourhood where residents live.
+indicators a policymaker may read, one row per neighbourhood where residents live and one per
+wijk and gemeente around them (a wijk's network is that of its buurten together, with the
+ties between them: no sum of its buurten's rows).
 
 Each row is worked out on that neighbourhood's part of the network, as the bridges question
 sees it when asked about the neighbourhood alone (``context.scoped``: who and what is located
@@ -63,17 +65,34 @@ def counts_persons(key: Key) -> bool:
     return key[1] in PERSON_INDICATORS
 
 
+def _with_areas_around(context: NetworkContext, homes: set[str]) -> list[str]:
+    """The ``homes`` and every area they lie within (their wijk, their gemeente), sorted.
+
+    >>> areas = {"BU1": {"parent": "WK1"}, "WK1": {"parent": "GM1"}, "GM1": {"parent": ""}}
+    >>> _with_areas_around(NetworkContext(1, nx.Graph(), areas=areas), {"BU1"})
+    ['BU1', 'GM1', 'WK1']
+    """
+    found: set[str] = set()
+    for home in homes:
+        code = home
+        while code and code not in found:
+            found.add(code)
+            code = str(context.areas.get(code, {}).get("parent") or "")
+    return sorted(found)
+
+
 def neighbourhood_networks(context: NetworkContext) -> Iterator[tuple[str, nx.Graph]]:
-    """Each neighbourhood where residents live, with its part of the network as
-    ``context.scoped`` cuts it for that neighbourhood alone, made in one pass over the network
-    (and not kept in the context, as scoped parts are)."""
+    """Each neighbourhood where residents live, and each wijk and gemeente around them, with
+    its part of the network as ``context.scoped`` cuts it for that area alone (a wijk's holds
+    its buurten), made in one pass over the network (and not kept in the context, as scoped
+    parts are)."""
     fabric = context.fabric
     nodes = fabric.nodes
     by_area: defaultdict[str, list[str]] = defaultdict(list)
     for node, data in fabric.nodes(data=True):
         if where := data.get("neighbourhood"):
             by_area[str(where)].append(node)
-    for home in sorted({home for _, home in located(context, "Resident")}):
+    for home in _with_areas_around(context, {home for _, home in located(context, "Resident")}):
         inside = [n for area in context.area_codes((home,)) for n in by_area.get(area, ())]
         keep = set(inside)
         keep.update(

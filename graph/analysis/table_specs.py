@@ -27,6 +27,7 @@ from graph.analysis.counting import (
     count_needs,
     count_participants,
     count_residents,
+    with_areas_around,
 )
 from graph.analysis.fragility import count_fragility, counts_persons
 from graph.analysis.introduction_counts import count_happened, count_proposed
@@ -149,6 +150,15 @@ class TableSpec:
     #: table hides is hidden here too, and so is one whose rest (that table's cell less this
     #: one) would be a count of 1 to ``min_cell - 1`` persons, worked out by subtraction
     within: str | None = None
+    #: whether the rows (a table without totals, counted by home) have a row besides for
+    #: every wijk and gemeente around them, the distinct members of what lies within
+    #: (:func:`~graph.analysis.counting.with_areas_around`), published only when the rows
+    #: within are (:func:`graph.analysis.aggregates._area_rows`)
+    area_rows: bool = False
+    #: tables whose counts of persons may hold this one's or lie within them, at any entry
+    #: (not the same key): a count here is hidden where its difference from a published one
+    #: there would be 1 to ``min_cell - 1`` persons (:func:`graph.analysis.aggregates._apart`)
+    compared: tuple[str, ...] = ()
     #: what a reader should know to read the table right, beside its title (Dutch, English)
     note_nl: str = ""
     note_en: str = ""
@@ -176,6 +186,7 @@ _HOOD, _THEME, _SECTOR = Dimension.NEIGHBOURHOOD, Dimension.THEME, Dimension.SEC
 NEEDS = "needs_by_neighbourhood_and_theme"
 INTRODUCTIONS = "introductions_proposed_by_neighbourhood"
 UNUSED = "unused_strengths_by_neighbourhood_and_skill"
+ISOLATED = "isolated_by_neighbourhood_and_signal"
 
 #: What a reader of the five-O tables per theme should know (Dutch, English).
 _FIVE_O_THEME_NOTE = (
@@ -231,7 +242,7 @@ TABLES: dict[str, TableSpec] = {
             _none,
         ),
         TableSpec(
-            "isolated_by_neighbourhood_and_signal",
+            ISOLATED,
             "Bewoners die alleen staan per buurt en signaal",
             "Isolated residents per neighbourhood and signal",
             "bewoners",
@@ -246,8 +257,9 @@ TABLES: dict[str, TableSpec] = {
             "bewoners",
             "residents",
             (_HOOD, _THEME),
-            count_isolated_needs,
+            with_areas_around(count_isolated_needs),
             totals=False,
+            area_rows=True,
             within=NEEDS,
         ),
         TableSpec(
@@ -258,8 +270,9 @@ TABLES: dict[str, TableSpec] = {
             "bewoners",
             "residents",
             (_HOOD, _THEME),
-            count_opportunities,
+            with_areas_around(count_opportunities),
             totals=False,
+            area_rows=True,
             linked=NEEDS,
         ),
         TableSpec(
@@ -336,6 +349,9 @@ TABLES: dict[str, TableSpec] = {
             count_fragility,
             counts_persons,
             totals=False,
+            # residents outside the largest part of a whole wijk's network are mostly its
+            # isolated residents: no count may be a few more or fewer than one of those
+            compared=(ISOLATED,),
         ),
         TableSpec(
             UNUSED,
@@ -355,8 +371,9 @@ TABLES: dict[str, TableSpec] = {
             "bewoners",
             "residents",
             (_HOOD, Dimension.SKILL),
-            count_unused_nearby,
+            with_areas_around(count_unused_nearby),
             totals=False,
+            area_rows=True,
             within=UNUSED,
             note_nl="Elke cel is een deel van dezelfde cel in de tabel van onbenutte krachten: "
             "wie daar met een initiatief in de eigen buurt of wijk te koppelen is, zoals de "

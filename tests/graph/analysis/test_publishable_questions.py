@@ -71,8 +71,22 @@ def test_the_isolated_needs_table_counts_the_isolated_answer_per_need(
             for theme in themes:
                 expected[(home, theme)] = expected.get((home, theme), 0) + 1
     true = _whole(sample, TABLES[ISOLATED_NEEDS], MIN_CELL).true
-    assert {key: n for key, n in true.items() if n} == expected
+    assert {key: n for key, n in true.items() if n and key[0] in BUURTEN} == expected
     assert sum(expected.values()) >= 10, "the sample's isolated residents have needs"
+    _areas_add_up(true)
+
+
+#: the sample's buurten, all in Vlinderwijk, the one wijk of Wijkgraafstad
+BUURTEN = ("BU99990101", "BU99990102", "BU99990103")
+
+
+def _areas_add_up(true: dict[tuple[str | None, str | None], int]) -> None:
+    """A table with rows for the wijk and the gemeente: each adds up the buurten (every
+    resident lives in one), column by column."""
+    columns = {column for _, column in true}
+    for area in ("WK999901", "GM9999"):
+        for column in columns:
+            assert true[(area, column)] == sum(true[(b, column)] for b in BUURTEN), column
 
 
 def test_an_isolated_needs_cell_never_leaves_a_small_rest_of_the_needs_cell(
@@ -131,7 +145,9 @@ def test_the_opportunities_table_counts_what_the_question_finds(sample: NetworkC
     }
     assert found[("BU99990102", "schulden")] == 14, "Havenkwartier × schulden is open"
     true = _whole(sample, TABLES[OPPORTUNITIES], MIN_CELL).true
-    assert {key: n for key, n in true.items() if n} == found
+    assert {key: n for key, n in true.items() if n and key[0] in BUURTEN} == found
+    _areas_add_up(true)
+    true = {key: n for key, n in true.items() if key[0] in BUURTEN}
     # the question lists the open needs of at least ten residents: the same as the table's
     listed = answer_opportunities(sample, Scope(), limit=10_000).summary["opportunities"]
     assert listed == sum(1 for n in true.values() if n >= MIN_CELL)
@@ -147,11 +163,18 @@ def test_the_opportunities_table_shows_the_needs_tables_cells(sample: NetworkCon
     for cell in table.cells:
         if cell.value == 0:
             continue
+        if cell.dimensions["neighbourhood"] not in BUURTEN:  # the wijk and the gemeente
+            parts = [table.cell(neighbourhood=b, theme=cell.dimensions["theme"]) for b in BUURTEN]
+            assert cell.suppressed == any(part.suppressed for part in parts), cell.dimensions
+            continue
         same = needs.cell(**cell.dimensions)
         assert (cell.value, cell.suppressed) == (same.value, same.suppressed), cell.dimensions
         shown += not cell.suppressed
     assert shown == 1  # Havenkwartier × schulden, 15 (14 rounded)
     assert table.cell(neighbourhood="BU99990102", theme="schulden").value == 15
+    # the one open need of ten or more, in the wijk and the gemeente too
+    assert table.cell(neighbourhood="WK999901", theme="schulden").value == 15
+    assert table.cell(neighbourhood="GM9999", theme="schulden").value == 15
     assert table.names["theme"]["schulden"].nl  # type: ignore[index]
 
 
@@ -269,7 +292,10 @@ def test_the_fragility_table_measures_what_the_bridges_question_finds(
 ) -> None:
     true = _whole(sample, TABLES[FRAGILITY], MIN_CELL).true
     networks = dict(neighbourhood_networks(sample))
-    assert sorted(networks) == ["BU99990101", "BU99990102", "BU99990103"]
+    # each buurt, and the wijk and the gemeente around them: Vlinderwijk is the whole sample
+    buurten = ["BU99990101", "BU99990102", "BU99990103"]
+    assert sorted(networks) == [*buurten, "GM9999", "WK999901"]
+    assert set(networks["WK999901"].edges) > set().union(*(networks[b].edges for b in buurten))
     for home, graph in networks.items():
         scope = Scope(neighbourhoods=(home,))
         scoped = sample.scoped(scope)
@@ -300,6 +326,9 @@ def test_the_fragility_table_hides_small_counts_of_residents_only(sample: Networ
         assert cell.persons == (key[1] in ("outside_largest", "cut_off"))
         if cell.persons:  # residents: rounded to 5, never 1 to 9
             assert cell.value is None or (cell.value % 5 == 0 and cell.value not in range(1, 10))
+            if cell.reason == Suppression.DIFFERENCE:  # a few more or fewer than the isolated
+                assert key[0] not in BUURTEN and true[key] >= MIN_CELL
+                continue
             assert cell.suppressed == (0 < true[key] < MIN_CELL)
         else:  # ties and communities, as they are
             assert cell.value == true[key]

@@ -67,8 +67,12 @@ def _matchable_nearby(context: NetworkContext) -> Counter[tuple[str, str]]:
 
 
 def test_the_nearby_table_counts_whom_the_question_matches_nearby(sample: NetworkContext) -> None:
-    true = _whole(sample, TABLES[NEARBY], MIN_CELL).true
+    whole = _whole(sample, TABLES[NEARBY], MIN_CELL).true
+    true = {key: n for key, n in whole.items() if key[0] in BUURTEN}
     assert {key: n for key, n in true.items() if n} == dict(_matchable_nearby(sample))
+    for area in AREAS:  # the wijk's row and the gemeente's add up the buurten
+        for skill in {skill for _, skill in true}:
+            assert whole[(area, skill)] == sum(true[(b, skill)] for b in BUURTEN), skill
     # the coach's answer: whoever it matches in their buurt or wijk counts under that strength
     answer = answer_strengths(sample, Scope(), limit=10_000)
     matched = 0
@@ -93,13 +97,27 @@ def test_the_nearby_table_publishes_what_the_strengths_table_allows(
     table, unused = aggregate(sample, NEARBY), aggregate(sample, UNUSED)
     assert not table.totals and all(c.kind == "cell" and c.persons for c in table.cells)
     for cell in table.cells:
-        outer = unused.cell(**cell.dimensions)
-        if cell.value is None:
+        if cell.value is not None:
+            assert cell.value % 5 == 0 and cell.value not in range(1, 10)
+        if cell.dimensions["neighbourhood"] in AREAS:  # published where every buurt is
+            skill = cell.dimensions["skill"]
+            parts = [table.cell(neighbourhood=b, skill=skill) for b in BUURTEN]
+            if any(part.suppressed for part in parts):
+                assert cell.suppressed, cell.dimensions
             continue
-        assert cell.value % 5 == 0 and cell.value not in range(1, 10)
-        assert cell.value == 0 or cell.value == outer.value, cell.dimensions
-    assert {c.reason for c in table.cells if c.suppressed} == {Suppression.PRIMARY}
+        outer = unused.cell(**cell.dimensions)
+        if cell.value is not None:
+            assert cell.value == 0 or cell.value == outer.value, cell.dimensions
+    buurten = [c for c in table.cells if c.dimensions["neighbourhood"] in BUURTEN]
+    assert {c.reason for c in buurten if c.suppressed} == {Suppression.PRIMARY}
+    areas = {c.reason for c in table.cells if c.suppressed} - {c.reason for c in buurten}
+    assert areas <= {Suppression.SCOPE_TOTAL}
     assert table.note("nl") and table.note("en")
+
+
+#: the sample's buurten, and the wijk and gemeente around them
+BUURTEN = ("BU99990101", "BU99990102", "BU99990103")
+AREAS = ("WK999901", "GM9999")
 
 
 def _strengths_context(declined: int = 0) -> NetworkContext:
