@@ -141,10 +141,11 @@ def fragility(
         weakest = min(cuts, key=lambda node: (-cut_off_size(cuts[node]), node))
         found["cut_off"] = _cut_off_residents(graph, weakest)
     found["bridge_ties"] = {f"{a}|{b}" for a, b in metrics.bridge_edges(graph, ig=prepared)}
+    lifeworld = {node: context.in_lifeworld(node) for node in graph}  # once per node, not tie
     found["lifeworld_system_ties"] = {
         f"{a}|{b}" if a <= b else f"{b}|{a}"
         for a, b in graph.edges()
-        if a != b and context.in_lifeworld(a) != context.in_lifeworld(b)
+        if a != b and lifeworld[a] != lifeworld[b]
     }
     membership = metrics.communities(graph, seed=SEED, ig=prepared)
     groups = Counter(membership.values())
