@@ -23,7 +23,10 @@ weighs on both:
   lifetime): the first command of each kind loads, the others find the network in memory.
 
 Printed: per quarter the import's seconds, peak memory, and the store's size and growth; per
-question the seconds cold and warm of both, and the ratio as of / present.
+question the seconds cold and warm of both, and the ratio as of / present. Then the
+publishable form of each question on the present, which with a history is the last date of the
+trends' series (``graph/analysis/present.py``: the quarter ends' networks loaded and every
+table counted for each), cold, against the coach's answer cold in the same run.
 """
 
 from __future__ import annotations
@@ -181,6 +184,16 @@ def main() -> None:
                   f"{seconds['cold then'] / seconds['cold now']:>7.2f}"
                   f"{seconds['warm now']:>10.2f}{seconds['warm then']:>11.2f}"
                   f"{seconds['warm then'] / seconds['warm now']:>7.2f}")  # fmt: skip
+
+        print(f"\npublishable on the present after {args.quarters} quarters, cold")
+        print(f"{'question':<18}{'publishable':>12}{'coach':>8}{'ratio':>7}")
+        for question in QUESTIONS:
+            published = command(cold, "ask", question, "--publishable", "--json", cwd=ROOT)
+            if published.code != 0:
+                raise SystemExit(f"ask {question} --publishable failed: {published.stderr[-2000:]}")
+            coach = _median(times[(question, "cold now")])
+            print(f"{question:<18}{published.seconds:>11.2f}s{coach:>7.2f}s"
+                  f"{published.seconds / coach:>7.2f}")  # fmt: skip
     finally:
         if args.keep is not None:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
