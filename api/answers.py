@@ -226,7 +226,7 @@ class AnswerService:
         graph or the neighbourhoods asked (:mod:`graph.analysis.publishable`). Of the present
         only, which is the last date of the trends' series (:mod:`graph.analysis.present`):
         earlier dates are published as trends (:mod:`graph.analysis.trends`)."""
-        from graph.analysis.publishable import publishable_answer
+        from graph.analysis.present import publishable_answer
 
         return publishable_answer(self.analyst, question, neighbourhoods, version=version)
 

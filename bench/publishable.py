@@ -31,15 +31,11 @@ sys.path.insert(0, str(ROOT))
 from cold import BUURT, command  # noqa: E402 - bench/ is the script's folder
 
 from api.answers import AnswerService, Asking  # noqa: E402
-from graph.analysis.aggregates import (  # noqa: E402
-    TABLES,
-    _members,
-    _no_small_rest,
-    _overlapping,
-)
 from graph.analysis.disclosure import MIN_CELL, protect  # noqa: E402
 from graph.analysis.engine import Analyst  # noqa: E402
 from graph.analysis.publishable import QUESTION_TABLES  # noqa: E402
+from graph.analysis.table_specs import TABLES  # noqa: E402
+from graph.analysis.whole_tables import _members, _no_small_rest, _overlapping  # noqa: E402
 from graph.backends import open_store  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
 

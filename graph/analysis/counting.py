@@ -163,7 +163,7 @@ def with_areas_around(
 ) -> Callable[[NetworkContext], Counts]:
     """``count`` with a row besides for every wijk and gemeente around its rows: the distinct
     members of the rows within it, column by column (and those recorded at it, if it is a row
-    already). What such a row may publish is :func:`graph.analysis.aggregates._area_rows`."""
+    already). What such a row may publish is :func:`graph.analysis.whole_tables._area_rows`."""
 
     def counted(context: NetworkContext) -> Counts:
         counts = count(context)

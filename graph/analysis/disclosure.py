@@ -38,7 +38,7 @@ in this order, on the true counts of the whole table:
    :mod:`graph.analysis.atoms` works on the people with the same entries: while a hidden
    small count, or such a difference of 1 to ``min_cell - 1`` persons, can be told small,
    the entry that protects it with the fewest hidden is hidden too, and rules 1 to 4b run
-   again (:func:`graph.analysis.aggregates._no_small_rest`).
+   again (:func:`graph.analysis.whole_tables._no_small_rest`).
 5. **Rounding**: published counts of persons are rounded to the nearest multiple of
    :data:`ROUNDING` (5); other counts are published as they are.
 6. **Over time** (a table published for several dates, :mod:`graph.analysis.series`): a count
@@ -56,7 +56,7 @@ in this order, on the true counts of the whole table:
    hides, of mostly the same people); with every earlier hidden entry hidden again, a later
    table publishes less of each line, never more.
 
-Rules 1 to 4b are :func:`protect`, 4c is applied by :mod:`graph.analysis.aggregates`, rule 5
+Rules 1 to 4b are :func:`protect`, 4c is applied by :mod:`graph.analysis.whole_tables`, rule 5
 is :func:`rounded`, rule 6 :func:`changed`; rule 7
 is applied by :mod:`graph.analysis.series`.
 """

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING
 from graph.analysis.aggregates import (
     AggregateTable,
     _publish,
-    _Whole,
     aggregate,
     published_values,
     table_spec,
@@ -41,8 +40,11 @@ from graph.analysis.aggregates import (
 from graph.analysis.context import NetworkContext
 from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL
+from graph.analysis.publishable import PublishableAnswer, question_tables
+from graph.analysis.questions import QUESTION_TITLES
 from graph.analysis.series import _KEPT, protected_series
 from graph.analysis.trends import data_period, quarters
+from graph.analysis.whole_tables import _Whole
 
 if TYPE_CHECKING:
     from graph.analysis.engine import Analyst
@@ -141,3 +143,29 @@ class _Kept:
 
 
 _PRESENT = _Kept()
+
+
+def publishable_answer(
+    analyst: Analyst,
+    question: str,
+    neighbourhoods: tuple[str, ...] = (),
+    *,
+    version: int | None = None,
+) -> PublishableAnswer:
+    """``question``'s publishable tables of the present, for the whole graph or a selection
+    of it: the series' last date (:mod:`graph.analysis.present`). ``version``: the stored
+    graph's, if just read."""
+    names = question_tables(question)
+    title_nl, title_en = QUESTION_TITLES[question]
+    version = analyst.context(version=version).version  # one version for every table
+    tables = [
+        present_table(analyst, name, neighbourhoods or None, version=version) for name in names
+    ]
+    return PublishableAnswer(
+        question=question,
+        title_nl=title_nl,
+        title_en=title_en,
+        neighbourhoods=neighbourhoods,
+        version=version,
+        tables=tables,
+    )

@@ -4,8 +4,8 @@ A policymaker never sees a person, so a question's answer for them is not a rank
 people but the tables that count what the question finds, per neighbourhood and per theme or
 signal, under the one disclosure policy (:mod:`graph.analysis.publishing`,
 :mod:`graph.analysis.disclosure`). :data:`QUESTION_TABLES` says which tables answer which
-question; :func:`publishable_answer` reads them as the present publishes them (the last date
-of the series, :mod:`graph.analysis.present`) for the whole graph or some neighbourhoods.
+question; :func:`graph.analysis.present.publishable_answer` reads them as the present
+publishes them (the last date of the series) for the whole graph or some neighbourhoods.
 
 >>> sorted(QUESTION_TABLES)[:2]
 ['bridges', 'five-o']
@@ -13,16 +13,10 @@ of the series, :mod:`graph.analysis.present`) for the whole graph or some neighb
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel
 
 from graph.analysis.aggregates import AggregateTable
-from graph.analysis.questions import QUESTION_TITLES
 from graph.errors import NotFoundError
-
-if TYPE_CHECKING:
-    from graph.analysis.engine import Analyst
 
 #: The publishable tables of each network question, in the order a page shows them.
 QUESTION_TABLES: dict[str, tuple[str, ...]] = {
@@ -75,32 +69,3 @@ def question_tables(question: str) -> tuple[str, ...]:
             f"Unknown question {question!r}; choose from: {known}.",
         )
     return names
-
-
-def publishable_answer(
-    analyst: Analyst,
-    question: str,
-    neighbourhoods: tuple[str, ...] = (),
-    *,
-    version: int | None = None,
-) -> PublishableAnswer:
-    """``question``'s publishable tables of the present, for the whole graph or a selection
-    of it: the series' last date (:mod:`graph.analysis.present`). ``version``: the stored
-    graph's, if just read."""
-    # the present is the last date of a series of this module's tables: imported here
-    from graph.analysis.present import present_table
-
-    names = question_tables(question)
-    title_nl, title_en = QUESTION_TITLES[question]
-    version = analyst.context(version=version).version  # one version for every table
-    tables = [
-        present_table(analyst, name, neighbourhoods or None, version=version) for name in names
-    ]
-    return PublishableAnswer(
-        question=question,
-        title_nl=title_nl,
-        title_en=title_en,
-        neighbourhoods=neighbourhoods,
-        version=version,
-        tables=tables,
-    )

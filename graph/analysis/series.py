@@ -38,17 +38,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from graph.analysis.aggregates import (
-    TABLES,
-    AggregateTable,
-    _members,
-    _publish,
-    _Whole,
-    _whole,
-)
+from graph.analysis.aggregates import TABLES, AggregateTable, _publish
 from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL, Suppression, changed
 from graph.analysis.publishable import QUESTION_TABLES
+from graph.analysis.whole_tables import _members, _Whole, _whole
 
 #: Every table the trends publish: the publishable tables of the six questions.
 SERIES_TABLES: tuple[str, ...] = tuple(

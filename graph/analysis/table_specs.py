@@ -153,11 +153,11 @@ class TableSpec:
     #: whether the rows (a table without totals, counted by home) have a row besides for
     #: every wijk and gemeente around them, the distinct members of what lies within
     #: (:func:`~graph.analysis.counting.with_areas_around`), published only when the rows
-    #: within are (:func:`graph.analysis.aggregates._area_rows`)
+    #: within are (:func:`graph.analysis.whole_tables._area_rows`)
     area_rows: bool = False
     #: tables whose counts of persons may hold this one's or lie within them, at any entry
     #: (not the same key): a count here is hidden where its difference from a published one
-    #: there would be 1 to ``min_cell - 1`` persons (:func:`graph.analysis.aggregates._apart`)
+    #: there would be 1 to ``min_cell - 1`` persons (:func:`graph.analysis.whole_tables._apart`)
     compared: tuple[str, ...] = ()
     #: what a reader should know to read the table right, beside its title (Dutch, English)
     note_nl: str = ""

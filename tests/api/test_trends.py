@@ -14,9 +14,10 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api.cli import main
-from graph.analysis.aggregates import TABLES, AggregateCell, _members
+from graph.analysis.aggregates import TABLES, AggregateCell
 from graph.analysis.context import NetworkContext
 from graph.analysis.publishable import QUESTION_TABLES
+from graph.analysis.whole_tables import _members
 from graph.settings import Settings, settings_environment
 from graph.store import GraphStore
 from tests.api.browsing import sign_in

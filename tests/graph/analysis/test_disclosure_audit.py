@@ -18,10 +18,11 @@ from collections.abc import Mapping
 import pytest
 from scipy.optimize import linprog
 
-from graph.analysis.aggregates import TABLES, AggregateTable, _whole, aggregate
+from graph.analysis.aggregates import TABLES, AggregateTable, aggregate
 from graph.analysis.context import NetworkContext
 from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL, ROUNDING
+from graph.analysis.whole_tables import _whole
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import

@@ -40,10 +40,11 @@ from collections import defaultdict
 import pytest
 from scipy.optimize import linprog
 
-from graph.analysis.aggregates import TABLES, _members, published_values
+from graph.analysis.aggregates import TABLES, published_values
 from graph.analysis.context import NetworkContext
 from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL, ROUNDING
+from graph.analysis.whole_tables import _members
 from graph.model import NodeLabel
 from graph.settings import Settings
 from graph.store import GraphStore

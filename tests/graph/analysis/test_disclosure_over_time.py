@@ -23,14 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis.aggregates import (
-    TABLES,
-    AggregateCell,
-    TableSpec,
-    _members,
-    aggregate,
-    published_values,
-)
+from graph.analysis.aggregates import TABLES, AggregateCell, TableSpec, aggregate, published_values
 from graph.analysis.context import NetworkContext
 from graph.analysis.counting import Key
 from graph.analysis.disclosure import MIN_CELL, Suppression
@@ -38,6 +31,7 @@ from graph.analysis.engine import Analyst
 from graph.analysis.present import present_table, present_values
 from graph.analysis.publishing import NEEDS_TABLE
 from graph.analysis.series import SERIES_TABLES, protected_series
+from graph.analysis.whole_tables import _members
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import

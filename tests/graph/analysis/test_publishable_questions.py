@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from graph.analysis import brokerage
-from graph.analysis.aggregates import TABLES, _whole, aggregate
+from graph.analysis.aggregates import TABLES, aggregate
 from graph.analysis.bridges import SEED, answer_bridges, cut_off_size
 from graph.analysis.collective import ACTIVE, answer_five_o, answer_opportunities, answer_ownership
 from graph.analysis.context import NetworkContext
@@ -21,6 +21,7 @@ from graph.analysis.isolated import WEIGHTS, answer_isolated
 from graph.analysis.question_counts import LEADS
 from graph.analysis.results import Scope
 from graph.analysis.strengths import answer_strengths
+from graph.analysis.whole_tables import _whole
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import

@@ -10,12 +10,13 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from graph.analysis.aggregates import TABLES, AggregateCell, _whole, aggregate
+from graph.analysis.aggregates import TABLES, AggregateCell, aggregate
 from graph.analysis.context import NetworkContext
 from graph.analysis.disclosure import MIN_CELL, Suppression
 from graph.analysis.results import Scope
 from graph.analysis.strengths import answer_strengths
 from graph.analysis.table_specs import UNUSED
+from graph.analysis.whole_tables import _whole
 from graph.settings import Settings
 from graph.store import GraphStore
 from importers.load import ImportOptions, run_import
