@@ -12,7 +12,7 @@ from itertools import combinations
 import networkx as nx
 import pytest
 
-from graph.analysis import aggregates
+from graph.analysis import aggregates, whole_tables
 from graph.analysis.aggregates import MIN_CELL, TABLES, Counts, Key, aggregate
 from graph.analysis.collective import ACTIVE
 from graph.analysis.context import NetworkContext
@@ -148,8 +148,8 @@ def test_a_selections_totals_count_each_person_once(seed: int, table: str) -> No
     context = city(seed)
     counts = TABLES[table].count(context)
     rows = sorted(counts.rows)
-    members = aggregates._members(counts, rows)
-    whole = aggregates._whole(context, TABLES[table], MIN_CELL)
+    members = whole_tables._members(counts, rows)
+    whole = whole_tables._whole(context, TABLES[table], MIN_CELL)
     rng = random.Random(seed)
     for size in range(1, len(rows) + 1):
         choices = list(combinations(rows, size))
@@ -163,7 +163,7 @@ def test_a_selections_totals_count_each_person_once(seed: int, table: str) -> No
 def test_only_a_table_whose_rows_share_people_keeps_them() -> None:
     context = city(1)
     kept = {
-        name: aggregates._whole(context, spec, MIN_CELL).shared for name, spec in TABLES.items()
+        name: whole_tables._whole(context, spec, MIN_CELL).shared for name, spec in TABLES.items()
     }
     # residents taking part in initiatives of two buurten: their union is needed
     assert kept.pop("participants_by_neighbourhood_and_sector") is not None
